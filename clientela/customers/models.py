@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clientela.accounts.models import Language
+from clientela.accounts.scoping import WorkspaceScoped
+
+
+class Tag(WorkspaceScoped):
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="tag_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(WorkspaceScoped):
+    """A client of the shop or agency. `email` is the primary address, copied for lists."""
+
+    external_id = models.CharField(max_length=100, null=True, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email = models.CharField(_("e-mail"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address_line = models.CharField(_("address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, default="RO")
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.RO)
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="customer_external_id_unique",
+            )
+        ]
+        indexes = [
+            # The list pages order by id descending and filter by these prefixes.
+            models.Index(fields=["workspace", "-id"], name="customer_ws_id"),
+            models.Index(fields=["workspace", "last_name"], name="customer_ws_last_name"),
+            models.Index(fields=["workspace", "email"], name="customer_ws_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.first_name} {self.last_name}".strip()
+        return full or self.email or f"#{self.pk}"
+
+
+class CustomerEmail(WorkspaceScoped):
+    """Every address a customer uses, normalised, unique within the workspace."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
+    address = models.CharField(max_length=254)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "address"], name="customer_email_unique")
+        ]
+
+
+class ConsentPurpose(models.TextChoices):
+    MARKETING = "marketing", _("Promotions and newsletters")
+    THANK_YOU = "thank_you", _("Thank-you letters")
+    WIN_BACK = "win_back", _("Win-back messages")
+
+
+class ConsentChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    POST = "post", _("Post")
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+
+
+class Consent(WorkspaceScoped):
+    """A consent given for a purpose on a channel; withdrawal sets `withdrawn_at`."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices)
+    channel = models.CharField(max_length=10, choices=ConsentChannel.choices)
+    source = models.CharField(max_length=100)
+    granted_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "customer", "purpose"], name="consent_lookup")]
+
+
+class ImportKind(models.TextChoices):
+    CUSTOMERS = "customers", _("Customers")
+    ORDERS = "orders", _("Orders")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Imported")
+    FAILED = "failed", _("Rejected")
+
+
+class ImportJob(WorkspaceScoped):
+    """One CSV import: its file, progress and outcome. Rows are all imported or none."""
+
+    kind = models.CharField(max_length=10, choices=ImportKind.choices)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    file_name = models.CharField(max_length=255)
+    file_path = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total_bytes = models.BigIntegerField(default=0)
+    processed_bytes = models.BigIntegerField(default=0)
+    rows_read = models.IntegerField(default=0)
+    created_count = models.IntegerField(default=0)
+    updated_count = models.IntegerField(default=0)
+    unchanged_count = models.IntegerField(default=0)
+    # [{"line": 12, "column": "email", "reason": "..."}], capped; error_count is the full count.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.IntegerField(default=0)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == ImportStatus.SUCCEEDED:
+            return 100
+        if not self.total_bytes:
+            return 0
+        return min(99, int(100 * self.processed_bytes / self.total_bytes))

@@ -1,0 +1,272 @@
+"""Writes for customers: create, change, e-mail addresses, tags and consent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clientela.accounts.models import User, Workspace
+from clientela.customers.models import (
+    Consent,
+    ConsentChannel,
+    ConsentPurpose,
+    Customer,
+    CustomerEmail,
+    Tag,
+)
+from clientela.customers.normalize import InvalidEmail, normalize_email
+from clientela.timeline.services import changed_fields, event_record
+
+EDITABLE_FIELDS = (
+    "external_id",
+    "first_name",
+    "last_name",
+    "phone",
+    "address_line",
+    "city",
+    "postal_code",
+    "country",
+    "language",
+    "notes",
+)
+
+
+class CustomerError(ValueError):
+    """A customer write refused for a reason the user can fix; `field` names the input."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _check_email(workspace: Workspace, address: str, customer: Customer | None) -> str:
+    try:
+        email = normalize_email(address)
+    except InvalidEmail as exc:
+        raise CustomerError("email", f"Not a valid e-mail address: {address!r}") from exc
+    taken = CustomerEmail.objects.for_workspace(workspace).filter(address=email)
+    if customer is not None:
+        taken = taken.exclude(customer=customer)
+    if taken.exists():
+        raise CustomerError("email", f"Another customer already uses {email}")
+    return email
+
+
+def _check_external_id(
+    workspace: Workspace, external_id: str | None, customer: Customer | None
+) -> None:
+    if not external_id:
+        return
+    taken = Customer.objects.for_workspace(workspace).filter(external_id=external_id)
+    if customer is not None:
+        taken = taken.exclude(pk=customer.pk)
+    if taken.exists():
+        raise CustomerError("external_id", f"Another customer has the external id {external_id}")
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    email: str = "",
+    actor_label: str = "",
+    **fields: Any,
+) -> Customer:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise CustomerError(sorted(unknown)[0], "Unknown field")
+    fields["external_id"] = fields.get("external_id") or None
+    _check_external_id(workspace, fields["external_id"], None)
+    address = _check_email(workspace, email, None) if email else ""
+    customer = Customer.objects.create(workspace=workspace, email=address, **fields)
+    if address:
+        CustomerEmail.objects.create(
+            workspace=workspace, customer=customer, address=address, is_primary=True
+        )
+    event_record(
+        workspace=workspace,
+        actor=actor,
+        actor_label=actor_label,
+        kind="customer.created",
+        subject=customer,
+        customer=customer,
+        summary=customer.display_name,
+        new={"email": address, **fields},
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *, customer: Customer, actor: User | None, actor_label: str = "", **values: Any
+) -> Customer:
+    """Change the given fields (and the primary e-mail); record only what really changed."""
+    unknown = set(values) - set(EDITABLE_FIELDS) - {"email"}
+    if unknown:
+        raise CustomerError(sorted(unknown)[0], "Unknown field")
+    workspace = customer.workspace
+    if "external_id" in values:
+        values["external_id"] = values["external_id"] or None
+        _check_external_id(workspace, values["external_id"], customer)
+    if "email" in values:
+        values["email"] = (
+            _check_email(workspace, values["email"], customer) if values["email"] else ""
+        )
+    old, new = changed_fields(customer, values)
+    if not new:
+        return customer
+    for field, value in new.items():
+        setattr(customer, field, value)
+    customer.updated_at = timezone.now()
+    customer.save(update_fields=[*new, "updated_at"])
+    if "email" in new:
+        _primary_email_set(customer, new["email"])
+    event_record(
+        workspace=workspace,
+        actor=actor,
+        actor_label=actor_label,
+        kind="customer.changed",
+        subject=customer,
+        customer=customer,
+        old=old,
+        new=new,
+    )
+    return customer
+
+
+def _primary_email_set(customer: Customer, address: str) -> None:
+    emails = CustomerEmail.objects.for_workspace(customer.workspace).filter(customer=customer)
+    emails.update(is_primary=False)
+    if address:
+        CustomerEmail.objects.update_or_create(
+            workspace=customer.workspace,
+            address=address,
+            defaults={"customer": customer, "is_primary": True},
+        )
+
+
+@transaction.atomic
+def customer_email_add(*, customer: Customer, address: str, actor: User | None) -> CustomerEmail:
+    email = _check_email(customer.workspace, address, customer)
+    try:
+        row, created = CustomerEmail.objects.get_or_create(
+            workspace=customer.workspace, address=email, defaults={"customer": customer}
+        )
+    except IntegrityError as exc:  # lost a race with another writer
+        raise CustomerError("email", f"Another customer already uses {email}") from exc
+    if created:
+        event_record(
+            workspace=customer.workspace,
+            actor=actor,
+            kind="customer.email_added",
+            subject=customer,
+            customer=customer,
+            new={"address": email},
+        )
+    return row
+
+
+@transaction.atomic
+def customer_delete(*, customer: Customer, actor: User | None) -> None:
+    # The timeline rows of a customer go with it (personal data); the deletion itself is
+    # recorded without a customer link so the audit trail keeps it.
+    event_record(
+        workspace=customer.workspace,
+        actor=actor,
+        kind="customer.deleted",
+        subject_type="customer",
+        subject_id=customer.pk,
+        old={"name": customer.display_name},
+    )
+    customer.delete()
+
+
+@transaction.atomic
+def customer_tags_set(*, customer: Customer, names: list[str], actor: User | None) -> list[Tag]:
+    clean = sorted({name.strip() for name in names if name.strip()})
+    old = sorted(customer.tags.values_list("name", flat=True))
+    if clean == old:
+        return list(customer.tags.all())
+    tags = [Tag.objects.get_or_create(workspace=customer.workspace, name=name)[0] for name in clean]
+    customer.tags.set(tags)
+    event_record(
+        workspace=customer.workspace,
+        actor=actor,
+        kind="customer.tags_changed",
+        subject=customer,
+        customer=customer,
+        old={"tags": old},
+        new={"tags": clean},
+    )
+    return tags
+
+
+@transaction.atomic
+def consent_grant(
+    *,
+    customer: Customer,
+    purpose: ConsentPurpose,
+    channel: ConsentChannel,
+    source: str,
+    ip: str | None,
+    actor: User | None,
+) -> Consent:
+    consent = Consent.objects.create(
+        workspace=customer.workspace,
+        customer=customer,
+        purpose=purpose,
+        channel=channel,
+        source=source,
+        ip=ip,
+    )
+    event_record(
+        workspace=customer.workspace,
+        actor=actor,
+        actor_label="" if actor else "customer",
+        kind="consent.granted",
+        subject=consent,
+        customer=customer,
+        new={"purpose": purpose.value, "channel": channel.value, "source": source, "ip": ip},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *,
+    customer: Customer,
+    purpose: ConsentPurpose,
+    channel: ConsentChannel,
+    actor: User | None,
+    source: str = "",
+) -> int:
+    now = timezone.now()
+    withdrawn = (
+        Consent.objects.for_workspace(customer.workspace)
+        .filter(customer=customer, purpose=purpose, channel=channel, withdrawn_at__isnull=True)
+        .update(withdrawn_at=now)
+    )
+    if withdrawn:
+        event_record(
+            workspace=customer.workspace,
+            actor=actor,
+            actor_label="" if actor else "customer",
+            kind="consent.withdrawn",
+            subject=customer,
+            customer=customer,
+            old={"purpose": purpose.value, "channel": channel.value},
+            new={"source": source},
+        )
+    return withdrawn
+
+
+def consent_active(*, customer: Customer, purpose: ConsentPurpose, channel: ConsentChannel) -> bool:
+    return (
+        Consent.objects.for_workspace(customer.workspace)
+        .filter(customer=customer, purpose=purpose, channel=channel, withdrawn_at__isnull=True)
+        .exists()
+    )

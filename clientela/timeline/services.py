@@ -1,0 +1,85 @@
+"""The one way to write history: every state change calls `event_record`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from clientela.timeline.models import Event
+
+if TYPE_CHECKING:
+    from clientela.accounts.models import User, Workspace
+    from clientela.customers.models import Customer
+
+
+def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {
+        key: value
+        if isinstance(value, (str, int, float, bool, type(None), list, dict))
+        else str(value)
+        for key, value in values.items()
+    }
+
+
+def event_build(
+    *,
+    workspace: Workspace,
+    kind: str,
+    subject: models.Model | None = None,
+    subject_type: str = "",
+    subject_id: int | None = None,
+    actor: User | None = None,
+    actor_label: str = "",
+    customer: Customer | None = None,
+    customer_id: int | None = None,
+    summary: str = "",
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> Event:
+    """An unsaved event, for callers that insert many at once with `bulk_create`."""
+    if subject is not None:
+        subject_type = subject._meta.model_name or ""
+        subject_id = subject.pk
+    return Event(
+        workspace=workspace,
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        actor=actor,
+        actor_label=actor_label or ("" if actor else "system"),
+        customer=customer,
+        customer_id=customer_id if customer is None else customer.pk,
+        summary=summary[:500],
+        old=_jsonable(old),
+        new=_jsonable(new),
+    )
+
+
+def event_record(**kwargs: Any) -> Event:
+    """Write one timeline row (who, what, old and new values). Takes `event_build`'s arguments."""
+    event = event_build(**kwargs)
+    event.save()
+    return event
+
+
+def events_record_many(events: Iterable[Event], *, batch_size: int = 2000) -> int:
+    created = Event.objects.bulk_create(list(events), batch_size=batch_size)
+    return len(created)
+
+
+def changed_fields(
+    instance: models.Model, values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Old and new values of the fields that `values` would really change on `instance`."""
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for field, value in values.items():
+        current = getattr(instance, field)
+        if current != value:
+            old[field] = current
+            new[field] = value
+    return old, new

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from clientela.web.views import core
+
+urlpatterns = [
+    path("", core.home, name="home"),
+]

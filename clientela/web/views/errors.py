@@ -1,0 +1,45 @@
+"""Error pages: plain, translated, never a stack trace."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+
+def _render(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    try:
+        body: str = loader.render_to_string(
+            "web/error.html", {"status": status, "title": title, "message": message}, request
+        )
+    except Exception:  # the error page itself must never fail
+        body = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _render(request, 400, _("Bad request"), _("The request could not be understood."))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _render(request, 403, _("Not allowed"), _("You do not have access to this page."))
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _render(request, 404, _("Not found"), _("There is nothing at this address."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _render(
+        request,
+        500,
+        _("Something went wrong"),
+        _("The error has been logged. Please try again in a moment."),
+    )
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

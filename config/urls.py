@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from clientela.api.urls import urlpatterns as api_urlpatterns
+
+urlpatterns = [
+    path("api/v1/", include(api_urlpatterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("clientela.web.urls")),
+]
+
+handler400 = "clientela.web.views.errors.bad_request"
+handler403 = "clientela.web.views.errors.permission_denied"
+handler404 = "clientela.web.views.errors.page_not_found"
+handler500 = "clientela.web.views.errors.server_error"

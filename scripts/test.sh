@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, types, migrations, deploy checks, pytest on SQLite and PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ensure_uv.sh
+uv sync --locked --all-groups
+
+# The browser tests drive Debian's chromium; install it when missing and we may.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's chromium for the browser tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing and we are not root: browser tests will be skipped" >&2
+  fi
+fi
+
+export CLIENTELA_TESTING=1
+export CLIENTELA_DATA_DIR="${CLIENTELA_TEST_DATA_DIR:-$(mktemp -d)}"
+
+echo "== ruff"
+uv run ruff check .
+uv run ruff format --check .
+echo "== mypy"
+uv run mypy clientela config
+echo "== migrations"
+uv run python manage.py makemigrations --check --dry-run
+echo "== deploy checks"
+CLIENTELA_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+CLIENTELA_HTTPS=1 CLIENTELA_ALLOWED_HOSTS=clientela.example.com CLIENTELA_HSTS_PRELOAD=1 \
+  uv run python manage.py check --deploy --fail-level WARNING
+
+echo "== pytest on SQLite"
+uv run pytest "$@"
+
+pg_url="${CLIENTELA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if uv run python scripts/pg_answers.py "$pg_url"; then
+  echo "== pytest on PostgreSQL"
+  CLIENTELA_DATABASE_URL="$pg_url" uv run pytest "$@"
+elif [ "${CLIENTELA_REQUIRE_POSTGRES:-0}" = "1" ]; then
+  echo "PostgreSQL is required (CLIENTELA_REQUIRE_POSTGRES=1) but $pg_url does not answer" >&2
+  exit 1
+else
+  echo "PostgreSQL does not answer at $pg_url: its run is skipped" >&2
+fi

@@ -1,0 +1,59 @@
+"""The shared cast: an owner and a teammate in the shop, an outsider with a shop of their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from clientela.accounts.models import Membership, Role, User, Workspace
+from clientela.accounts.services import workspace_create
+
+PASSWORD = "correct horse battery staple 7"
+
+
+@dataclass(frozen=True)
+class Cast:
+    owner: User
+    teammate: User  # an agent in the owner's workspace
+    viewer: User
+    manager: User
+    outsider: User  # owns another workspace, no access to the shop
+    shop: Workspace
+    other_shop: Workspace
+
+    def member(self, role: Role) -> User:
+        return {
+            Role.OWNER: self.owner,
+            Role.MANAGER: self.manager,
+            Role.AGENT: self.teammate,
+            Role.VIEWER: self.viewer,
+        }[role]
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    owner = User.objects.create_user("alice@example.com", PASSWORD, name="Alice Owner")
+    teammate = User.objects.create_user("bob@example.com", PASSWORD, name="Bob Agent")
+    viewer = User.objects.create_user("vera@example.com", PASSWORD, name="Vera Viewer")
+    manager = User.objects.create_user("mihai@example.com", PASSWORD, name="Mihai Manager")
+    outsider = User.objects.create_user("charlie@example.com", PASSWORD, name="Charlie Outsider")
+    shop = workspace_create(name="Alice's Shop", slug="alice", owner=owner)
+    other_shop = workspace_create(name="Charlie's Shop", slug="charlie", owner=outsider)
+    Membership.objects.create(workspace=shop, user=teammate, role=Role.AGENT)
+    Membership.objects.create(workspace=shop, user=viewer, role=Role.VIEWER)
+    Membership.objects.create(workspace=shop, user=manager, role=Role.MANAGER)
+    return Cast(owner, teammate, viewer, manager, outsider, shop, other_shop)
+
+
+@pytest.fixture
+def client_for(cast: Cast):  # type: ignore[no-untyped-def]
+    """A logged-in browser client for one member of the cast, with CSRF checks on."""
+
+    def make(user: User) -> Client:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        return client
+
+    return make
