@@ -130,6 +130,10 @@ def _database() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+    else:
+        # Each test process gets its own test database, so that parallel runs on one
+        # server (several developers, or CI beside a benchmark) never drop each other's.
+        config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
     return config
 
 
