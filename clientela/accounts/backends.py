@@ -28,7 +28,7 @@ class LockoutBackend(ModelBackend):
             return None
         ip = request.META.get("REMOTE_ADDR") if request is not None else None
         if login_is_locked(email=email):
-            login_attempt_record(email=email, succeeded=False, ip=ip)
+            login_attempt_record(email=email, succeeded=False, ip=ip, while_locked=True)
             return None
         user = super().authenticate(request, username=email, password=password)
         login_attempt_record(email=email, succeeded=user is not None, ip=ip)

@@ -94,6 +94,9 @@ class LoginAttempt(models.Model):
     email = models.CharField(max_length=254, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     succeeded = models.BooleanField()
+    # Refused because the account was already locked: kept for the audit, not counted, so
+    # that someone hammering a locked account cannot keep its owner out for ever.
+    while_locked = models.BooleanField(default=False)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
 

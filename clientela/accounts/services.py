@@ -122,10 +122,14 @@ def login_is_locked(*, email: str) -> bool:
     """True when the account saw too many failures in the window, whatever the IP."""
     since = timezone.now() - timedelta(seconds=settings.CLIENTELA_LOCKOUT_WINDOW_SECONDS)
     failures = LoginAttempt.objects.filter(
-        email=email.strip().lower(), at__gte=since, succeeded=False
+        email=email.strip().lower(), at__gte=since, succeeded=False, while_locked=False
     ).count()
     return failures >= settings.CLIENTELA_LOCKOUT_FAILURES
 
 
-def login_attempt_record(*, email: str, succeeded: bool, ip: str | None) -> None:
-    LoginAttempt.objects.create(email=email.strip().lower(), succeeded=succeeded, ip=ip)
+def login_attempt_record(
+    *, email: str, succeeded: bool, ip: str | None, while_locked: bool = False
+) -> None:
+    LoginAttempt.objects.create(
+        email=email.strip().lower(), succeeded=succeeded, ip=ip, while_locked=while_locked
+    )

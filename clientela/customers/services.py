@@ -230,7 +230,12 @@ def consent_grant(
         kind="consent.granted",
         subject=consent,
         customer=customer,
-        new={"purpose": purpose.value, "channel": channel.value, "source": source, "ip": ip},
+        new={
+            "purpose": ConsentPurpose(purpose).value,
+            "channel": ConsentChannel(channel).value,
+            "source": source,
+            "ip": ip,
+        },
     )
     return consent
 
@@ -258,7 +263,10 @@ def consent_withdraw(
             kind="consent.withdrawn",
             subject=customer,
             customer=customer,
-            old={"purpose": purpose.value, "channel": channel.value},
+            old={
+                "purpose": ConsentPurpose(purpose).value,
+                "channel": ConsentChannel(channel).value,
+            },
             new={"source": source},
         )
     return withdrawn
