@@ -1,0 +1,23 @@
+"""Outreach models. Delivery (outbox, suppression) lives in `delivery`; content in `content`."""
+
+from clientela.outreach.models.delivery import (
+    PRIORITY,
+    DeliveryInstance,
+    DeliverySettings,
+    Outbox,
+    OutboxKind,
+    OutboxStatus,
+    SuppressedAddress,
+    SuppressionReason,
+)
+
+__all__ = [
+    "PRIORITY",
+    "DeliveryInstance",
+    "DeliverySettings",
+    "Outbox",
+    "OutboxKind",
+    "OutboxStatus",
+    "SuppressedAddress",
+    "SuppressionReason",
+]
