@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "clientela.outreach",
     "clientela.web",
     "clientela.api",
+    "clientela.clock",
+    "clientela.demo",
 ]
 
 MIDDLEWARE = [

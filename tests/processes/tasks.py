@@ -1,0 +1,15 @@
+"""Tasks for the process tests: module-level, as the task backends require."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def nightly_noop() -> None:
+    return None
+
+
+@task()
+def minutely_noop() -> None:
+    return None
