@@ -1,5 +1,6 @@
 """Outreach models. Delivery (outbox, suppression) lives in `delivery`; content in `content`."""
 
+from clientela.outreach.models.content import *  # noqa: F403  (content models)
 from clientela.outreach.models.delivery import (
     PRIORITY,
     DeliveryInstance,
