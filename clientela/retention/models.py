@@ -1,0 +1,164 @@
+"""Retention runs and the per-customer scores they write.
+
+Scores are keyed by (run, customer): a run writes its rows in chunks, and they stay invisible
+until the whole run is written and marked `published`. Readers always take the scores of the
+workspace's latest published run (`RetentionRun.objects.current(ws)`), so a fit that fails or a
+write that is interrupted never shows half a refresh; publishing a run deletes the rows of the
+runs before it. Each customer has at most one current score.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clientela.accounts.scoping import WorkspaceQuerySet, WorkspaceScoped
+
+if TYPE_CHECKING:
+    from clientela.accounts.models import Workspace
+
+
+class RetentionModel(models.TextChoices):
+    BGNBD = "bgnbd", _("BG/NBD")
+    PARETONBD = "paretonbd", _("Pareto/NBD")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    REFUSED = "refused", _("Refused")
+
+
+class Segment(models.TextChoices):
+    NEW = "new", _("New")
+    CHAMPIONS = "champions", _("Champions")
+    LOYAL = "loyal", _("Loyal")
+    PROMISING = "promising", _("Promising")
+    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+    AT_RISK = "at_risk", _("At risk")
+    CANNOT_LOSE_THEM = "cannot_lose_them", _("Cannot lose them")
+    HIBERNATING = "hibernating", _("Hibernating")
+    LOST = "lost", _("Lost")
+
+
+class RunQuerySet(WorkspaceQuerySet):
+    def current(self, workspace: Workspace) -> RetentionRun | None:
+        """The run whose scores readers see: the latest one that finished writing them."""
+        return (
+            self.for_workspace(workspace)
+            .filter(published=True)
+            .order_by("-finished_at", "-pk")
+            .first()
+        )
+
+    def latest(self, workspace: Workspace) -> RetentionRun | None:
+        return self.for_workspace(workspace).order_by("-created_at", "-pk").first()
+
+
+class RetentionRun(WorkspaceScoped):
+    """One refresh: summary, fit, then scores written in chunks ordered by customer id."""
+
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    model = models.CharField(
+        max_length=10, choices=RetentionModel.choices, default=RetentionModel.BGNBD
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # A worker holds the run while lease_until is in the future; a dead worker's run resumes.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # The last day (in the workspace's time zone) of purchases the run looks at, and the
+    # newest order it may see: a resumed run summarises exactly the same data.
+    as_of = models.DateField(null=True, blank=True)
+    max_order_id = models.BigIntegerField(null=True, blank=True)
+    data_fingerprint = models.CharField(max_length=100, blank=True)
+    fitted = models.BooleanField(default=False)
+    parameters = models.JSONField(default=dict, blank=True)
+    spend_parameters = models.JSONField(default=dict, blank=True)
+    log_likelihood = models.FloatField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    progress_done = models.IntegerField(default=0)
+    progress_total = models.IntegerField(default=0)
+    last_customer_id = models.BigIntegerField(default=0)
+    published = models.BooleanField(default=False)
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="retention_run_ws")]
+
+    def __str__(self) -> str:
+        return f"{self.get_model_display()} #{self.pk} ({self.status})"
+
+    @property
+    def progress_percent(self) -> int:
+        if self.published:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(99, int(100 * self.progress_done / self.progress_total))
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ScoreQuerySet(WorkspaceQuerySet):
+    def current(self, workspace: Workspace) -> ScoreQuerySet:
+        """The scores of the workspace's current run (none before the first refresh)."""
+        run = RetentionRun.objects.current(workspace)
+        return self.for_workspace(workspace).filter(run=run) if run else self.none()
+
+
+class CustomerScore(WorkspaceScoped):
+    """What one run says about one customer. Model fields are null when the fit was refused."""
+
+    run = models.ForeignKey(RetentionRun, on_delete=models.CASCADE, related_name="scores")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="retention_scores"
+    )
+    p_alive = models.FloatField(null=True, blank=True)
+    p_alive_previous = models.FloatField(null=True, blank=True)
+    expected_purchases_90d = models.FloatField(null=True, blank=True)
+    expected_purchases_365d = models.FloatField(null=True, blank=True)
+    expected_spend = models.FloatField(null=True, blank=True)
+    clv = models.FloatField(null=True, blank=True)
+    segment = models.CharField(max_length=20, choices=Segment.choices)
+    recency_score = models.PositiveSmallIntegerField()
+    frequency_score = models.PositiveSmallIntegerField()
+    monetary_score = models.PositiveSmallIntegerField()
+    overdue_ratio = models.FloatField(null=True, blank=True)
+    purchases = models.IntegerField()  # distinct purchase days
+    total_spend = models.DecimalField(max_digits=14, decimal_places=2)
+    first_purchase = models.DateField()
+    last_purchase = models.DateField()
+    scored_at = models.DateTimeField()
+    model_name = models.CharField(max_length=20, blank=True)
+    data_version = models.CharField(max_length=100, blank=True)
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "customer"], name="score_run_customer")
+        ]
+        indexes = [
+            models.Index(fields=["run", "segment"], name="score_run_segment"),
+            models.Index(fields=["run", "-clv"], name="score_run_clv"),
+            models.Index(fields=["customer", "run"], name="score_customer"),
+        ]
+
+    @property
+    def p_alive_drop(self) -> float | None:
+        if self.p_alive is None or self.p_alive_previous is None:
+            return None
+        return self.p_alive_previous - self.p_alive
