@@ -1,4 +1,8 @@
-"""Web routes. Each domain keeps its own module in `clientela.web.routes`."""
+"""Web routes. Each domain keeps its own module in `clientela.web.routes`.
+
+Workspace pages live under `/w/<slug:ws>/`; their views take `ws` and are wrapped in
+`clientela.web.access.workspace_view`.
+"""
 
 from django.urls import include, path
 
@@ -6,7 +10,15 @@ from clientela.web.views import errors
 
 app_name = "web"
 
+workspace_patterns = [
+    path("", include("clientela.web.routes.dashboard")),
+    path("", include("clientela.web.routes.customers")),
+    path("", include("clientela.web.routes.orders")),
+    path("", include("clientela.web.routes.imports")),
+]
+
 urlpatterns = [
     path("", include("clientela.web.routes.core")),
+    path("w/<slug:ws>/", include(workspace_patterns)),
     path("health/", errors.health, name="health"),
 ]

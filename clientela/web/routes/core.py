@@ -1,7 +1,10 @@
 from django.urls import path
 
-from clientela.web.views import core
+from clientela.web.views import auth
 
 urlpatterns = [
-    path("", core.home, name="home"),
+    path("", auth.home, name="home"),
+    path("login/", auth.login, name="login"),
+    path("logout/", auth.logout, name="logout"),
+    path("language/", auth.language, name="language"),
 ]

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 def _render(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     try:
         body: str = loader.render_to_string(
-            "web/error.html", {"status": status, "title": title, "message": message}, request
+            "web/error.html",
+            {
+                "status": status,
+                "title": title,
+                "message": message,
+                "home_label": _("Back to the start page"),
+            },
+            request,
         )
     except Exception:  # the error page itself must never fail
         body = f"<!doctype html><title>{status}</title><h1>{status}</h1>"

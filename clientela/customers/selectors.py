@@ -1,0 +1,140 @@
+"""Reads for customers: the keyset-paginated list with prefix search, and counts.
+
+The list never counts the whole table and never uses `LIKE '%x%'`: it walks the
+`(workspace, -id)` index page by page and matches a search as a prefix of the lower-cased
+name, e-mail or external id, served by the expression indexes of migration
+`web.0001_customer_prefix_indexes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Func
+from django.db.models.functions import Collate, Lower
+
+from clientela.accounts.models import Workspace
+from clientela.commerce.models import Order
+from clientela.customers.models import Customer, Tag
+
+PAGE_SIZE = 50
+SEARCH_COLUMNS = ("first_name", "last_name", "email", "external_id")
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    search: str = ""
+    tag: str = ""
+    language: str = ""
+    has_orders: bool | None = None
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of rows, newest first, with the ids to continue from (None at either end)."""
+
+    rows: list[Any]
+    next_after: int | None
+    previous_before: int | None
+
+
+def _lowered(column: str) -> Func:
+    # Byte order ("C") makes a prefix an index range on PostgreSQL whatever the database
+    # collation; SQLite compares bytes already.
+    if connection.vendor == "postgresql":
+        return Collate(Lower(column), "C")
+    return Lower(column)
+
+
+def _successor(prefix: str) -> str:
+    """The smallest string greater than every string that starts with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _prefix_match(queryset: QuerySet[Customer], search: str) -> QuerySet[Customer]:
+    prefix = search.strip().lower()
+    if not prefix:
+        return queryset
+    upper = _successor(prefix)
+    condition = Q()
+    annotations = {}
+    for column in SEARCH_COLUMNS:
+        alias = f"_lower_{column}"
+        annotations[alias] = _lowered(column)
+        condition |= Q(**{f"{alias}__gte": prefix, f"{alias}__lt": upper})
+    return queryset.alias(**annotations).filter(condition)
+
+
+def customers_filtered(*, workspace: Workspace, filters: CustomerFilters) -> QuerySet[Customer]:
+    queryset: QuerySet[Customer] = Customer.objects.for_workspace(workspace)
+    queryset = _prefix_match(queryset, filters.search)
+    if filters.tag:
+        queryset = queryset.filter(tags__workspace=workspace, tags__name=filters.tag)
+    if filters.language:
+        queryset = queryset.filter(language=filters.language)
+    if filters.has_orders is not None:
+        has = Exists(Order.objects.filter(customer=OuterRef("pk")))
+        queryset = queryset.filter(has if filters.has_orders else ~has)
+    return queryset
+
+
+def keyset_page(
+    queryset: QuerySet[Any],
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    size: int = PAGE_SIZE,
+) -> KeysetPage:
+    """Rows ordered by id descending: those below `after`, or the page just above `before`.
+
+    Reads `size + 1` rows to know whether another page follows, so no COUNT is needed.
+    """
+    if before is not None:
+        rows = list(queryset.filter(pk__gt=before).order_by("pk")[: size + 1])
+        more_above = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        return KeysetPage(
+            rows=rows,
+            next_after=rows[-1].pk if rows else None,
+            previous_before=rows[0].pk if rows and more_above else None,
+        )
+    if after is not None:
+        queryset = queryset.filter(pk__lt=after)
+    rows = list(queryset.order_by("-pk")[: size + 1])
+    more_below = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(
+        rows=rows,
+        next_after=rows[-1].pk if rows and more_below else None,
+        previous_before=rows[0].pk if rows and after is not None else None,
+    )
+
+
+def customer_page(
+    *,
+    workspace: Workspace,
+    filters: CustomerFilters,
+    after: int | None = None,
+    before: int | None = None,
+    size: int = PAGE_SIZE,
+) -> KeysetPage:
+    queryset = customers_filtered(workspace=workspace, filters=filters).prefetch_related("tags")
+    return keyset_page(queryset, after=after, before=before, size=size)
+
+
+def customers_count(*, workspace: Workspace) -> int:
+    return Customer.objects.for_workspace(workspace).count()
+
+
+def tag_names(*, workspace: Workspace) -> list[str]:
+    return list(
+        Tag.objects.for_workspace(workspace).order_by("name").values_list("name", flat=True)
+    )
+
+
+def customer_get(*, workspace: Workspace, pk: int) -> Customer:
+    """The customer `pk` of this workspace; Customer.DoesNotExist for any other."""
+    return Customer.objects.for_workspace(workspace).get(pk=pk)

@@ -1,0 +1,64 @@
+"""Access to workspace pages: who may see `/w/<slug>/...` and with which role.
+
+Every workspace page is wrapped in `workspace_view`; it is the one place that turns the
+slug into `request.workspace` and `request.membership`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
+
+from clientela.accounts.models import Membership, Role, User, Workspace
+
+View = Callable[..., HttpResponse]
+
+
+class WorkspaceRequest(HttpRequest):
+    """An HttpRequest after `workspace_view` ran: for type hints in views."""
+
+    user: User
+    workspace: Workspace
+    membership: Membership
+    htmx: HtmxDetails
+
+
+def membership_for(user: User, slug: str) -> Membership:
+    """The user's membership in the workspace `slug`, or 404 whether it exists or not."""
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(user=user, workspace__slug=slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def workspace_view(min_role: Role = Role.VIEWER) -> Callable[[View], View]:
+    """Require login and a membership in the workspace of the URL with at least `min_role`.
+
+    A non-member gets the 404 page (the workspace may as well not exist); a member below
+    `min_role` gets the 403 page. The view receives `ws` (the slug) like any URL kwarg.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, ws: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = membership_for(cast(User, request.user), ws)
+            if not membership.has_role(min_role):
+                raise PermissionDenied
+            scoped = cast(WorkspaceRequest, request)
+            scoped.membership = membership
+            scoped.workspace = membership.workspace
+            return view(scoped, *args, **kwargs)
+
+        return cast(View, login_required(wrapper))
+
+    return decorate

@@ -1,0 +1,35 @@
+"""Navigation of the workspace pages. Other apps append to these lists in their AppConfig.ready.
+
+`NAV`: the header menu, in order. An entry shows only to members with at least `min_role`;
+its URL name takes the workspace slug as its only argument (`ws`).
+
+`CUSTOMER_PANELS`: templates included on the customer page, each rendered with `customer`,
+`workspace` and `membership` in context (retention adds `web/retention/_customer_scores.html`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from clientela.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    min_role: Role = Role.VIEWER
+
+
+NAV: list[NavEntry] = [
+    NavEntry(_("Dashboard"), "web:dashboard"),
+    NavEntry(_("Customers"), "web:customers"),
+    NavEntry(_("Orders"), "web:orders"),
+    NavEntry(_("Products"), "web:products"),
+    NavEntry(_("Imports"), "web:imports", Role.MANAGER),
+]
+
+CUSTOMER_PANELS: list[str] = []

@@ -1,0 +1,44 @@
+"""Template helpers of the web UI: the navigation menu and keyset page links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+from django.urls import reverse
+
+from clientela.web import nav
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The NAV entries the current member may open, with their URL and whether active."""
+    request: HttpRequest | None = context.get("request")
+    membership = getattr(request, "membership", None)
+    if request is None or membership is None:
+        return []
+    items = []
+    for entry in nav.NAV:
+        if not membership.has_role(entry.min_role):
+            continue
+        url = reverse(entry.url_name, kwargs={"ws": membership.workspace.slug})
+        base = reverse("web:dashboard", kwargs={"ws": membership.workspace.slug})
+        active = request.path == url if url == base else request.path.startswith(url)
+        items.append({"label": entry.label, "url": url, "active": active})
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (None or "" removes one)."""
+    request: HttpRequest = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,90 @@
+"""Orders list (keyset pagination, filters) and the products list with create and edit."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from clientela.accounts.models import Role
+from clientela.commerce.models import Product
+from clientela.commerce.selectors import (
+    OrderFilters,
+    order_page,
+    product_get,
+    product_list,
+)
+from clientela.commerce.services import CommerceError, product_create, product_update
+from clientela.customers.selectors import keyset_page
+from clientela.web.access import WorkspaceRequest, workspace_view
+from clientela.web.forms import OrderFilterForm, ProductForm
+
+
+@workspace_view()
+def order_list(request: WorkspaceRequest) -> HttpResponse:
+    form = OrderFilterForm(request.GET)
+    if not form.is_valid():
+        form = OrderFilterForm({})
+        form.is_valid()
+    data = form.cleaned_data
+    page = order_page(
+        workspace=request.workspace,
+        filters=OrderFilters(
+            status=data["status"], placed_from=data["placed_from"], placed_to=data["placed_to"]
+        ),
+        after=data["after"],
+        before=data["before"],
+    )
+    context = {"form": form, "page": page}
+    if request.htmx and request.htmx.target == "order-rows":
+        return render(request, "web/orders/_rows.html", context)
+    return render(request, "web/orders/list.html", context)
+
+
+@workspace_view()
+def product_index(request: WorkspaceRequest) -> HttpResponse:
+    after = request.GET.get("after", "")
+    before = request.GET.get("before", "")
+    page = keyset_page(
+        product_list(workspace=request.workspace),
+        after=int(after) if after.isdigit() else None,
+        before=int(before) if before.isdigit() else None,
+    )
+    can_edit = request.membership.has_role(Role.MANAGER)
+    return render(request, "web/products/list.html", {"page": page, "can_edit": can_edit})
+
+
+def _product_form_page(
+    request: WorkspaceRequest, form: ProductForm, product: Product | None
+) -> HttpResponse:
+    return render(request, "web/products/form.html", {"form": form, "product": product})
+
+
+@workspace_view(min_role=Role.MANAGER)
+def product_new(request: WorkspaceRequest) -> HttpResponse:
+    form = ProductForm(request.POST or None, initial={"currency": request.workspace.currency})
+    if request.method == "POST" and form.is_valid():
+        try:
+            product_create(workspace=request.workspace, actor=request.user, **form.cleaned_data)
+        except CommerceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("web:products", ws=request.workspace.slug)
+    return _product_form_page(request, form, None)
+
+
+@workspace_view(min_role=Role.MANAGER)
+def product_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    try:
+        product = product_get(workspace=request.workspace, pk=pk)
+    except Product.DoesNotExist:
+        raise Http404 from None
+    initial = {name: getattr(product, name) for name in ProductForm.base_fields}
+    form = ProductForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product_update(product=product, actor=request.user, **form.cleaned_data)
+        except CommerceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("web:products", ws=request.workspace.slug)
+    return _product_form_page(request, form, product)
