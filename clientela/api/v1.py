@@ -1,12 +1,26 @@
-"""The REST API root. Each domain adds its router in `clientela.api.routers`."""
+"""The REST API root. Each domain adds its router in `clientela.api.routers`.
+
+OpenAPI 3.1 at /api/v1/openapi.json, Swagger UI at /api/v1/docs. Every operation needs a
+bearer token (`Authorization: Bearer clt_...`); lists page with `limit` and `cursor` and
+answer `{"items": [...], "next": cursor | null}`; amounts are decimal strings ("12.50");
+date-times are RFC 3339 with a time zone.
+"""
 
 from ninja import NinjaAPI
 
+from clientela.api import errors
 from clientela.api.auth import TokenAuth
+from clientela.api.routers import customers, orders, products
 
 api = NinjaAPI(
     title="Clientela API",
     version="1",
+    description=__doc__.split("\n\n", 1)[1] if __doc__ else "",
     urls_namespace="api-v1",
     auth=TokenAuth(),
 )
+errors.install(api)
+
+api.add_router("/customers", customers.router)
+api.add_router("/products", products.router)
+api.add_router("/orders", orders.router)

@@ -1,0 +1,81 @@
+"""API test helpers: a bearer token per member of the shared cast and a JSON client."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from clientela.accounts.models import Membership, Role
+from clientela.accounts.services import token_create
+
+# Who calls: the members of the shop by role, the outsider (owner of another shop) and
+# nobody at all.
+CALLERS = ("anonymous", "outsider", "viewer", "agent", "manager", "owner")
+
+
+@dataclass(frozen=True)
+class Api:
+    """Calls /api/v1 as one caller; `None` sends no Authorization header."""
+
+    client: Client
+    token: str | None
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def call(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
+        kwargs: dict[str, Any] = {"headers": self._headers()}
+        if body is not None:
+            kwargs.update(data=json.dumps(body), content_type="application/json")
+        elif query:
+            kwargs["data"] = query
+        return getattr(self.client, method.lower())(f"/api/v1{path}", **kwargs)
+
+    def get(self, path: str, **query: Any) -> Any:
+        return self.call("GET", path, **query)
+
+    def post(self, path: str, body: Any) -> Any:
+        return self.call("POST", path, body)
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self.call("PATCH", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self.call("DELETE", path)
+
+
+@pytest.fixture
+def tokens(cast: Any) -> dict[str, str]:
+    """A fresh token per caller (the outsider's is for their own shop)."""
+    members = {
+        "owner": (cast.shop, cast.owner),
+        "manager": (cast.shop, cast.manager),
+        "agent": (cast.shop, cast.teammate),
+        "viewer": (cast.shop, cast.viewer),
+        "outsider": (cast.other_shop, cast.outsider),
+    }
+    result = {}
+    for caller, (workspace, user) in members.items():
+        membership = Membership.objects.get(workspace=workspace, user=user)
+        result[caller] = token_create(membership=membership, name=f"{caller} tests").plaintext
+    return result
+
+
+@pytest.fixture
+def api_as(tokens: dict[str, str]) -> Any:
+    def make(caller: str) -> Api:
+        return Api(Client(), tokens.get(caller))
+
+    return make
+
+
+@pytest.fixture
+def owner_api(api_as: Any) -> Api:
+    return api_as("owner")
+
+
+ROLE_OF = {"owner": Role.OWNER, "manager": Role.MANAGER, "agent": Role.AGENT, "viewer": Role.VIEWER}
