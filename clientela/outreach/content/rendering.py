@@ -9,6 +9,7 @@ Templates use Django's template syntax over a small, documented context of plain
 - ``unsubscribe_url``
 - ``campaign``: title, intro, promotions (name, description, discount),
   sales (name, starts_on, ends_on), changes
+- ``list`` (name) and ``confirm_url``: in subscription confirmations
 
 The engine knows only the built-in tags and filters minus those that reach outside the
 template (``include``, ``extends``, ``load``, ``debug``, ``url``, ``csrf_token``...), loads
@@ -23,10 +24,17 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
-from django.template import Context, Engine, Library, TemplateDoesNotExist, TemplateSyntaxError
-from django.template import defaultfilters, defaulttags
+from django.template import (
+    Context,
+    Engine,
+    Library,
+    TemplateDoesNotExist,
+    TemplateSyntaxError,
+    defaultfilters,
+    defaulttags,
+)
 from django.utils.translation import gettext as _
 
 # Tags that could read files, other templates, the settings or the whole context.
@@ -43,7 +51,7 @@ def _sandbox_library() -> Library:
 
 
 class _SandboxEngine(Engine):
-    default_builtins: list[str] = []
+    default_builtins: ClassVar[list[str]] = []
 
 
 def _engine() -> Engine:
@@ -102,6 +110,8 @@ def sample_context() -> dict[str, Any]:
             ],
             "changes": "Program nou: 9-18",
         },
+        "list": {"name": "Noutăți"},
+        "confirm_url": "https://example.com/s/confirm/sample/",
     }
 
 

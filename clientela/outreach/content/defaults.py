@@ -1,0 +1,76 @@
+"""The templates a workspace starts with, per purpose and language. Plain letters: a thank-you
+is a thank-you, not a coupon (the guide: thanks, the choice of the shop, an invitation back)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DefaultTemplate:
+    name: str
+    subject: str
+    body_text: str
+    body_html: str
+
+
+_FOOTER_TEXT = "\n\n--\n{{ shop.name }}\n{{ unsubscribe_url }}\n"
+
+DEFAULTS: dict[tuple[str, str], DefaultTemplate] = {
+    ("thank_you", "ro"): DefaultTemplate(
+        "Scrisoare de mulțumire",
+        "Mulțumim, {{ customer.first_name|default:customer.display_name }}!",
+        "Dragă {{ customer.first_name|default:customer.display_name }},\n\n"
+        "Vă mulțumim pentru cumpărătura de săptămâna trecută și pentru că ați ales "
+        "{{ shop.name }}. Sperăm că sunteți mulțumit(ă) de ea.\n\n"
+        "Vă așteptăm cu drag să reveniți oricând; dacă aveți o întrebare, "
+        "răspundeți la acest mesaj și vă ajutăm.\n\n"
+        "Cu stimă,\n{{ shop.name }}",
+        "",
+    ),
+    ("thank_you", "en"): DefaultTemplate(
+        "Thank-you letter",
+        "Thank you, {{ customer.first_name|default:customer.display_name }}!",
+        "Dear {{ customer.first_name|default:customer.display_name }},\n\n"
+        "Thank you for your purchase last week and for choosing {{ shop.name }}. "
+        "We hope you are happy with it.\n\n"
+        "You are always welcome back; if you have a question, just reply to this "
+        "message and we will help.\n\n"
+        "Kind regards,\n{{ shop.name }}",
+        "",
+    ),
+    ("win_back", "ro"): DefaultTemplate(
+        "Ne este dor de dumneavoastră",
+        "{{ customer.first_name|default:customer.display_name }}, ne-ar bucura să reveniți",
+        "Dragă {{ customer.first_name|default:customer.display_name }},\n\n"
+        "A trecut ceva timp de la ultima vizită la {{ shop.name }}. Dacă ceva nu a fost "
+        "pe placul dumneavoastră, spuneți-ne: răspundeți la acest mesaj.\n\n"
+        "Vă așteptăm cu drag,\n{{ shop.name }}" + _FOOTER_TEXT,
+        "",
+    ),
+    ("win_back", "en"): DefaultTemplate(
+        "We miss you",
+        "{{ customer.first_name|default:customer.display_name }}, we would love to see you again",
+        "Dear {{ customer.first_name|default:customer.display_name }},\n\n"
+        "It has been a while since your last visit to {{ shop.name }}. If something was "
+        "not right, tell us: just reply to this message.\n\n"
+        "We hope to see you soon,\n{{ shop.name }}" + _FOOTER_TEXT,
+        "",
+    ),
+    ("confirmation", "ro"): DefaultTemplate(
+        "Confirmarea abonării",
+        "Confirmați abonarea la {{ list.name }}",
+        "Bună ziua,\n\nPentru a primi mesajele „{{ list.name }}” de la {{ shop.name }}, "
+        "confirmați abonarea deschizând adresa:\n\n{{ confirm_url }}\n\n"
+        "Dacă nu ați cerut acest lucru, ignorați mesajul.",
+        "",
+    ),
+    ("confirmation", "en"): DefaultTemplate(
+        "Subscription confirmation",
+        "Please confirm your subscription to {{ list.name }}",
+        "Hello,\n\nTo receive “{{ list.name }}” from {{ shop.name }}, confirm your "
+        "subscription by opening:\n\n{{ confirm_url }}\n\n"
+        "If you did not ask for this, ignore this message.",
+        "",
+    ),
+}

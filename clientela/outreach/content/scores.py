@@ -1,0 +1,59 @@
+"""Read-only access to the retention engine's per-customer scores, when it has any.
+
+`retention.CustomerScore` is written by the retention app; outreach only reads p_alive,
+overdue_ratio and clv. A workspace never scored (or an install without the model) simply
+has no scores: win-back selects nobody and "most valuable" is nobody.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+from clientela.accounts.models import Workspace
+
+
+def _score_model() -> Any:
+    try:
+        return apps.get_model("retention", "CustomerScore")
+    except LookupError:
+        return None
+
+
+def scores(workspace: Workspace) -> QuerySet[Any] | None:
+    model = _score_model()
+    if model is None:
+        return None
+    return model.objects.filter(workspace=workspace)
+
+
+def slipping_customer_ids(
+    workspace: Workspace, *, p_alive_below: float, overdue_above: float
+) -> set[int]:
+    found = scores(workspace)
+    if found is None:
+        return set()
+    chosen = found.filter(Q(p_alive__lt=p_alive_below) | Q(overdue_ratio__gt=overdue_above))
+    return set(chosen.values_list("customer_id", flat=True))
+
+
+def top_decile_clv_ids(workspace: Workspace) -> set[int]:
+    """The most valuable tenth of scored customers by CLV (at least one when any is scored)."""
+    found = scores(workspace)
+    if found is None:
+        return set()
+    count = found.filter(clv__isnull=False).count()
+    if not count:
+        return set()
+    size = max(1, count // 10)
+    best = found.filter(clv__isnull=False).order_by("-clv", "customer_id")[:size]
+    return set(best.values_list("customer_id", flat=True))
+
+
+def segment_customer_ids(workspace: Workspace, segments: list[str]) -> set[int]:
+    found = scores(workspace)
+    if found is None or not segments:
+        return set()
+    return set(found.filter(segment__in=segments).values_list("customer_id", flat=True))
