@@ -1,0 +1,219 @@
+"""Who may open which page: the permission matrix over every URL pattern of the project."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clientela.accounts.models import Role
+from clientela.customers.models import ImportJob, ImportKind
+from tests.web.conftest import post
+
+ROLES = ("anonymous", "outsider", "viewer", "agent", "manager", "owner")
+
+# url name -> (object the URL needs, expected GET status per role in ROLES order).
+# Anonymous visitors of a login-only page are redirected (302) to the login page.
+MEMBERS = (302, 404, 200, 200, 200, 200)
+AGENTS = (302, 404, 403, 200, 200, 200)
+MANAGERS = (302, 404, 403, 403, 200, 200)
+MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
+    "web:home": (None, (302, 302, 302, 302, 302, 302)),
+    "web:login": (None, (200, 302, 302, 302, 302, 302)),
+    "web:logout": (None, (405, 405, 405, 405, 405, 405)),
+    "web:language": (None, (405, 405, 405, 405, 405, 405)),
+    "web:health": (None, (200, 200, 200, 200, 200, 200)),
+    "web:dashboard": (None, MEMBERS),
+    "web:customers": (None, MEMBERS),
+    "web:customer_new": (None, AGENTS),
+    "web:customer": ("customer", MEMBERS),
+    "web:customer_edit": ("customer", AGENTS),
+    # GET only leads back to the customer page; the form posts here.
+    "web:customer_tags": ("customer", (302, 404, 403, 302, 302, 302)),
+    "web:orders": (None, MEMBERS),
+    "web:products": (None, MEMBERS),
+    "web:product_new": (None, MANAGERS),
+    "web:product_edit": ("product", MANAGERS),
+    "web:imports": (None, MANAGERS),
+    "web:import_job": ("import_job", MANAGERS),
+}
+
+# Trees with a matrix of their own (the API) or that belong to Django.
+SKIPPED_PREFIXES = ("api/", "i18n/", "static/", "media/")
+
+
+def url_patterns() -> Iterator[tuple[str, str | None]]:
+    """(route, namespaced name) of every pattern, walking included resolvers."""
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[tuple[str, str | None]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}{pattern.name}" if pattern.name else None
+                yield prefix + str(pattern.pattern), name
+
+    yield from walk(get_resolver().url_patterns, "", "")
+
+
+def covered_patterns() -> list[tuple[str, str | None]]:
+    return [
+        (route, name) for route, name in url_patterns() if not route.startswith(SKIPPED_PREFIXES)
+    ]
+
+
+def test_every_url_pattern_has_an_entry_in_the_matrix():
+    missing = [(route, name) for route, name in covered_patterns() if name not in MATRIX]
+    assert missing == [], "add these patterns to MATRIX in tests/web/test_permissions.py"
+    stale = set(MATRIX) - {name for _, name in covered_patterns()}
+    assert stale == set()
+
+
+@pytest.fixture
+def objects(cast: Any, shop: Any) -> dict[str, int]:
+    job = ImportJob.objects.create(
+        workspace=cast.shop, kind=ImportKind.CUSTOMERS, file_name="a.csv"
+    )
+    return {"customer": shop.customer.pk, "product": shop.product.pk, "import_job": job.pk}
+
+
+def _url(name: str, needs: str | None, objects: dict[str, int], ws: str = "alice") -> str:
+    route = dict((n, r) for r, n in covered_patterns())[name]
+    kwargs: dict[str, Any] = {}
+    if "<slug:ws>" in route:
+        kwargs["ws"] = ws
+    if needs is not None:
+        kwargs["pk"] = objects[needs]
+    return reverse(name, kwargs=kwargs)
+
+
+def _client(cast: Any, role: str) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    if role == "outsider":
+        client.force_login(cast.outsider)
+    elif role != "anonymous":
+        client.force_login(cast.member(Role(role)))
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_get_status_of_every_page_for_each_role(cast, objects, role):
+    client = _client(cast, role)
+    seen = {}
+    for name, (needs, statuses) in MATRIX.items():
+        seen[name] = client.get(_url(name, needs, objects)).status_code
+    expected = {name: statuses[ROLES.index(role)] for name, (_, statuses) in MATRIX.items()}
+    assert seen == expected
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_the_login_page(cast, objects):
+    response = Client().get("/w/alice/customers/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/w/alice/customers/"
+
+
+@pytest.mark.django_db
+def test_a_workspace_that_does_not_exist_looks_like_one_the_user_cannot_see(cast, client_for):
+    client = client_for(cast.owner)
+    unknown = client.get("/w/nowhere/customers/")
+    foreign = client.get("/w/charlie/customers/")
+    assert unknown.status_code == foreign.status_code == 404
+
+    # Same page, apart from the address echoed in the language switch and the CSRF masks.
+    def plain(content: bytes) -> bytes:
+        return re.sub(rb"[A-Za-z0-9]{64}", b"TOKEN", content.replace(b"nowhere", b"charlie"))
+
+    assert plain(unknown.content) == plain(foreign.content)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, needs",
+    [
+        ("web:customer", "foreign_customer"),
+        ("web:customer_edit", "foreign_customer"),
+        ("web:customer_tags", "foreign_customer"),
+        ("web:product_edit", "foreign_product"),
+    ],
+)
+def test_an_object_of_another_workspace_is_not_found(cast, shop, client_for, name, needs):
+    url = reverse(name, kwargs={"ws": "alice", "pk": getattr(shop, needs).pk})
+    client = client_for(cast.owner)
+    assert client.get(url).status_code == 404
+    assert post(client, url, {"first_name": "X", "tags": "x", "name": "X"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_import_job_of_another_workspace_is_not_found(cast, client_for):
+    job = ImportJob.objects.create(
+        workspace=cast.other_shop, kind=ImportKind.CUSTOMERS, file_name="theirs.csv"
+    )
+    response = client_for(cast.owner).get(f"/w/alice/imports/{job.pk}/")
+    assert response.status_code == 404
+
+
+POSTS = [
+    ("web:login", None),
+    ("web:logout", None),
+    ("web:language", None),
+    ("web:customer_new", None),
+    ("web:customer_edit", "customer"),
+    ("web:customer_tags", "customer"),
+    ("web:product_new", None),
+    ("web:product_edit", "product"),
+    ("web:imports", None),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, needs", POSTS)
+def test_every_form_refuses_a_post_without_csrf_token(cast, objects, name, needs):
+    client = _client(cast, "owner")
+    response = client.post(_url(name, needs, objects), {"language": "ro", "name": "X"})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_post_list_covers_every_form_page(cast):
+    # Pages that answer POST besides GET must all be in POSTS (checked against the matrix).
+    read_only = {
+        "web:home",
+        "web:health",
+        "web:dashboard",
+        "web:customers",
+        "web:customer",
+        "web:orders",
+        "web:products",
+        "web:import_job",
+    }
+    assert {name for name, _ in POSTS} == set(MATRIX) - read_only
+
+
+@pytest.mark.django_db
+def test_a_viewer_cannot_write(cast, shop, client_for):
+    client = client_for(cast.viewer)
+    customer_url = f"/w/alice/customers/{shop.customer.pk}/"
+    assert post(client, "/w/alice/customers/new/", {"first_name": "X"}).status_code == 403
+    assert post(client, customer_url + "edit/", {"first_name": "X"}).status_code == 403
+    assert post(client, customer_url + "tags/", {"tags": "vip"}).status_code == 403
+    assert post(client, "/w/alice/products/new/", {"name": "X"}).status_code == 403
+    shop.customer.refresh_from_db()
+    assert shop.customer.first_name == "Ioana"
+    assert list(shop.customer.tags.all()) == []
+
+
+@pytest.mark.django_db
+def test_an_agent_cannot_manage_products_or_imports(cast, shop, client_for):
+    client = client_for(cast.teammate)
+    response = post(client, f"/w/alice/products/{shop.product.pk}/edit/", {"name": "X"})
+    assert response.status_code == 403
+    assert post(client, "/w/alice/imports/", {"kind": "customers"}).status_code == 403
+    shop.product.refresh_from_db()
+    assert shop.product.name == "Ceai verde"
