@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clientela.accounts.models import User, Workspace
+from clientela.commerce import hooks
 from clientela.commerce.models import Order, OrderLine, OrderStatus, Product
 from clientela.customers.models import Customer
 from clientela.timeline.services import changed_fields, event_record
@@ -151,6 +152,7 @@ def order_create(
             "status": status,
         },
     )
+    hooks.orders_created(workspace, [order.pk])
     return order
 
 

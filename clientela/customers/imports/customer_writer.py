@@ -1,0 +1,219 @@
+"""Write a batch of validated customer rows: create, update or leave alone, by key.
+
+A row finds its customer by external id, else by e-mail. A customer found by e-mail that
+already has another external id is a conflict (reported, the import is rejected). Columns
+absent from the file are left as they are; a present but empty text cell clears the field,
+except that an empty email, external_id, country or language never clears a value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from clientela.accounts.models import User, Workspace
+from clientela.customers.imports.passes import ErrorLog
+from clientela.customers.imports.reader import RowError
+from clientela.customers.imports.schema import CustomerRow
+from clientela.customers.models import Customer, CustomerEmail, Tag
+from clientela.timeline.models import Event
+from clientela.timeline.services import event_build, events_record_many
+
+# CSV column → model field
+FIELD_OF = {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "phone": "phone",
+    "address": "address_line",
+    "city": "city",
+    "postal_code": "postal_code",
+    "country": "country",
+    "language": "language",
+}
+
+TagThrough = Customer.tags.through
+
+
+class CustomerWriter:
+    def __init__(self, *, workspace: Workspace, actor: User | None, errors: ErrorLog) -> None:
+        self.workspace = workspace
+        self.actor = actor
+        self.errors = errors
+        self.created = self.updated = self.unchanged = 0
+
+    def write(self, batch: list[CustomerRow]) -> None:
+        scoped = Customer.objects.for_workspace(self.workspace)
+        ext_ids = [row.external_id for row in batch if row.external_id]
+        by_ext = {c.external_id: c for c in scoped.filter(external_id__in=ext_ids)}
+        emails = [row.email for row in batch if row.email]
+        owner_of = dict(
+            CustomerEmail.objects.for_workspace(self.workspace)
+            .filter(address__in=emails)
+            .values_list("address", "customer_id")
+        )
+        by_pk = {c.pk: c for c in by_ext.values()}
+        missing = set(owner_of.values()) - set(by_pk)
+        by_pk.update({c.pk: c for c in scoped.filter(pk__in=missing)})
+        tags_of = self._tags_of(list(by_pk), batch)
+        new: list[tuple[CustomerRow, Customer]] = []
+        changed: list[tuple[Customer, dict[str, Any], dict[str, Any]]] = []
+        for row in batch:
+            customer = self._match(row, by_ext, owner_of, by_pk)
+            if isinstance(customer, bool):
+                continue
+            if customer is None:
+                new.append((row, self._build(row)))
+                continue
+            old, values = self._changes(row, customer, tags_of.get(customer.pk, ()))
+            if values:
+                changed.append((customer, old, values))
+            else:
+                self.unchanged += 1
+        if self.errors.count:
+            return  # the import is rejected; no point writing the rest of it
+        self._create(new)
+        self._update(changed, owner_of)
+
+    def _match(
+        self,
+        row: CustomerRow,
+        by_ext: dict[str | None, Customer],
+        owner_of: dict[str, int],
+        by_pk: dict[int, Customer],
+    ) -> Customer | bool | None:
+        """The customer this row describes, None for a new one, False for a conflict."""
+        owner = owner_of.get(row.email) if row.email else None
+        customer = by_ext.get(row.external_id) if row.external_id else None
+        if customer is not None:
+            if owner is not None and owner != customer.pk:
+                return self._conflict(row, "email", "is the e-mail of another customer")
+            return customer
+        if owner is None:
+            return None
+        customer = by_pk[owner]
+        if row.external_id and customer.external_id:
+            return self._conflict(
+                row, "email", f"belongs to the customer with external id {customer.external_id!r}"
+            )
+        return customer
+
+    def _conflict(self, row: CustomerRow, column: str, reason: str) -> bool:
+        """Record the conflict; return False (a customer that must not be written)."""
+        self.errors.add(RowError(row.line, column, reason))
+        return False
+
+    def _tags_of(self, pks: list[int], batch: list[CustomerRow]) -> dict[int, tuple[str, ...]]:
+        if not pks or all(row.tags is None for row in batch):
+            return {}
+        found: dict[int, list[str]] = {}
+        pairs = TagThrough.objects.filter(customer_id__in=pks).values_list(
+            "customer_id", "tag__name"
+        )
+        for pk, name in pairs:
+            found.setdefault(pk, []).append(name)
+        return {pk: tuple(sorted(names)) for pk, names in found.items()}
+
+    def _build(self, row: CustomerRow) -> Customer:
+        fields = {FIELD_OF[name]: value for name, value in row.values.items()}
+        fields.setdefault("language", self.workspace.default_language)
+        return Customer(
+            workspace=self.workspace, external_id=row.external_id, email=row.email or "", **fields
+        )
+
+    def _changes(
+        self, row: CustomerRow, customer: Customer, tags: tuple[str, ...]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        wanted: dict[str, Any] = {FIELD_OF[name]: value for name, value in row.values.items()}
+        if row.email:
+            wanted["email"] = row.email
+        if row.external_id:
+            wanted["external_id"] = row.external_id
+        old = {f: getattr(customer, f) for f, v in wanted.items() if getattr(customer, f) != v}
+        new = {field: wanted[field] for field in old}
+        if row.tags is not None and row.tags != tags:
+            old["tags"], new["tags"] = list(tags), list(row.tags)
+        return old, new
+
+    def _create(self, new: list[tuple[CustomerRow, Customer]]) -> None:
+        if not new:
+            return
+        customers = Customer.objects.bulk_create([customer for _, customer in new])
+        CustomerEmail.objects.bulk_create(
+            CustomerEmail(workspace=self.workspace, customer=c, address=c.email, is_primary=True)
+            for c in customers
+            if c.email
+        )
+        self._tags_set({c.pk: row.tags for (row, _), c in zip(new, customers, strict=True)})
+        self.created += len(customers)
+        events_record_many(
+            self._event("customer.created", c, None, {"email": c.email, **row.values})
+            for (row, _), c in zip(new, customers, strict=True)
+        )
+
+    def _update(
+        self,
+        changed: list[tuple[Customer, dict[str, Any], dict[str, Any]]],
+        owner_of: dict[str, int],
+    ) -> None:
+        if not changed:
+            return
+        now = timezone.now()
+        fields: set[str] = {"updated_at"}
+        for customer, _, new in changed:
+            for field, value in new.items():
+                if field != "tags":
+                    setattr(customer, field, value)
+                    fields.add(field)
+            customer.updated_at = now
+        Customer.objects.bulk_update([c for c, _, _ in changed], sorted(fields))
+        self._emails_set([(c, new["email"]) for c, _, new in changed if "email" in new], owner_of)
+        self._tags_set({c.pk: new["tags"] for c, _, new in changed if "tags" in new}, replace=True)
+        self.updated += len(changed)
+        events_record_many(self._event("customer.changed", c, old, new) for c, old, new in changed)
+
+    def _emails_set(self, pairs: list[tuple[Customer, str]], owner_of: dict[str, int]) -> None:
+        if not pairs:
+            return
+        emails = CustomerEmail.objects.for_workspace(self.workspace)
+        emails.filter(customer__in=[c for c, _ in pairs]).update(is_primary=False)
+        emails.filter(address__in=[a for c, a in pairs if owner_of.get(a) == c.pk]).update(
+            is_primary=True
+        )
+        CustomerEmail.objects.bulk_create(
+            CustomerEmail(workspace=self.workspace, customer=c, address=a, is_primary=True)
+            for c, a in pairs
+            if owner_of.get(a) != c.pk
+        )
+
+    def _tags_set(self, wanted: dict[int, Any], replace: bool = False) -> None:
+        wanted = {pk: names for pk, names in wanted.items() if names is not None}
+        if replace:
+            TagThrough.objects.filter(customer_id__in=list(wanted)).delete()
+        names = {name for tags in wanted.values() for name in tags}
+        if not names:
+            return
+        tags = Tag.objects.for_workspace(self.workspace)
+        known = set(tags.filter(name__in=names).values_list("name", flat=True))
+        Tag.objects.bulk_create(Tag(workspace=self.workspace, name=n) for n in names - known)
+        tag_pk = dict(tags.filter(name__in=names).values_list("name", "pk"))
+        TagThrough.objects.bulk_create(
+            TagThrough(customer_id=pk, tag_id=tag_pk[name])
+            for pk, tags_of in wanted.items()
+            for name in tags_of
+        )
+
+    def _event(
+        self, kind: str, customer: Customer, old: dict[str, Any] | None, new: dict[str, Any]
+    ) -> Event:
+        return event_build(
+            workspace=self.workspace,
+            actor=self.actor,
+            actor_label="import",
+            kind=kind,
+            subject=customer,
+            customer=customer,
+            summary=customer.display_name,
+            old=old,
+            new=new,
+        )

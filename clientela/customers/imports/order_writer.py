@@ -1,0 +1,267 @@
+"""Write a batch of validated order rows, creating the customers they name when missing.
+
+Orders are matched by external id: a known order whose values differ is updated (with an
+`order.changed` timeline row); a new order is inserted without a timeline row of its own —
+orders appear on the customer's page from the orders table, and a million of them would
+double the size of the timeline. Customers are found by `customer_external_id`, else by
+`customer_email`; one that does not exist is created from those two values alone (what a
+shop has when all it exported is its orders), with a `customer.created` timeline row.
+An existing customer is never changed by an orders import.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from clientela.accounts.models import User, Workspace
+from clientela.commerce import hooks
+from clientela.commerce.models import Order
+from clientela.customers.imports.passes import ErrorLog
+from clientela.customers.imports.reader import RowError
+from clientela.customers.imports.schema import OrderRow
+from clientela.customers.models import Customer, CustomerEmail
+from clientela.timeline.services import event_build, events_record_many
+
+ORDER_FIELDS = ("customer_id", "placed_at", "status", "currency", "total")
+# The customers seen are remembered across batches up to this many keys, then forgotten
+# (and looked up again), so that memory stays flat whatever the number of customers.
+CACHE_LIMIT = 200_000
+_TAKEN_IN_FILE = "is the e-mail of another customer earlier in the file"
+
+
+class OrderWriter:
+    def __init__(
+        self, *, workspace: Workspace, actor: User | None, errors: ErrorLog, use_copy: bool
+    ) -> None:
+        self.workspace = workspace
+        self.actor = actor
+        self.errors = errors
+        self.use_copy = use_copy and connection.vendor == "postgresql"
+        self.created = self.updated = self.unchanged = self.customers_created = 0
+        self._customer_of: dict[str, int] = {}  # "id:X" / "email:E" → customer pk
+        self._email_owner: dict[str, tuple[int, str | None]] = {}  # e-mail → (pk, external id)
+
+    def write(self, batch: list[OrderRow]) -> None:
+        self._customers_resolve(batch)
+        if self.errors.count:
+            return
+        existing = self._existing([row.external_id for row in batch])
+        new: list[OrderRow] = []
+        changed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+        for row in batch:
+            wanted = self._values(row)
+            current = existing.get(row.external_id)
+            if current is None:
+                new.append(row)
+                continue
+            old = {f: current[f] for f in ORDER_FIELDS if current[f] != wanted[f]}
+            if old:
+                changed.append((current["pk"], old, {f: wanted[f] for f in old}))
+            else:
+                self.unchanged += 1
+        self._insert(new)
+        self._update(changed)
+
+    def _values(self, row: OrderRow) -> dict[str, Any]:
+        return {
+            "customer_id": self._customer_of[row.customer_key],
+            "placed_at": row.placed_at,
+            "status": row.status,
+            "currency": row.currency or self.workspace.currency,
+            "total": row.total,
+        }
+
+    def _existing(self, external_ids: list[str]) -> dict[str, dict[str, Any]]:
+        found = (
+            Order.objects.for_workspace(self.workspace)
+            .filter(external_id__in=external_ids)
+            .values("pk", "external_id", *ORDER_FIELDS)
+        )
+        return {values["external_id"]: values for values in found}
+
+    # Customers -------------------------------------------------------------------------
+
+    def _customers_resolve(self, batch: list[OrderRow]) -> None:
+        if len(self._customer_of) > CACHE_LIMIT:
+            self._customer_of.clear()
+            self._email_owner.clear()
+        unknown = [row for row in batch if row.customer_key not in self._customer_of]
+        self._customers_load(unknown)
+        to_create: dict[str, OrderRow] = {}
+        pending: dict[str, OrderRow] = {}  # e-mail → the row whose new customer will have it
+        later: list[OrderRow] = []
+        for row in unknown:
+            key = row.customer_key
+            if key in self._customer_of or key in to_create:
+                continue
+            email = row.customer_email or ""
+            owner = self._email_owner.get(email)
+            if owner is None and email in pending:
+                if row.customer_external_id:
+                    self.errors.add(RowError(row.line, "customer_email", _TAKEN_IN_FILE))
+                else:
+                    later.append(row)
+            elif owner is None:
+                to_create[key] = row
+                if email:
+                    pending[email] = row
+            elif row.customer_external_id and owner[1] is not None:
+                self.errors.add(
+                    RowError(
+                        row.line,
+                        "customer_email",
+                        f"belongs to the customer with external id {owner[1]!r}",
+                    )
+                )
+            else:
+                self._customer_of[key] = owner[0]
+        self._customers_create(list(to_create.values()))
+        for row in later:
+            self._customer_of[row.customer_key] = self._email_owner[row.customer_email or ""][0]
+
+    def _customers_load(self, rows: list[OrderRow]) -> None:
+        scoped = Customer.objects.for_workspace(self.workspace)
+        ext_ids = {row.customer_external_id for row in rows if row.customer_external_id}
+        for ext_id, pk in scoped.filter(external_id__in=ext_ids).values_list("external_id", "pk"):
+            self._customer_of[f"id:{ext_id}"] = pk
+        emails = {row.customer_email for row in rows if row.customer_email}
+        owners = (
+            CustomerEmail.objects.for_workspace(self.workspace)
+            .filter(address__in=emails - set(self._email_owner))
+            .values_list("address", "customer_id", "customer__external_id")
+        )
+        for address, pk, ext_id in owners:
+            self._email_owner[address] = (pk, ext_id)
+            self._customer_of.setdefault(f"email:{address}", pk)
+
+    def _customers_create(self, rows: list[OrderRow]) -> None:
+        if not rows:
+            return
+        customers = Customer.objects.bulk_create(
+            Customer(
+                workspace=self.workspace,
+                external_id=row.customer_external_id,
+                email=row.customer_email or "",
+                language=self.workspace.default_language,
+            )
+            for row in rows
+        )
+        CustomerEmail.objects.bulk_create(
+            CustomerEmail(workspace=self.workspace, customer=c, address=c.email, is_primary=True)
+            for c in customers
+            if c.email
+        )
+        for row, customer in zip(rows, customers, strict=True):
+            self._customer_of[row.customer_key] = customer.pk
+            if customer.email:
+                self._email_owner[customer.email] = (customer.pk, customer.external_id)
+        self.customers_created += len(customers)
+        events_record_many(
+            event_build(
+                workspace=self.workspace,
+                actor=self.actor,
+                actor_label="import",
+                kind="customer.created",
+                subject=c,
+                customer=c,
+                summary=c.display_name,
+                new={"external_id": c.external_id, "email": c.email},
+            )
+            for c in customers
+        )
+
+    # Orders ----------------------------------------------------------------------------
+
+    def _insert(self, rows: list[OrderRow]) -> None:
+        if not rows:
+            return
+        now = timezone.now()
+        if self.use_copy:
+            ids = self._copy(rows, now)
+        else:
+            orders = Order.objects.bulk_create(
+                Order(
+                    workspace=self.workspace,
+                    external_id=row.external_id,
+                    created_at=now,
+                    **self._values(row),
+                )
+                for row in rows
+            )
+            ids = [order.pk for order in orders]
+        self.created += len(ids)
+        hooks.orders_created(self.workspace, ids)
+
+    def _copy(self, rows: list[OrderRow], now: datetime) -> list[int]:
+        """PostgreSQL's COPY into the orders table: same rows as bulk_create, fewer round trips.
+
+        COPY returns no ids, so the new ids are read back by external id afterwards.
+        """
+        table = Order._meta.db_table
+        columns = ("workspace_id", "external_id", "created_at", *ORDER_FIELDS)
+        with connection.cursor() as cursor:
+            copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    values = self._values(row)
+                    copy.write_row(
+                        (
+                            self.workspace.pk,
+                            row.external_id,
+                            now,
+                            *(values[f] for f in ORDER_FIELDS),
+                        )
+                    )
+        return list(
+            Order.objects.for_workspace(self.workspace)
+            .filter(external_id__in=[row.external_id for row in rows])
+            .values_list("pk", flat=True)
+        )
+
+    def _update(self, changed: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
+        if not changed:
+            return
+        orders = []
+        for pk, _, new in changed:
+            order = Order(pk=pk, workspace=self.workspace)
+            for field, value in new.items():
+                setattr(order, field, value)
+            orders.append(order)
+        fields = sorted({field for _, _, new in changed for field in new})
+        Order.objects.bulk_update(orders, fields)
+        customer_of = dict(
+            Order.objects.filter(pk__in=[pk for pk, _, _ in changed]).values_list(
+                "pk", "customer_id"
+            )
+        )
+        self.updated += len(changed)
+        events_record_many(
+            event_build(
+                workspace=self.workspace,
+                actor=self.actor,
+                actor_label="import",
+                kind="order.changed",
+                subject_type="order",
+                subject_id=pk,
+                customer_id=customer_of[pk],
+                old=_plain(old),
+                new=_plain(new),
+            )
+            for pk, old, new in changed
+        )
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value.isoformat()
+        if isinstance(value, datetime)
+        else str(value)
+        if isinstance(value, Decimal)
+        else value
+        for key, value in values.items()
+    }
