@@ -1,0 +1,202 @@
+"""One batch: claim, check suppression, send each message, record every reply.
+
+Results are written once per batch, each as a conditional UPDATE on our claim tag: if our
+lease ran out and another worker took a row, our late result does not overwrite theirs.
+A worker killed mid-batch therefore re-sends at most its one batch, with the same
+Message-IDs, which receivers use to drop duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from clientela.outreach.delivery.claim import DEFAULT_LEASE, outbox_claim
+from clientela.outreach.delivery.dkim import dkim_sign_configured
+from clientela.outreach.delivery.message import (
+    Draft,
+    Envelope,
+    message_build,
+    message_bytes,
+    needs_smtputf8,
+)
+from clientela.outreach.delivery.ratelimit import TokenBucket
+from clientela.outreach.delivery.retry import Outcome, Verdict, outcome_of, retry_delay
+from clientela.outreach.delivery.selectors import suppressed_among
+from clientela.outreach.delivery.smtp import Relay
+from clientela.outreach.delivery.verp import bounce_address
+from clientela.outreach.models import (
+    DeliverySettings,
+    Outbox,
+    OutboxKind,
+    OutboxStatus,
+    SuppressedAddress,
+    SuppressionReason,
+)
+from clientela.timeline.models import Event
+from clientela.timeline.services import event_build, events_record_many
+
+log = logging.getLogger(__name__)
+SUPPRESSED = Outcome(Verdict.FAILED, None, "not sent: the address is on the suppression list")
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    claimed: int
+    sent: int
+    retried: int
+    failed: int
+    suppressed: int
+    relay_down: bool
+
+
+def _senders(rows: list[Outbox]) -> dict[int, tuple[str, str]]:
+    """(from name, from address) per workspace of the batch."""
+    found = {
+        s.workspace_id: s
+        for s in DeliverySettings.objects.filter(
+            workspace_id__in={row.workspace_id for row in rows}
+        )
+    }
+    senders = {}
+    for row in rows:
+        own = found.get(row.workspace_id)
+        senders[row.workspace_id] = (
+            (own.from_name if own else "") or row.workspace.name,
+            (own.from_email if own else "") or settings.DEFAULT_FROM_EMAIL,
+        )
+    return senders
+
+
+def envelope_for(row: Outbox, from_name: str, from_address: str) -> Envelope:
+    draft = Draft(
+        outbox_id=row.pk,
+        message_id=row.message_id,
+        from_name=from_name,
+        from_address=from_address,
+        to_name=row.to_name,
+        to_address=row.to_address,
+        subject=row.subject,
+        body_text=row.body_text,
+        body_html=row.body_html,
+        marketing=row.kind == OutboxKind.MARKETING,
+        headers=tuple(sorted((str(k), str(v)) for k, v in (row.headers or {}).items())),
+    )
+    sender = bounce_address(row.pk)
+    smtputf8 = needs_smtputf8(row.to_address, from_address)
+    data = dkim_sign_configured(message_bytes(message_build(draft), smtputf8=smtputf8))
+    return Envelope(sender=sender, recipient=row.to_address, data=data, smtputf8=smtputf8)
+
+
+def _changes(row: Outbox, outcome: Outcome, now: datetime) -> dict[str, object]:
+    done = {"lease_until": None, "last_smtp_code": outcome.code, "last_smtp_reply": outcome.reply}
+    if outcome is SUPPRESSED:
+        return {**done, "status": OutboxStatus.SUPPRESSED}
+    if outcome.verdict is Verdict.SENT:
+        return {**done, "status": OutboxStatus.SENT, "sent_at": now}
+    if outcome.verdict is Verdict.FAILED:
+        return {**done, "status": OutboxStatus.FAILED}
+    return {
+        **done,
+        "status": OutboxStatus.QUEUED,
+        "next_attempt_at": now + retry_delay(row.attempts),
+    }
+
+
+def _event(row: Outbox, status: str, outcome: Outcome) -> Event:
+    return event_build(
+        workspace=row.workspace,
+        kind=f"outreach.mail_{status}",
+        subject_type="outbox",
+        subject_id=row.pk,
+        customer_id=row.customer_id,
+        summary=row.subject,
+        old={"status": OutboxStatus.QUEUED},
+        new={"status": status, "smtp_code": outcome.code},
+    )
+
+
+def _record(results: list[tuple[Outbox, Outcome]], untried: list[Outbox]) -> None:
+    now = timezone.now()
+    events: list[Event] = []
+    with transaction.atomic():
+        for row, outcome in results:
+            changes = _changes(row, outcome, now)
+            mine = Outbox.objects.filter(
+                pk=row.pk, status=OutboxStatus.SENDING, leased_by=row.leased_by
+            )
+            if mine.update(**changes) and changes["status"] != OutboxStatus.QUEUED:
+                events.append(_event(row, str(changes["status"]), outcome))
+            if outcome.hard_bounce:
+                SuppressedAddress.objects.get_or_create(
+                    workspace_id=row.workspace_id,
+                    address=row.to_address,
+                    defaults={
+                        "reason": SuppressionReason.HARD_BOUNCE,
+                        "source": f"outbox:{row.pk}",
+                    },
+                )
+        for row in untried:
+            # The relay went away before their turn: not an attempt, try again in a minute.
+            Outbox.objects.filter(
+                pk=row.pk, status=OutboxStatus.SENDING, leased_by=row.leased_by
+            ).update(
+                status=OutboxStatus.QUEUED,
+                lease_until=None,
+                attempts=row.attempts - 1,
+                next_attempt_at=now + timedelta(minutes=1),
+            )
+        events_record_many(events)
+
+
+def _report(claimed: int, results: list[tuple[Outbox, Outcome]], relay_down: bool) -> BatchReport:
+    verdicts = [outcome for _, outcome in results]
+    return BatchReport(
+        claimed=claimed,
+        sent=sum(o.verdict is Verdict.SENT for o in verdicts),
+        retried=sum(o.verdict is Verdict.RETRY for o in verdicts),
+        failed=sum(o.verdict is Verdict.FAILED and o is not SUPPRESSED for o in verdicts),
+        suppressed=sum(o is SUPPRESSED for o in verdicts),
+        relay_down=relay_down,
+    )
+
+
+def outbox_send_batch(
+    *,
+    relay: Relay,
+    worker_id: str,
+    limit: int = 25,
+    lease: timedelta = DEFAULT_LEASE,
+    bucket: TokenBucket | None = None,
+) -> BatchReport:
+    """Claim up to `limit` due rows and send them; the relay connection stays open."""
+    rows = outbox_claim(worker_id=worker_id, limit=limit, lease=lease)
+    if not rows:
+        return BatchReport(0, 0, 0, 0, 0, relay_down=False)
+    suppressed = suppressed_among((row.workspace_id, row.to_address) for row in rows)
+    senders = _senders(rows)
+    results: list[tuple[Outbox, Outcome]] = []
+    relay_down = False
+    try:
+        for row in rows:
+            if (row.workspace_id, row.to_address) in suppressed:
+                results.append((row, SUPPRESSED))
+                continue
+            if bucket is not None:
+                bucket.take()
+            code, reply = relay.deliver(envelope_for(row, *senders[row.workspace_id]))
+            results.append((row, outcome_of(code, reply, attempts=row.attempts)))
+            if code is None:
+                relay_down = True
+                log.warning("relay unreachable, batch stopped: %s", reply)
+                break
+    finally:
+        # Also on SIGTERM/KeyboardInterrupt: what reached the relay must be recorded as sent.
+        tried = {row.pk for row, _ in results}
+        _record(results, [row for row in rows if row.pk not in tried])
+    return _report(len(rows), results, relay_down)
