@@ -43,7 +43,7 @@ from clientela.outreach.models import (
 from clientela.timeline.services import event_record
 
 HORIZON = timedelta(days=7)
-LABELS_PER_PAGE = 24  # A4 sheet of 3 x 8 labels, 70 x 37 mm
+LABELS_PER_PAGE = 24  # A4 sheet of 3 x 8 labels, 70 x 33.8 mm
 
 
 class LetterError(ValueError):

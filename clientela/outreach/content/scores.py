@@ -1,32 +1,23 @@
 """Read-only access to the retention engine's per-customer scores, when it has any.
 
 `retention.CustomerScore` is written by the retention app; outreach only reads p_alive,
-overdue_ratio and clv. A workspace never scored (or an install without the model) simply
-has no scores: win-back selects nobody and "most valuable" is nobody.
+overdue_ratio, segment and clv of the current run. A workspace never scored simply has no
+scores: win-back selects nobody and "most valuable" is nobody.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from clientela.accounts.models import Workspace
-
-
-def _score_model() -> Any:
-    try:
-        return apps.get_model("retention", "CustomerScore")
-    except LookupError:
-        return None
+from clientela.retention.models import CustomerScore
 
 
 def scores(workspace: Workspace) -> QuerySet[Any] | None:
-    model = _score_model()
-    if model is None:
-        return None
-    return model.objects.filter(workspace=workspace)
+    """The scores of the workspace's current (published) retention run."""
+    return CustomerScore.objects.current(workspace)
 
 
 def slipping_customer_ids(
