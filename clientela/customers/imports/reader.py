@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _HEADER_JUNK = re.compile(r"[^a-z0-9]+")
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,12 @@ def header_key(name: str) -> str:
 
 
 def sniff_separator(header_line: str) -> str:
-    """The separator of the header row: semicolon (Excel in Romanian) or comma."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
+    """The separator of the header row: semicolon (Excel in Romanian) or comma.
+
+    Whichever appears more often outside quotes wins; a tie means comma.
+    """
+    bare = _QUOTED.sub("", header_line)
+    return ";" if bare.count(";") > bare.count(",") else ","
 
 
 class CsvSource:
