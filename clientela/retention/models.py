@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +58,7 @@ class RunQuerySet(WorkspaceQuerySet):
             .first()
         )
 
-    def latest(self, workspace: Workspace) -> RetentionRun | None:
+    def newest(self, workspace: Workspace) -> RetentionRun | None:
         return self.for_workspace(workspace).order_by("-created_at", "-pk").first()
 
 
@@ -91,10 +92,18 @@ class RetentionRun(WorkspaceScoped):
     last_customer_id = models.BigIntegerField(default=0)
     published = models.BooleanField(default=False)
 
-    objects = RunQuerySet.as_manager()
+    # A narrower queryset than WorkspaceScoped's, with the same for_workspace.
+    objects = RunQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         indexes = [models.Index(fields=["workspace", "-created_at"], name="retention_run_ws")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace"],
+                condition=Q(status__in=["queued", "running"]),
+                name="retention_one_active_run",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_model_display()} #{self.pk} ({self.status})"
@@ -145,7 +154,7 @@ class CustomerScore(WorkspaceScoped):
     model_name = models.CharField(max_length=20, blank=True)
     data_version = models.CharField(max_length=100, blank=True)
 
-    objects = ScoreQuerySet.as_manager()
+    objects = ScoreQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         constraints = [

