@@ -106,7 +106,7 @@ def _client(cast: Any, role: str) -> Client:
 def test_get_status_of_every_page_for_each_role(cast, objects, role):
     client = _client(cast, role)
     seen = {}
-    for name, (needs, statuses) in MATRIX.items():
+    for name, (needs, _statuses) in MATRIX.items():
         seen[name] = client.get(_url(name, needs, objects)).status_code
     expected = {name: statuses[ROLES.index(role)] for name, (_, statuses) in MATRIX.items()}
     assert seen == expected

@@ -2,51 +2,54 @@
 
 from __future__ import annotations
 
-import uuid
+import tempfile
 from pathlib import Path
 
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from clientela.accounts.models import Role
-from clientela.customers.models import ImportJob
+from clientela.customers.imports.service import ImportFileError, import_start
+from clientela.customers.models import ImportJob, ImportStatus
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.forms import ImportForm
 
 RECENT_JOBS = 20
 
 
-def _store(upload: UploadedFile) -> Path:
-    """Copy the upload, chunk by chunk, to a file of its own that the import job reads."""
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{uuid.uuid4().hex}.csv"
-    with target.open("wb") as handle:
+def _start(request: WorkspaceRequest, form: ImportForm) -> ImportJob:
+    """Hand the upload to `import_start`, which keeps its own copy of the file."""
+    upload: UploadedFile = form.cleaned_data["file"]
+    name = Path(upload.name or "import.csv").name
+    if isinstance(upload, TemporaryUploadedFile):  # large files are on disk already
+        return _start_from(request, form, Path(upload.temporary_file_path()), name)
+    with tempfile.NamedTemporaryFile(suffix=".csv") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
-    return target
+        handle.flush()
+        return _start_from(request, form, Path(handle.name), name)
+
+
+def _start_from(request: WorkspaceRequest, form: ImportForm, path: Path, name: str) -> ImportJob:
+    return import_start(
+        workspace=request.workspace,
+        kind=form.cleaned_data["kind"],
+        source_path=path,
+        file_name=name,
+        actor=request.user,
+    )
 
 
 @workspace_view(min_role=Role.MANAGER)
 def import_index(request: WorkspaceRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.CLIENTELA_IMPORT_MAX_BYTES:
-            form.add_error("file", _("The file is too large."))
+        try:
+            job = _start(request, form)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
         else:
-            from clientela.customers.imports import import_start
-
-            job = import_start(
-                workspace=request.workspace,
-                kind=form.cleaned_data["kind"],
-                source_path=str(_store(upload)),
-                file_name=Path(upload.name or "import.csv").name,
-                actor=request.user,
-            )
             return redirect("web:import_job", ws=request.workspace.slug, pk=job.pk)
     jobs = ImportJob.objects.for_workspace(request.workspace).order_by("-created_at", "-pk")
     return render(request, "web/imports/index.html", {"form": form, "jobs": jobs[:RECENT_JOBS]})
@@ -58,7 +61,8 @@ def import_job(request: WorkspaceRequest, pk: int) -> HttpResponse:
         job = ImportJob.objects.for_workspace(request.workspace).get(pk=pk)
     except ImportJob.DoesNotExist:
         raise Http404 from None
-    context = {"job": job, "finished": job.status in ("succeeded", "failed")}
+    finished = job.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+    context = {"job": job, "finished": finished}
     if request.htmx:
         return render(request, "web/imports/_job.html", context)
     return render(request, "web/imports/job.html", context)
