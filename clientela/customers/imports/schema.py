@@ -18,7 +18,7 @@ Orders (external_id, placed_at and total, and customer_external_id and/or custom
     customer_email        email, e_mail, email_client
     placed_at             data, date, order_date, data_comenzii, created_at
     status                stare, status: placed/cancelled/refunded (plasata, anulata, returnata)
-    currency              moneda (monedă): three letters, default the workspace's
+    currency              moneda (monedă): three letters (or lei), default the workspace's
     total                 suma (sumă), valoare, amount
 Header names are matched without case, diacritics or punctuation (`Adresă e-mail` works).
 """
@@ -270,6 +270,8 @@ def _country(value: str) -> str:
 
 
 def _currency(value: str) -> str:
+    if value.lower() == "lei":  # what Romanian shops write for RON
+        return "RON"
     if not _CURRENCY.match(value):
         raise BadValue(f"{value!r} is not a three-letter currency code (RON, EUR, …)")
     return value.upper()
