@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 
 from clientela.api import errors
 from clientela.api.auth import TokenAuth
-from clientela.api.routers import customers, orders, products
+from clientela.api.routers import customers, imports, orders, products
 
 api = NinjaAPI(
     title="Clientela API",
@@ -24,3 +24,4 @@ errors.install(api)
 api.add_router("/customers", customers.router)
 api.add_router("/products", products.router)
 api.add_router("/orders", orders.router)
+api.add_router("/imports", imports.router)

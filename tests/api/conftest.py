@@ -48,6 +48,13 @@ class Api:
         return self.call("DELETE", path)
 
 
+@pytest.fixture(autouse=True)
+def data_dir(settings: Any, tmp_path: Any) -> Any:
+    """Uploaded import files land in a folder of the test's own."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
 @pytest.fixture
 def tokens(cast: Any) -> dict[str, str]:
     """A fresh token per caller (the outsider's is for their own shop)."""
