@@ -15,10 +15,12 @@ workspace_patterns = [
     path("", include("clientela.web.routes.customers")),
     path("", include("clientela.web.routes.orders")),
     path("", include("clientela.web.routes.imports")),
+    path("", include("clientela.web.routes.outreach")),
 ]
 
 urlpatterns = [
     path("", include("clientela.web.routes.core")),
     path("w/<slug:ws>/", include(workspace_patterns)),
+    path("", include("clientela.web.routes.public")),
     path("health/", errors.health, name="health"),
 ]

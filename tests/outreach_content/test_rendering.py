@@ -97,3 +97,16 @@ def test_preview_uses_a_real_customer_and_their_last_order(cast, build) -> None:
     assert list(
         Event.objects.filter(kind="template.created").values_list("summary", flat=True)
     ) == ["T"]
+
+
+def test_rendered_text_is_plain_data_that_pages_escape() -> None:
+    from django.utils.safestring import SafeData
+
+    rendered = render_message(
+        subject="s",
+        body_text="{{ customer.first_name }}",
+        body_html="<p>{{ customer.first_name }}</p>",
+        context={"customer": {"first_name": "<script>"}},
+    )
+    assert not isinstance(rendered.body_text, SafeData)
+    assert not isinstance(rendered.body_html, SafeData)

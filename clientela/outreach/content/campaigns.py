@@ -12,8 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -400,3 +402,56 @@ def campaign_finish_if_done(*, campaign: Campaign) -> bool:
 
 def campaigns_due(*, now: datetime) -> list[Campaign]:
     return list(Campaign.objects.filter(status=CampaignStatus.SCHEDULED, scheduled_at__lte=now))
+
+
+def _stand_in(campaign: Campaign, actor: User) -> Customer:
+    """The acting user dressed as a customer, for previews and test sends."""
+    first, _sep, last = (actor.name or actor.email).partition(" ")
+    return Customer(
+        workspace=campaign.workspace,
+        first_name=first,
+        last_name=last,
+        email=actor.email,
+        language=campaign.language,
+    )
+
+
+def campaign_preview(*, campaign: Campaign, customer: Customer) -> Rendered:
+    return campaign_render(campaign, customer, f"{settings.SITE_URL}/u/preview/")
+
+
+@transaction.atomic
+def campaign_test_send(*, campaign: Campaign, actor: User) -> Outbox:
+    """Queue the campaign, rendered for the acting user, to their own address."""
+    rendered = campaign_preview(campaign=campaign, customer=_stand_in(campaign, actor))
+    row = outbox_build(
+        workspace=campaign.workspace,
+        customer=None,
+        address=actor.email,
+        kind=OutboxKind.TRANSACTIONAL,
+        source_type="campaign_test",
+        source_id=campaign.pk,
+        dedup_key=f"campaign_test:{campaign.pk}:{timezone.now().timestamp()}",
+        message=Rendered(f"[TEST] {rendered.subject}", rendered.body_text, rendered.body_html),
+        language=campaign.language,
+    )
+    row.save()
+    event_record(
+        workspace=campaign.workspace,
+        actor=actor,
+        kind="campaign.test_sent",
+        subject=campaign,
+        summary=actor.email,
+    )
+    return row
+
+
+def campaign_pdf(*, campaign: Campaign) -> bytes:
+    """The brochure as a printable PDF: intro, promotions, sales and changes."""
+    from weasyprint import HTML  # imported late: loading Pango is slow
+
+    html = render_to_string(
+        "outreach/pdf/brochure.html", {"campaign": campaign, "workspace": campaign.workspace}
+    )
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

@@ -128,7 +128,9 @@ def render_part(field: str, source: str, context: dict[str, Any], *, html: bool)
     """Render one part; raise TemplateInvalid naming the first unknown variable."""
     template = _compile(field, source)
     try:
-        output: str = template.render(Context(context, autoescape=html))
+        # Plain str, not the SafeString Django returns: a rendered message is data, and a
+        # page that shows it (a preview) must escape it like any other value.
+        output = template.render(Context(context, autoescape=html)).encode().decode()
     except (TemplateSyntaxError, TemplateDoesNotExist) as exc:
         raise TemplateInvalid(
             field, _("Template error in %(field)s: %(error)s") % {"field": field, "error": exc}

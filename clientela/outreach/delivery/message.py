@@ -1,7 +1,8 @@
 """Turning an outbox row into the bytes we hand to SMTP.
 
 Every customer-supplied value (name, subject) passes through `header_text` first: control
-characters, CR/LF and the Unicode line and paragraph separators become spaces, so no value can
+characters, CR/LF and the Unicode line and paragraph separators become spaces, "=?" is
+spaced out so it cannot pass for an encoded word, so no value can
 start a header line or a second message. The `email` package then folds and encodes
 (RFC 2047) what remains. Addresses were normalised when the row was written.
 """
@@ -30,7 +31,8 @@ def header_text(value: str, *, limit: int = 900) -> str:
     cleaned = "".join(
         " " if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp", "Cs"} else ch for ch in value
     )
-    return _SPACES.sub(" ", cleaned).strip()[:limit]
+    # A literal "=?...?=" would be decoded by readers as an RFC 2047 word: keep it literal.
+    return _SPACES.sub(" ", cleaned.replace("=?", "= ?")).strip()[:limit]
 
 
 @dataclass(frozen=True)

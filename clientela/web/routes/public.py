@@ -1,0 +1,13 @@
+"""Customer-facing pages without login (tokens in the URL)."""
+
+from django.urls import path
+
+from clientela.web.views import public
+
+urlpatterns = [
+    # The address the delivery core's `unsubscribe_url` points at (List-Unsubscribe).
+    path("u/<str:token>/", public.unsubscribe, name="public_unsubscribe"),
+    path("s/confirm/<str:token>/", public.confirm, name="public_confirm"),
+    path("s/<str:token>/", public.subscribe, name="public_subscribe"),
+    path("p/<str:token>/", public.preferences, name="public_preferences"),
+]
