@@ -21,6 +21,7 @@ from django.utils import timezone
 from clientela.accounts.models import User, Workspace
 from clientela.commerce import hooks
 from clientela.commerce.models import Order
+from clientela.customers.imports.bulk import adapt_datetime, adapt_decimal, insert_returning_ids
 from clientela.customers.imports.passes import ErrorLog
 from clientela.customers.imports.reader import RowError
 from clientela.customers.imports.schema import OrderRow
@@ -31,6 +32,7 @@ ORDER_FIELDS = ("customer_id", "placed_at", "status", "currency", "total")
 # The customers seen are remembered across batches up to this many keys, then forgotten
 # (and looked up again), so that memory stays flat whatever the number of customers.
 CACHE_LIMIT = 200_000
+_COLUMNS = ("workspace_id", "external_id", "created_at", *ORDER_FIELDS)
 _TAKEN_IN_FILE = "is the e-mail of another customer earlier in the file"
 
 
@@ -181,21 +183,27 @@ class OrderWriter:
         if not rows:
             return
         now = timezone.now()
-        if self.use_copy:
-            ids = self._copy(rows, now)
-        else:
-            orders = Order.objects.bulk_create(
-                Order(
-                    workspace=self.workspace,
-                    external_id=row.external_id,
-                    created_at=now,
-                    **self._values(row),
-                )
-                for row in rows
-            )
-            ids = [order.pk for order in orders]
+        ids = self._copy(rows, now) if self.use_copy else self._insert_sql(rows, now)
         self.created += len(ids)
         hooks.orders_created(self.workspace, ids)
+
+    def _insert_sql(self, rows: list[OrderRow], now: datetime) -> list[int]:
+        """Multi-row INSERT … RETURNING (SQLite, or PostgreSQL without COPY)."""
+        ws, created = self.workspace.pk, adapt_datetime(now)
+        values = [
+            (
+                ws,
+                row.external_id,
+                created,
+                self._customer_of[row.customer_key],
+                adapt_datetime(row.placed_at),
+                row.status,
+                row.currency or self.workspace.currency,
+                adapt_decimal(row.total),
+            )
+            for row in rows
+        ]
+        return insert_returning_ids(Order, _COLUMNS, values)
 
     def _copy(self, rows: list[OrderRow], now: datetime) -> list[int]:
         """PostgreSQL's COPY into the orders table: same rows as bulk_create, fewer round trips.
@@ -203,9 +211,8 @@ class OrderWriter:
         COPY returns no ids, so the new ids are read back by external id afterwards.
         """
         table = Order._meta.db_table
-        columns = ("workspace_id", "external_id", "created_at", *ORDER_FIELDS)
         with connection.cursor() as cursor:
-            copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            copy_sql = f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in rows:
                     values = self._values(row)

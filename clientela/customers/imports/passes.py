@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from clientela.customers.imports.reader import CsvSource, HeaderError, RowError
 from clientela.customers.imports.schema import (
@@ -104,13 +105,24 @@ def rows(
             yield parsed
 
 
-def validate(handle: BinaryIO, kind: str, zone: tzinfo, errors: ErrorLog, ticker: Ticker) -> None:
+def validate(
+    handle: BinaryIO,
+    kind: str,
+    zone: tzinfo,
+    errors: ErrorLog,
+    ticker: Ticker,
+    spool: BinaryIO,
+    batch_size: int,
+) -> None:
     """Read the whole file once, also refusing keys repeated within it.
 
+    The valid rows are pickled to `spool` in batches, so that the write pass reads them
+    back instead of parsing the CSV a second time (and cannot see a file changed since).
     The sets of keys seen grow with the file (about 100 bytes per row), the rows do not.
     """
     seen_ids: set[str] = set()
     seen_emails: set[str] = set()
+    batch: list[CustomerRow | OrderRow] = []
     for row in rows(handle, kind, zone, errors, ticker):
         if row.external_id:
             if row.external_id in seen_ids:
@@ -120,6 +132,23 @@ def validate(handle: BinaryIO, kind: str, zone: tzinfo, errors: ErrorLog, ticker
             if row.email in seen_emails:
                 errors.add(RowError(row.line, "email", _repeated(row.email)))
             seen_emails.add(row.email)
+        if not errors.count:
+            batch.append(row)
+            if len(batch) >= batch_size:
+                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = []
+    if batch and not errors.count:
+        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def spooled(spool: BinaryIO) -> Iterator[list[Any]]:
+    """The batches `validate` wrote, in order. The spool is our own temporary file."""
+    spool.seek(0)
+    while True:
+        try:
+            yield pickle.load(spool)  # noqa: S301 - written by this process a moment ago
+        except EOFError:
+            return
 
 
 def _repeated(value: str) -> str:

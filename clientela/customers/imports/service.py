@@ -6,8 +6,9 @@ Algorithm:
    line, column and reason. The job's progress (bytes and rows) is committed at most once
    a second, so other processes can show it.
 2. If there was any error the job is FAILED and nothing else is written.
-3. Write pass: the file is streamed again, in batches of BATCH_SIZE rows, inside ONE
-   transaction: batched lookups of existing keys, then bulk inserts and updates. Problems
+3. Write pass: the valid rows, pickled in batches of BATCH_SIZE to an anonymous temporary
+   file by the first pass (so the CSV is parsed once), are read back one batch at a time
+   inside ONE transaction: batched lookups of existing keys, then bulk inserts and updates. Problems
    only the database can reveal (an e-mail belonging to another customer) are collected the
    same way; if any, the transaction is rolled back and the database is exactly as before.
    The job row is not updated during this pass: on SQLite a second connection writing it
@@ -25,10 +26,10 @@ from __future__ import annotations
 
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
-from itertools import islice
+import tempfile
+import time
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -44,11 +45,10 @@ from clientela.customers.imports.passes import (
     Progress,
     ProgressCallback,
     Ticker,
-    rows,
+    spooled,
     validate,
 )
 from clientela.customers.imports.reader import RowError
-from clientela.customers.imports.schema import CustomerRow, OrderRow
 from clientela.customers.models import ImportJob, ImportKind, ImportStatus
 from clientela.timeline.services import event_record
 
@@ -153,22 +153,22 @@ def _run(job: ImportJob, path: Path, progress: ProgressCallback | None) -> Impor
             progress(Progress("validating", processed, job.total_bytes, rows_read))
 
     ticker = Ticker(validating)
-    with path.open("rb") as handle:
-        validate(handle, job.kind, zone, errors, ticker)
-    job.rows_read, job.processed_bytes = ticker.rows, job.total_bytes
-    if errors.count:
-        return _finish(job, errors)
-    try:
-        with transaction.atomic():
-            counts = _write(job, path, zone, errors, progress)
-    except _Rejected:
-        return _finish(job, errors)
+    with path.open("rb") as handle, tempfile.TemporaryFile() as spool:
+        validate(handle, job.kind, zone, errors, ticker, spool, BATCH_SIZE)
+        job.rows_read, job.processed_bytes = ticker.rows, job.total_bytes
+        if errors.count:
+            return _finish(job, errors)
+        try:
+            with transaction.atomic():
+                counts = _write(job, spool, errors, progress)
+        except _Rejected:
+            return _finish(job, errors)
     job.created_count, job.updated_count, job.unchanged_count = counts
     return _finish(job, errors)
 
 
 def _write(
-    job: ImportJob, path: Path, zone: ZoneInfo, errors: ErrorLog, progress: ProgressCallback | None
+    job: ImportJob, spool: BinaryIO, errors: ErrorLog, progress: ProgressCallback | None
 ) -> tuple[int, int, int]:
     writer: CustomerWriter | OrderWriter
     if job.kind == ImportKind.CUSTOMERS:
@@ -180,26 +180,22 @@ def _write(
             errors=errors,
             use_copy=getattr(settings, "CLIENTELA_IMPORT_USE_COPY", True),
         )
-
-    def writing(rows_read: int, processed: int) -> None:
-        if progress:
-            progress(Progress("writing", processed, job.total_bytes, rows_read))
-
-    with path.open("rb") as handle:
-        for batch in _batches(rows(handle, job.kind, zone, errors, Ticker(writing, 0.25))):
-            writer.write(batch)
-            if errors.count:
-                raise _Rejected
+    spool_size = max(spool.tell(), 1)
+    done = 0
+    last = time.monotonic()
+    for batch in spooled(spool):
+        writer.write(batch)
+        if errors.count:
+            raise _Rejected
+        done += len(batch)
+        if progress and time.monotonic() - last >= 0.25:
+            last = time.monotonic()
+            share = spool.tell() / spool_size
+            progress(Progress("writing", int(job.total_bytes * share), job.total_bytes, done))
     counts = (writer.created, writer.updated, writer.unchanged)
     if writer.created or writer.updated:
         _record_finished(job, writer)
     return counts
-
-
-def _batches(stream: Iterable[CustomerRow | OrderRow]) -> Iterator[list[Any]]:
-    iterator = iter(stream)
-    while batch := list(islice(iterator, BATCH_SIZE)):
-        yield batch
 
 
 def _record_finished(job: ImportJob, writer: CustomerWriter | OrderWriter) -> None:

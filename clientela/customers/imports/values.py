@@ -22,10 +22,11 @@ class BadValue(ValueError):
 _DAY_FIRST = re.compile(
     r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
 )
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
 _DIGITS = re.compile(r"^\d+$")
 _GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+_PLAIN_AMOUNT = re.compile(r"^\d{1,10}(?:\.\d{1,2})?$")
+_CENT = Decimal("0.01")
 MAX_INTEGER_DIGITS = 10  # Order.total is DECIMAL(12, 2)
 
 
@@ -34,12 +35,13 @@ def parse_datetime(raw: str, zone: tzinfo) -> datetime:
     text = raw.strip()
     if not text:
         raise BadValue("is empty")
-    value = _parse_iso(text) if _ISO_DATE.match(text) else _parse_day_first(text)
+    if text[:1].isdigit() and len(text) > 9 and text[4] == "-":
+        value = _parse_iso(text)
+    else:
+        value = _parse_day_first(text)
     if not 1900 <= value.year <= 2100:
         raise BadValue(f"year {value.year} is out of range")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone)
-    return value
+    return value if value.tzinfo else value.replace(tzinfo=zone)
 
 
 def _parse_iso(text: str) -> datetime:
@@ -68,6 +70,8 @@ def parse_amount(raw: str) -> Decimal:
     A single separator followed by exactly three digits (1.234 or 1,234) could be either a
     thousands separator or a decimal one, so it is refused rather than guessed.
     """
+    if _PLAIN_AMOUNT.match(raw):  # 1234 or 1234.5 or 1234.56: the common case, fast
+        return Decimal(raw).quantize(_CENT)
     text = raw.strip().translate(_SPACES)
     if not text:
         raise BadValue("is empty")
@@ -78,7 +82,7 @@ def parse_amount(raw: str) -> Decimal:
         raise BadValue(f"{raw.strip()!r} has more than two decimals")
     if len(str(int(value))) > MAX_INTEGER_DIGITS:
         raise BadValue(f"{raw.strip()!r} is too large")
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(_CENT)
 
 
 def _canonical_number(text: str, raw: str) -> str:
