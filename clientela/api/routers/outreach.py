@@ -1,0 +1,467 @@
+"""Outreach: automations' settings and figures, templates, campaigns, letters, lists."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Path, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+
+from clientela.accounts.models import Role
+from clientela.api.auth import actor_of, require_role, workspace_of
+from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, responses, unprocessable
+from clientela.api.pagination import PageOut, PageParams, page_of
+from clientela.api.schemas.base import drop_defaults
+from clientela.api.types import AwareDatetime, Id, NonEmpty, QueryId, Text10k, Text100, Text200
+from clientela.customers.models import Customer
+from clientela.outreach.content import automations as automation_services
+from clientela.outreach.content import campaigns as campaign_services
+from clientela.outreach.content import letters as letter_services
+from clientela.outreach.content import lists as list_services
+from clientela.outreach.content import reports
+from clientela.outreach.content.rendering import TemplateInvalid
+from clientela.outreach.content.templates import template_preview, template_save
+from clientela.outreach.content.uplift import Uplift
+from clientela.outreach.models import (
+    Automation,
+    Campaign,
+    HandwrittenLetter,
+    MailingList,
+    MessageTemplate,
+)
+
+router = Router(tags=["outreach"])
+Language = Literal["ro", "en"]
+Percent = Annotated[StrictInt, Field(ge=0, le=50)]
+Fraction = Annotated[float, Field(ge=0, le=1, strict=True)]
+
+
+def _iso_date(value: str) -> str:
+    date.fromisoformat(value)
+    return value
+
+
+IsoDate = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), AfterValidator(_iso_date)
+]
+
+
+# -- automations ---------------------------------------------------------------------------
+
+
+class IntervalOut(Schema):
+    estimate: float
+    low: float
+    high: float
+
+
+class UpliftOut(Schema):
+    sent_count: int
+    holdout_count: int
+    sent_rate: float
+    holdout_rate: float
+    rate_difference: IntervalOut | None
+    sent_revenue_per_recipient: float
+    holdout_revenue_per_recipient: float
+    revenue_difference: IntervalOut | None
+
+
+class AutomationFiguresOut(Schema):
+    sent: int
+    holdout: int
+    uplift: UpliftOut
+
+
+class AutomationsOut(Schema):
+    thank_you_enabled: bool
+    thank_you_delay_days: int
+    handwritten_threshold: int
+    thank_you_holdout_percent: int
+    win_back_enabled: bool
+    win_back_p_alive: float
+    win_back_overdue_factor: float
+    win_back_cooldown_days: int
+    win_back_holdout_percent: int
+    thank_you: AutomationFiguresOut
+    win_back: AutomationFiguresOut
+
+
+class AutomationsPatch(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
+
+    thank_you_enabled: StrictBool = None  # type: ignore[assignment]
+    thank_you_delay_days: Annotated[StrictInt, Field(ge=0, le=365)] = None  # type: ignore[assignment]
+    handwritten_threshold: Annotated[StrictInt, Field(ge=0, le=100_000)] = None  # type: ignore[assignment]
+    thank_you_holdout_percent: Percent = None  # type: ignore[assignment]
+    win_back_enabled: StrictBool = None  # type: ignore[assignment]
+    win_back_p_alive: Fraction = None  # type: ignore[assignment]
+    win_back_overdue_factor: Annotated[float, Field(ge=1, le=100, strict=True)] = None  # type: ignore[assignment]
+    win_back_cooldown_days: Annotated[StrictInt, Field(ge=1, le=3650)] = None  # type: ignore[assignment]
+    win_back_holdout_percent: Percent = None  # type: ignore[assignment]
+
+
+def _uplift(value: Uplift) -> dict[str, Any]:
+    return value.__dict__
+
+
+def _automations(request: HttpRequest) -> dict[str, Any]:
+    workspace = workspace_of(request)
+    current = automation_services.automations_get(workspace)
+    fields = automation_services.DELIVERY_FIELDS + automation_services.OWN_FIELDS
+    figures = {
+        kind.value: {
+            **reports.automation_counts(workspace, kind),
+            "uplift": _uplift(reports.automation_uplift(workspace, kind)),
+        }
+        for kind in (Automation.THANK_YOU, Automation.WIN_BACK)
+    }
+    return {**{f: current.value(f) for f in fields}, **figures}
+
+
+@router.get(
+    "/automations",
+    response={200: AutomationsOut, **READ},
+    summary="Thank-you and win-back settings with their sent/holdout figures",
+)
+def automations_read(request: HttpRequest) -> dict[str, Any]:
+    return _automations(request)
+
+
+@router.patch(
+    "/automations", response={200: AutomationsOut, **WRITE}, summary="Change automation settings"
+)
+def automations_patch(request: HttpRequest, payload: AutomationsPatch) -> dict[str, Any]:
+    require_role(request, Role.MANAGER)
+    try:
+        automation_services.automations_update(
+            workspace=workspace_of(request),
+            actor=actor_of(request),
+            **payload.model_dump(exclude_unset=True),
+        )
+    except automation_services.SettingsInvalid as exc:
+        raise unprocessable(exc.field, exc.message) from exc
+    return _automations(request)
+
+
+# -- templates -----------------------------------------------------------------------------
+
+
+class TemplateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Text100, NonEmpty]
+    purpose: Literal["thank_you", "win_back", "campaign", "confirmation"]
+    language: Language
+    subject: Annotated[Text200, NonEmpty]
+    body_text: Annotated[Text10k, NonEmpty]
+    body_html: Text10k = ""
+
+
+class TemplateOut(Schema):
+    id: int
+    name: str
+    purpose: str
+    language: str
+    subject: str
+    body_text: str
+    body_html: str
+
+
+class TemplatePage(PageOut):
+    items: list[TemplateOut]
+
+
+class PreviewOut(Schema):
+    customer_id: int
+    subject: str
+    body_text: str
+    body_html: str
+
+
+class PreviewQuery(Schema):
+    customer_id: QueryId
+
+
+@router.get("/templates", response={200: TemplatePage, **READ}, summary="List templates")
+def template_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    return page_of(MessageTemplate.objects.for_workspace(workspace_of(request)), params)
+
+
+@router.post(
+    "/templates",
+    response={201: TemplateOut, **WRITE},
+    summary="Create a template; refused (422) if a variable is unknown",
+)
+def template_create(request: HttpRequest, payload: TemplateIn) -> Status[MessageTemplate]:
+    require_role(request, Role.MANAGER)
+    workspace = workspace_of(request)
+    if (
+        MessageTemplate.objects.for_workspace(workspace)
+        .filter(name=payload.name, purpose=payload.purpose, language=payload.language)
+        .exists()
+    ):
+        raise unprocessable("name", "A template with this name already exists.")
+    try:
+        template = template_save(
+            workspace=workspace, actor=actor_of(request), **payload.model_dump()
+        )
+    except TemplateInvalid as exc:
+        raise unprocessable(exc.field, exc.message) from exc
+    return Status(201, template)
+
+
+@router.get(
+    "/templates/{template_id}/preview",
+    response={200: PreviewOut, **OBJECT_READ},
+    summary="Render a template for a real customer of the workspace",
+)
+def template_preview_endpoint(
+    request: HttpRequest, template_id: Path[QueryId], query: Query[PreviewQuery]
+) -> dict[str, Any]:
+    workspace = workspace_of(request)
+    template = get_object_or_404(MessageTemplate.objects.for_workspace(workspace), pk=template_id)
+    customer = get_object_or_404(Customer.objects.for_workspace(workspace), pk=query.customer_id)
+    try:
+        rendered = template_preview(template=template, customer=customer)
+    except TemplateInvalid as exc:
+        raise unprocessable(exc.field, exc.message, source="query") from exc
+    return {"customer_id": customer.pk, **rendered.__dict__}
+
+
+# -- campaigns -----------------------------------------------------------------------------
+
+
+class PromotionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Text200, NonEmpty]
+    description: Text10k = ""
+    discount: Text100 = ""
+
+
+class SaleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Text200, NonEmpty]
+    starts_on: IsoDate
+    ends_on: IsoDate
+
+
+class CampaignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[Text200, NonEmpty]
+    kind: Literal["brochure", "newsletter"]
+    language: Language
+    subject: Annotated[Text200, NonEmpty]
+    intro: Text10k = ""
+    promotions: list[PromotionIn] = Field(default_factory=list, max_length=100)
+    sales: list[SaleIn] = Field(default_factory=list, max_length=100)
+    changes: Text10k = ""
+    body_text: Annotated[Text10k, NonEmpty]
+    body_html: Text10k = ""
+    holdout_percent: Percent = 10
+    list_ids: list[Id] = Field(default_factory=list, max_length=100)
+    tag_ids: list[Id] = Field(default_factory=list, max_length=100)
+    audience_segments: list[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,20}$")]] = Field(
+        default_factory=list, max_length=20
+    )
+
+
+class SendReportOut(Schema):
+    counts: dict[str, int]
+    failures: list[tuple[str, str]]
+    unsubscribed: int
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    kind: str
+    language: str
+    status: str
+    subject: str
+    holdout_percent: int
+    scheduled_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class CampaignDetailOut(CampaignOut):
+    report: SendReportOut
+    uplift: UpliftOut | None
+
+
+class CampaignPage(PageOut):
+    items: list[CampaignOut]
+
+
+class TransitionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["send", "schedule", "unschedule", "pause", "resume", "cancel"]
+    at: AwareDatetime | None = Field(None, description="Required for `schedule`.")
+
+
+def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+    return get_object_or_404(Campaign.objects.for_workspace(workspace_of(request)), pk=campaign_id)
+
+
+def _campaign_detail(campaign: Campaign) -> dict[str, Any]:
+    uplift = reports.campaign_uplift(campaign)
+    return {
+        **{f: getattr(campaign, f) for f in CampaignOut.model_fields},
+        "report": reports.campaign_send_report(campaign).__dict__,
+        "uplift": _uplift(uplift) if uplift else None,
+    }
+
+
+@router.get("/campaigns", response={200: CampaignPage, **READ}, summary="List campaigns")
+def campaign_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    return page_of(Campaign.objects.for_workspace(workspace_of(request)), params)
+
+
+@router.post("/campaigns", response={201: CampaignOut, **WRITE}, summary="Create a draft")
+def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Campaign]:
+    require_role(request, Role.MANAGER)
+    values = payload.model_dump()
+    try:
+        campaign = campaign_services.campaign_save(
+            workspace=workspace_of(request), actor=actor_of(request), **values
+        )
+    except campaign_services.CampaignInvalid as exc:
+        raise unprocessable(exc.field, exc.message) from exc
+    return Status(201, campaign)
+
+
+@router.get(
+    "/campaigns/{campaign_id}",
+    response={200: CampaignDetailOut, **OBJECT_READ},
+    summary="A campaign with its send report and uplift",
+)
+def campaign_read(request: HttpRequest, campaign_id: Path[QueryId]) -> dict[str, Any]:
+    return _campaign_detail(_campaign(request, campaign_id))
+
+
+@router.post(
+    "/campaigns/{campaign_id}/transitions",
+    response={200: CampaignDetailOut, **OBJECT_WRITE, **responses(409)},
+    summary="Send, schedule, pause, resume or cancel; 409 if the state forbids it",
+)
+def campaign_transition(
+    request: HttpRequest, campaign_id: Path[QueryId], payload: TransitionIn
+) -> dict[str, Any]:
+    require_role(request, Role.MANAGER)
+    campaign = _campaign(request, campaign_id)
+    actor = actor_of(request)
+    try:
+        if payload.action == "schedule":
+            if payload.at is None:
+                raise unprocessable("at", "Give the date and time to send at.")
+            campaign_services.campaign_schedule(campaign=campaign, at=payload.at, actor=actor)
+        else:
+            service = getattr(campaign_services, f"campaign_{payload.action}")
+            service(campaign=campaign, actor=actor)
+    except campaign_services.CampaignStateError as exc:
+        raise HttpError(409, str(exc)) from exc
+    return _campaign_detail(_campaign(request, campaign_id))
+
+
+class QueuedOut(Schema):
+    outbox_id: int
+    to_address: str
+
+
+@router.post(
+    "/campaigns/{campaign_id}/test",
+    response={202: QueuedOut, **OBJECT_WRITE},
+    summary="Queue a test of the campaign to the caller's own address",
+)
+def campaign_test(request: HttpRequest, campaign_id: Path[QueryId]) -> Status[dict[str, Any]]:
+    require_role(request, Role.MANAGER)
+    row = campaign_services.campaign_test_send(
+        campaign=_campaign(request, campaign_id), actor=actor_of(request)
+    )
+    return Status(202, {"outbox_id": row.pk, "to_address": row.to_address})
+
+
+# -- letters and lists ---------------------------------------------------------------------
+
+
+class LetterOut(Schema):
+    id: int
+    customer_id: int
+    order_id: int | None
+    draft_text: str
+    status: str
+    done_at: datetime | None
+
+
+class LetterPage(PageOut):
+    items: list[LetterOut]
+
+
+class LetterFilters(PageParams):
+    status: Literal["to_write", "done"] = "to_write"
+
+
+@router.get("/letters", response={200: LetterPage, **READ}, summary="Handwritten letters")
+def letter_list(request: HttpRequest, filters: Query[LetterFilters]) -> dict[str, Any]:
+    letters = HandwrittenLetter.objects.for_workspace(workspace_of(request))
+    return page_of(letters.filter(status=filters.status), filters)
+
+
+@router.post(
+    "/letters/{letter_id}/done",
+    response={200: LetterOut, **OBJECT_WRITE, **responses(409)},
+    summary="Mark a letter written; recorded on the customer's timeline",
+)
+def letter_done(request: HttpRequest, letter_id: Path[QueryId]) -> HandwrittenLetter:
+    require_role(request, Role.AGENT)
+    letter = get_object_or_404(
+        HandwrittenLetter.objects.for_workspace(workspace_of(request)), pk=letter_id
+    )
+    try:
+        return letter_services.letter_done(letter=letter, actor=actor_of(request))
+    except letter_services.LetterAlreadyDone as exc:
+        raise HttpError(409, "This letter is already marked as written.") from exc
+
+
+class ListIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Text100, NonEmpty]
+    description: Text10k = ""
+
+
+class ListOut(Schema):
+    id: int
+    name: str
+    description: str
+    public_token: str
+
+
+class ListPage(PageOut):
+    items: list[ListOut]
+
+
+@router.get("/lists", response={200: ListPage, **READ}, summary="Mailing lists")
+def list_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    return page_of(MailingList.objects.for_workspace(workspace_of(request)), params)
+
+
+@router.post("/lists", response={201: ListOut, **WRITE}, summary="Create a mailing list")
+def list_create(request: HttpRequest, payload: ListIn) -> Status[MailingList]:
+    require_role(request, Role.MANAGER)
+    try:
+        created = list_services.mailing_list_create(
+            workspace=workspace_of(request), actor=actor_of(request), **payload.model_dump()
+        )
+    except list_services.SubscriptionError as exc:
+        raise unprocessable(exc.field, exc.message) from exc
+    return Status(201, created)
+
