@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clientela.accounts.models import Role
 from clientela.customers.models import ImportJob, ImportKind
+from tests.outreach_content.objects import outreach_objects
 from tests.web.conftest import post
 
 ROLES = ("anonymous", "outsider", "viewer", "agent", "manager", "owner")
@@ -40,6 +41,33 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:product_edit": ("product", MANAGERS),
     "web:imports": (None, MANAGERS),
     "web:import_job": ("import_job", MANAGERS),
+    "web:outreach": (None, MEMBERS),
+    "web:outreach_settings": (None, MANAGERS),
+    "web:outreach_templates": (None, MEMBERS),
+    "web:outreach_template_new": (None, MANAGERS),
+    "web:outreach_template": ("outreach_template", MANAGERS),
+    "web:outreach_template_preview": ("outreach_template", MEMBERS),
+    "web:outreach_template_test": ("outreach_template", (302, 404, 403, 403, 405, 405)),
+    "web:outreach_campaigns": (None, MEMBERS),
+    "web:outreach_campaign_new": (None, MANAGERS),
+    "web:outreach_campaign": ("outreach_campaign", MEMBERS),
+    "web:outreach_campaign_edit": ("outreach_campaign", MANAGERS),
+    "web:outreach_campaign_action": ("outreach_campaign", (302, 404, 403, 403, 405, 405)),
+    "web:outreach_campaign_test": ("outreach_campaign", (302, 404, 403, 403, 405, 405)),
+    "web:outreach_campaign_pdf": ("outreach_campaign", MEMBERS),
+    "web:outreach_letters": (None, MEMBERS),
+    # With no letter to write, the PDF link leads back to the (empty) list.
+    "web:outreach_letters_pdf": (None, (302, 404, 302, 302, 302, 302)),
+    "web:outreach_letter_done": ("outreach_letter", (302, 404, 403, 405, 405, 405)),
+    "web:outreach_lists": (None, MEMBERS),
+    "web:outreach_list_new": (None, MANAGERS),
+    "web:outreach_list": ("outreach_list", MEMBERS),
+    "web:outreach_mailsink": (None, MANAGERS),
+    # Customers' pages without login, reached by a token: an unknown token is a 404.
+    "web:public_unsubscribe": (None, (404, 404, 404, 404, 404, 404)),
+    "web:public_confirm": (None, (404, 404, 404, 404, 404, 404)),
+    "web:public_subscribe": (None, (404, 404, 404, 404, 404, 404)),
+    "web:public_preferences": (None, (404, 404, 404, 404, 404, 404)),
 }
 
 # Trees with a matrix of their own (the API) or that belong to Django.
@@ -79,7 +107,12 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
     job = ImportJob.objects.create(
         workspace=cast.shop, kind=ImportKind.CUSTOMERS, file_name="a.csv"
     )
-    return {"customer": shop.customer.pk, "product": shop.product.pk, "import_job": job.pk}
+    return {
+        "customer": shop.customer.pk,
+        "product": shop.product.pk,
+        "import_job": job.pk,
+        **outreach_objects(cast),
+    }
 
 
 def _url(name: str, needs: str | None, objects: dict[str, int], ws: str = "alice") -> str:
@@ -89,6 +122,8 @@ def _url(name: str, needs: str | None, objects: dict[str, int], ws: str = "alice
         kwargs["ws"] = ws
     if needs is not None:
         kwargs["pk"] = objects[needs]
+    if "<str:token>" in route:
+        kwargs["token"] = "unknown"
     return reverse(name, kwargs=kwargs)
 
 
@@ -169,6 +204,19 @@ POSTS = [
     ("web:product_new", None),
     ("web:product_edit", "product"),
     ("web:imports", None),
+    ("web:outreach_settings", None),
+    ("web:outreach_template_new", None),
+    ("web:outreach_template", "outreach_template"),
+    ("web:outreach_template_test", "outreach_template"),
+    ("web:outreach_campaign_new", None),
+    ("web:outreach_campaign_edit", "outreach_campaign"),
+    ("web:outreach_campaign_action", "outreach_campaign"),
+    ("web:outreach_campaign_test", "outreach_campaign"),
+    ("web:outreach_letter_done", "outreach_letter"),
+    ("web:outreach_list_new", None),
+    ("web:public_confirm", None),
+    ("web:public_subscribe", None),
+    ("web:public_preferences", None),
 ]
 
 
@@ -192,6 +240,19 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:orders",
         "web:products",
         "web:import_job",
+        "web:outreach",
+        "web:outreach_templates",
+        "web:outreach_template_preview",
+        "web:outreach_campaigns",
+        "web:outreach_campaign",
+        "web:outreach_campaign_pdf",
+        "web:outreach_letters",
+        "web:outreach_letters_pdf",
+        "web:outreach_lists",
+        "web:outreach_list",
+        "web:outreach_mailsink",
+        # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach_content.
+        "web:public_unsubscribe",
     }
     assert {name for name, _ in POSTS} == set(MATRIX) - read_only
 
