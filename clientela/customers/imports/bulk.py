@@ -9,7 +9,7 @@ than the database does. Values given here must already be adapted for the backen
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,13 @@ MAX_PARAMS = 20_000
 
 
 def adapt_datetime(value: datetime) -> Any:
+    """What Django itself stores: an aware datetime on PostgreSQL, naive UTC text on SQLite.
+
+    Done by hand on SQLite because the backend's general adapter costs more per row than the
+    insert does.
+    """
+    if connection.vendor == "sqlite":
+        return str(value.astimezone(UTC).replace(tzinfo=None))
     return connection.ops.adapt_datetimefield_value(value)
 
 

@@ -118,7 +118,7 @@ class CsvSource:
     def _row(self, line: int, cells: list[str], width: int) -> RawRow | RowError:
         if len(cells) != width:
             return RowError(line, "", f"has {len(cells)} cells but the header has {width}")
-        if any(_NOT_UTF8.search(cell) for cell in cells):
+        if _NOT_UTF8.search("".join(cells)):
             return RowError(line, "", "is not valid UTF-8 text")
         return RawRow(
             line, {name: cell for name, cell in zip(self.columns, cells, strict=True) if name}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from clientela.customers.normalize import InvalidEmail, normalize_email
 
@@ -118,6 +119,7 @@ def _canonical_number(text: str, raw: str) -> str:
     return candidate
 
 
+@lru_cache(maxsize=65536)  # orders repeat their customers' addresses
 def parse_email(raw: str) -> str:
     try:
         return normalize_email(raw)
