@@ -13,3 +13,8 @@ def nightly_noop() -> None:
 @task()
 def minutely_noop() -> None:
     return None
+
+
+@task(queue_name="mail")
+def mail_queue_probe(marker: str) -> str:
+    return marker

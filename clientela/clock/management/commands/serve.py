@@ -1,0 +1,87 @@
+"""`clientela serve`: the web server (gunicorn); with --all also a task worker and the clock."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from clientela.clock.supervisor import Child, supervise
+
+
+def _clientela(*args: str) -> list[str]:
+    return [sys.executable, "-m", "clientela.cli", *args]
+
+
+class Command(BaseCommand):
+    help = "Serve the web app with gunicorn; --all also runs a task worker and the clock."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("CLIENTELA_PORT", "8000")),
+            help="Port on 127.0.0.1 (default $CLIENTELA_PORT or 8000).",
+        )
+        parser.add_argument("--host", default="127.0.0.1", help="Address to bind.")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            dest="everything",
+            help="Also run a task worker and the clock (and the mail sink if CLIENTELA_DEMO=1).",
+        )
+
+    def handle(
+        self, *args: Any, port: int, host: str, workers: int, everything: bool, **options: Any
+    ) -> None:
+        if workers < 1:
+            raise CommandError("--workers must be at least 1")
+        self._check_migrations()
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        # The children open their own connections; ours must not be shared across a fork.
+        connection.close()
+        children = [Child("web", self._gunicorn(host, port, workers))]
+        if everything:
+            children.append(Child("worker", _clientela("worker")))
+            children.append(Child("clock", _clientela("clock")))
+            if os.environ.get("CLIENTELA_DEMO") == "1":
+                children.append(Child("mailsink", _clientela("mailsink")))
+        self.stdout.write(f"Clientela at http://{host}:{port}/ (Ctrl-C stops it)")
+        self.stdout.flush()
+        status = supervise(children, cwd=settings.BASE_DIR, log=self._log)
+        if status:
+            raise CommandError("a process stopped unexpectedly", returncode=status)
+
+    def _log(self, line: str) -> None:
+        self.stdout.write(f"serve: {line}")
+        self.stdout.flush()
+
+    def _check_migrations(self) -> None:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if plan:
+            raise CommandError(
+                f"{len(plan)} database migrations are not applied: run `clientela migrate` first"
+            )
+
+    def _gunicorn(self, host: str, port: int, workers: int) -> list[str]:
+        return [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", f"{host}:{port}",
+            "--workers", str(workers),
+            "--access-logfile", "-",
+            "--graceful-timeout", "10",
+            # Load the app once in the master: workers start fast, and a broken app fails
+            # at start instead of in a restart loop.
+            "--preload",
+            # Its control socket sits at one path per user: two installs would collide.
+            "--no-control-socket",
+        ]  # fmt: skip

@@ -1,0 +1,153 @@
+"""`clientela serve --all` runs the web server, a worker, the clock and the demo mail sink
+as real processes, and stops every one of them on a signal.
+
+Each test starts five Django processes: a few seconds on an idle machine, much more on a
+busy one, hence the `slow` mark.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import smtplib
+import subprocess
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from tests.processes.helpers import (
+    clientela,
+    descendants,
+    free_port,
+    process_env,
+    start,
+    still_running,
+    stop,
+    wait_for_http,
+    wait_until_gone,
+)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("serve")
+    clientela("migrate", "-v0", env=process_env(path), timeout=120)
+    return path
+
+
+@pytest.fixture
+def serve_all(data_dir: Path):  # type: ignore[no-untyped-def]
+    """Start `serve --all`; whatever the test does, it is stopped (then killed) at the end."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def run(log_name: str) -> tuple[subprocess.Popen[bytes], int, int]:
+        port, smtp_port = free_port(), free_port()
+        env = process_env(data_dir, CLIENTELA_DEMO="1", CLIENTELA_EMAIL_PORT=str(smtp_port))
+        proc = start("serve", "--all", "--port", str(port), "--workers", "1",
+                     env=env, log=data_dir / log_name)  # fmt: skip
+        started.append(proc)
+        assert wait_for_http(f"http://127.0.0.1:{port}/health/", proc) == 200
+        return proc, port, smtp_port
+
+    yield run
+    for proc in started:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()  # its children follow by the parent-death signal
+                proc.wait()
+
+
+def wait_for_children(pid: int, names: list[str], timeout: float = 20) -> dict[int, str]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = descendants(pid)
+        if all(any(name in cmd for cmd in found.values()) for name in names):
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"not all of {names} started: {descendants(pid)}")
+
+
+CHILDREN = ["gunicorn", "clientela.cli worker", "clientela.cli clock", "clientela.cli mailsink"]
+
+
+def send_to_sink(port: int) -> None:
+    message = EmailMessage()
+    message["From"] = "shop@example.com"
+    message["To"] = "ana.popescu@example.ro"
+    message["Subject"] = "Mulțumim pentru comandă"
+    message.set_content("Vă mulțumim!")
+    deadline = time.monotonic() + 20
+    while True:  # the sink may still be binding its port
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=5) as smtp:
+                smtp.send_message(message)
+            return
+        except ConnectionRefusedError:
+            assert time.monotonic() < deadline, "the mail sink never listened"
+            time.sleep(0.2)
+
+
+def test_serve_all_stops_every_process_on_sigterm_and_exits_zero(serve_all, data_dir):
+    proc, _, _ = serve_all("serve-term.log")
+    children = wait_for_children(proc.pid, CHILDREN)
+    assert len([cmd for cmd in children.values() if "gunicorn" in cmd]) == 2  # master, 1 worker
+
+    assert stop(proc, signal.SIGTERM) == 0
+    assert wait_until_gone(children) == {}
+    log = (data_dir / "serve-term.log").read_text()
+    assert "serve: stopped" in log and "exited with status" not in log
+
+
+def test_ctrl_c_stops_serve_all_after_the_demo_sink_kept_a_message(serve_all, data_dir):
+    proc, _, smtp_port = serve_all("serve-int.log")
+    children = wait_for_children(proc.pid, CHILDREN)
+    send_to_sink(smtp_port)
+
+    assert stop(proc, signal.SIGINT) == 0
+    assert wait_until_gone(children) == {}
+    stored = sorted((data_dir / "mailsink").glob("*.eml"))
+    assert len(stored) == 1
+    text = stored[0].read_text()
+    assert "Subject: =?utf-8?q?Mul=C8=9Bumim_pentru_comand=C4=83?=" in text
+    assert "To: ana.popescu@example.ro" in text
+    assert list((data_dir / "mailsink").glob("*.part")) == []
+
+
+def test_when_one_process_dies_serve_stops_the_others_and_fails(serve_all, data_dir):
+    proc, _, _ = serve_all("serve-crash.log")
+    children = wait_for_children(proc.pid, CHILDREN)
+    clock = next(pid for pid, cmd in children.items() if "clientela.cli clock" in cmd)
+
+    os.kill(clock, signal.SIGKILL)
+
+    assert proc.wait(timeout=30) == 1
+    assert wait_until_gone(children) == {}
+    assert "clock exited with status -9" in (data_dir / "serve-crash.log").read_text()
+
+
+def test_children_do_not_outlive_a_killed_serve(serve_all, data_dir):
+    proc, _, _ = serve_all("serve-killed.log")
+    children = wait_for_children(proc.pid, CHILDREN)
+
+    proc.kill()  # no chance to clean up: the kernel's parent-death signal must do it
+    proc.wait(timeout=10)
+
+    assert wait_until_gone(children, timeout=20) == {}
+
+
+def test_serve_refuses_to_start_on_an_unmigrated_database(tmp_path):
+    env = process_env(tmp_path)
+    proc = start("serve", "--port", str(free_port()), env=env, log=tmp_path / "serve.log")
+    assert proc.wait(timeout=60) == 1
+    assert (
+        "migrations are not applied: run `clientela migrate` first"
+        in (tmp_path / "serve.log").read_text()
+    )
+    assert still_running(descendants(proc.pid)) == {}
