@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "clientela.outreach",
     "clientela.web",
     "clientela.api",
+    # Serves Swagger UI's files from our own static files instead of a CDN.
+    "ninja",
     "clientela.clock",
     "clientela.demo",
 ]

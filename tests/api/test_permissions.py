@@ -292,6 +292,9 @@ def test_the_spec_and_its_docs_are_served(client: Client) -> None:
     }
     assert docs.status_code == 200
     assert b"/api/v1/openapi.json" in docs.content
+    # A self-hosted install serves Swagger UI itself; the browser fetches nothing elsewhere.
+    assert b"/static/ninja/swagger-ui-bundle.js" in docs.content
+    assert b"cdn." not in docs.content
 
 
 def test_every_operation_documents_its_error_responses(client: Client) -> None:
