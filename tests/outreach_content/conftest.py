@@ -13,8 +13,9 @@ from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order
 from clientela.customers.models import ConsentChannel, ConsentPurpose, Customer
 from clientela.customers.services import consent_grant, customer_create
-from clientela.outreach.content.outbox import outbox_build
+from clientela.outreach.content.outbox import outbox_draft
 from clientela.outreach.content.rendering import Rendered
+from clientela.outreach.delivery.services import outbox_enqueue
 from clientela.outreach.models import Outbox, OutboxKind
 from clientela.retention.models import CustomerScore, RetentionRun
 
@@ -90,8 +91,7 @@ class Builder:
 
     def thank_you_row(self, order: Order, *, due: datetime) -> Outbox:
         customer = order.customer
-        row = outbox_build(
-            workspace=order.workspace,
+        draft = outbox_draft(
             customer=customer,
             address=customer.email,
             kind=OutboxKind.TRANSACTIONAL,
@@ -102,7 +102,8 @@ class Builder:
             language="ro",
             not_before=due,
         )
-        row.save()
+        row = outbox_enqueue(workspace=order.workspace, draft=draft)
+        assert row is not None
         return row
 
 

@@ -10,27 +10,28 @@ from django.test import Client
 
 from clientela.customers.models import Consent, Customer
 from clientela.outreach.content.lists import mailing_list_create, preferences_url
-from clientela.outreach.content.outbox import outbox_build
+from clientela.outreach.content.outbox import outbox_draft
 from clientela.outreach.content.rendering import Rendered
+from clientela.outreach.delivery.services import outbox_enqueue
 from clientela.outreach.delivery.verp import unsubscribe_url
-from clientela.outreach.models import Outbox, Subscription, SuppressedAddress
+from clientela.outreach.models import Outbox, OutboxKind, Subscription, SuppressedAddress
 from clientela.timeline.models import Event
 from tests.web.conftest import post
 
 
 def _marketing(customer, key: str) -> Outbox:  # type: ignore[no-untyped-def]
-    row = outbox_build(
-        workspace=customer.workspace,
+    draft = outbox_draft(
         customer=customer,
         address=customer.email,
-        kind="marketing",
+        kind=OutboxKind.MARKETING,
         source_type="campaign",
         source_id=7,
         dedup_key=key,
         message=Rendered("s", "b", ""),
         language="ro",
     )
-    row.save()
+    row = outbox_enqueue(workspace=customer.workspace, draft=draft)
+    assert row is not None
     return row
 
 

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from clientela.accounts.models import User, Workspace
 from clientela.customers.models import ConsentPurpose, Customer
 from clientela.outreach.content.holdout import holdout_split
-from clientela.outreach.content.outbox import consented_customer_ids, not_suppressed, outbox_build
+from clientela.outreach.content.outbox import consented_customer_ids, not_suppressed, outbox_draft
 from clientela.outreach.content.rendering import Rendered, TemplateInvalid, template_check
 from clientela.outreach.content.scores import segment_customer_ids
 from clientela.outreach.content.templates import message_context, render_message
+from clientela.outreach.delivery.services import outbox_enqueue, outbox_enqueue_many
 from clientela.outreach.delivery.verp import unsubscribe_url
 from clientela.outreach.models import (
     Campaign,
@@ -37,6 +38,7 @@ from clientela.outreach.models import (
     OutboxStatus,
     SubscriptionStatus,
 )
+from clientela.outreach.tasks import outbox_wake
 from clientela.timeline.services import changed_fields, event_record
 
 CAMPAIGN_FIELDS = (
@@ -283,9 +285,8 @@ def campaign_send(*, campaign: Campaign, actor: User | None) -> Campaign:
     )
     audience = {c.pk: c for c in campaign_audience(campaign)}
     sent, held = holdout_split(list(audience), campaign.holdout_percent, seed=campaign.pk)
-    rows = [
-        outbox_build(
-            workspace=campaign.workspace,
+    drafts = [
+        outbox_draft(
             customer=audience[pk],
             address=audience[pk].email,
             kind=OutboxKind.MARKETING,
@@ -298,7 +299,7 @@ def campaign_send(*, campaign: Campaign, actor: User | None) -> Campaign:
         )
         for pk in sent
     ]
-    Outbox.objects.bulk_create(rows, batch_size=1000)
+    outbox_enqueue_many(workspace=campaign.workspace, drafts=drafts)
     saved = {
         row.customer_id: row
         for row in Outbox.objects.filter(
@@ -310,6 +311,7 @@ def campaign_send(*, campaign: Campaign, actor: User | None) -> Campaign:
         row.body_text = row.body_text.replace(_MARK, url)
         row.body_html = row.body_html.replace(_MARK, url)
     Outbox.objects.bulk_update(list(saved.values()), ["body_text", "body_html"], batch_size=1000)
+    outbox_wake()
     CampaignRecipient.objects.bulk_create(
         [
             CampaignRecipient(
@@ -424,8 +426,7 @@ def campaign_preview(*, campaign: Campaign, customer: Customer) -> Rendered:
 def campaign_test_send(*, campaign: Campaign, actor: User) -> Outbox:
     """Queue the campaign, rendered for the acting user, to their own address."""
     rendered = campaign_preview(campaign=campaign, customer=_stand_in(campaign, actor))
-    row = outbox_build(
-        workspace=campaign.workspace,
+    draft = outbox_draft(
         customer=None,
         address=actor.email,
         kind=OutboxKind.TRANSACTIONAL,
@@ -435,7 +436,9 @@ def campaign_test_send(*, campaign: Campaign, actor: User) -> Outbox:
         message=Rendered(f"[TEST] {rendered.subject}", rendered.body_text, rendered.body_html),
         language=campaign.language,
     )
-    row.save()
+    row = outbox_enqueue(workspace=campaign.workspace, draft=draft)
+    assert row is not None  # the key carries a timestamp: never a repeat
+    outbox_wake()
     event_record(
         workspace=campaign.workspace,
         actor=actor,

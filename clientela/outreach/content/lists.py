@@ -30,8 +30,9 @@ from clientela.customers.models import (
 )
 from clientela.customers.normalize import InvalidEmail, normalize_email
 from clientela.customers.services import consent_grant, customer_create
-from clientela.outreach.content.outbox import outbox_build
+from clientela.outreach.content.outbox import outbox_draft
 from clientela.outreach.content.templates import message_context, template_for, template_render
+from clientela.outreach.delivery.services import outbox_enqueue, suppression_add
 from clientela.outreach.models import (
     MailingList,
     Outbox,
@@ -42,6 +43,7 @@ from clientela.outreach.models import (
     SuppressedAddress,
     SuppressionReason,
 )
+from clientela.outreach.tasks import outbox_wake
 from clientela.timeline.services import event_record
 
 _PREFERENCES = signing.Signer(sep=".", salt="clientela.outreach.preferences", algorithm="sha256")
@@ -111,17 +113,15 @@ def subscription_request(
     subscription.confirm_token = secrets.token_urlsafe(32)
     subscription.ip, subscription.source, subscription.created_at = ip, source, timezone.now()
     subscription.save()
-    template = template_for(
-        workspace, "confirmation", language if language in ("ro", "en") else "ro"
-    )
+    language = language if language in ("ro", "en") else "ro"
+    template = template_for(workspace, "confirmation", language)
     context = message_context(
         workspace=workspace,
         customer=customer,
         list={"name": mailing_list.name},
         confirm_url=confirm_url(subscription),
     )
-    outbox_build(
-        workspace=workspace,
+    draft = outbox_draft(
         customer=customer,
         address=address,
         kind=OutboxKind.TRANSACTIONAL,
@@ -130,7 +130,9 @@ def subscription_request(
         dedup_key=f"subscription:{subscription.pk}:{subscription.confirm_token[:16]}",
         message=template_render(template, context),
         language=language,
-    ).save()
+    )
+    outbox_enqueue(workspace=workspace, draft=draft)
+    outbox_wake()
     event_record(
         workspace=workspace,
         actor_label="customer",
@@ -242,10 +244,8 @@ def unsubscribe_all(*, customer: Customer, address: str, source: str) -> int:
     suppress queued marketing rows to it. Returns how many queued rows were stopped."""
     workspace = customer.workspace
     now = timezone.now()
-    SuppressedAddress.objects.get_or_create(
-        workspace=workspace,
-        address=address,
-        defaults={"reason": SuppressionReason.UNSUBSCRIBE, "source": source[:200]},
+    suppression_add(
+        workspace=workspace, address=address, reason=SuppressionReason.UNSUBSCRIBE, source=source
     )
     Consent.objects.for_workspace(workspace).filter(
         customer=customer,
@@ -282,10 +282,11 @@ def unsubscribe_one_click(*, outbox: Outbox) -> int:
     """RFC 8058 one-click: everything `unsubscribe_all` does, for the row's address."""
     source = f"unsubscribe:{outbox.source_type}:{outbox.source_id}"
     if outbox.customer is None:
-        SuppressedAddress.objects.get_or_create(
+        suppression_add(
             workspace=outbox.workspace,
             address=outbox.to_address,
-            defaults={"reason": SuppressionReason.UNSUBSCRIBE, "source": source},
+            reason=SuppressionReason.UNSUBSCRIBE,
+            source=source,
         )
         return (
             Outbox.objects.for_workspace(outbox.workspace)

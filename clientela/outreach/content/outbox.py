@@ -1,31 +1,23 @@
-"""Building outbox rows for content messages, with the delivery core's field names.
-
-The delivery core sends any queued row; this module only decides what goes in one.
+"""Drafts of outbox rows for content messages, written through the delivery core's
+`outbox_enqueue` services (which pick the Message-ID and normalise the address).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import make_msgid
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from clientela.accounts.models import Workspace
 from clientela.customers.models import Consent, ConsentChannel, ConsentPurpose, Customer
 from clientela.outreach.content.rendering import Rendered
-from clientela.outreach.models import PRIORITY, Outbox, OutboxKind, SuppressedAddress
+from clientela.outreach.delivery.services import OutboxDraft
+from clientela.outreach.models import OutboxKind, SuppressedAddress
 
 
-def _message_domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
-
-
-def outbox_build(
+def outbox_draft(
     *,
-    workspace: Workspace,
     customer: Customer | None,
     address: str,
     kind: OutboxKind,
@@ -36,27 +28,22 @@ def outbox_build(
     language: str,
     not_before: datetime | None = None,
     headers: dict[str, str] | None = None,
-) -> Outbox:
-    """An unsaved outbox row; callers insert one or many (`bulk_create`) in their transaction."""
-    now = timezone.now()
-    return Outbox(
-        workspace=workspace,
-        customer=customer,
+) -> OutboxDraft:
+    """A draft for the delivery core's `outbox_enqueue`/`outbox_enqueue_many`."""
+    return OutboxDraft(
         to_address=address,
         to_name=customer.display_name if customer and customer.display_name != address else "",
-        language=language,
-        kind=kind,
-        priority=PRIORITY[kind],
-        source_type=source_type,
-        source_id=source_id,
-        dedup_key=dedup_key,
         subject=message.subject,
         body_text=message.body_text,
         body_html=message.body_html,
+        kind=kind,
+        source_type=source_type,
+        source_id=source_id,
+        dedup_key=dedup_key,
+        customer=customer,
+        language=language,
+        not_before=not_before,
         headers=headers or {},
-        message_id=make_msgid(domain=_message_domain()),
-        not_before=not_before or now,
-        next_attempt_at=not_before or now,
     )
 
 

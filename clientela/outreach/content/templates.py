@@ -12,9 +12,11 @@ from clientela.accounts.models import User, Workspace
 from clientela.commerce.models import Order
 from clientela.customers.models import Customer
 from clientela.outreach.content.defaults import DEFAULTS
-from clientela.outreach.content.outbox import outbox_build
+from clientela.outreach.content.outbox import outbox_draft
 from clientela.outreach.content.rendering import Rendered, render_message, template_check
+from clientela.outreach.delivery.services import outbox_enqueue
 from clientela.outreach.models import MessageTemplate, Outbox, OutboxKind
+from clientela.outreach.tasks import outbox_wake
 from clientela.timeline.services import changed_fields, event_record
 
 TEMPLATE_FIELDS = ("name", "purpose", "language", "subject", "body_text", "body_html")
@@ -184,8 +186,7 @@ def template_test_send(*, template: MessageTemplate, customer: Customer, actor: 
     """Queue the preview for `customer` to the acting user's own address (transactional)."""
     rendered = template_preview(template=template, customer=customer)
     test = Rendered(f"[TEST] {rendered.subject}", rendered.body_text, rendered.body_html)
-    row = outbox_build(
-        workspace=template.workspace,
+    draft = outbox_draft(
         customer=None,
         address=actor.email,
         kind=OutboxKind.TRANSACTIONAL,
@@ -195,7 +196,9 @@ def template_test_send(*, template: MessageTemplate, customer: Customer, actor: 
         message=test,
         language=template.language,
     )
-    row.save()
+    row = outbox_enqueue(workspace=template.workspace, draft=draft)
+    assert row is not None  # the key carries a timestamp: never a repeat
+    outbox_wake()
     event_record(
         workspace=template.workspace,
         actor=actor,

@@ -21,9 +21,10 @@ from clientela.commerce.models import Order, OrderStatus
 from clientela.customers.models import ConsentPurpose, Customer
 from clientela.outreach.content.automations import automations_get
 from clientela.outreach.content.holdout import in_holdout
-from clientela.outreach.content.outbox import consented_customer_ids, not_suppressed, outbox_build
+from clientela.outreach.content.outbox import consented_customer_ids, not_suppressed, outbox_draft
 from clientela.outreach.content.scores import slipping_customer_ids
 from clientela.outreach.content.templates import message_context, template_for, template_render
+from clientela.outreach.delivery.services import outbox_enqueue
 from clientela.outreach.delivery.verp import unsubscribe_url
 from clientela.outreach.models import (
     Automation,
@@ -94,8 +95,7 @@ def _decide(workspace: Workspace, customer: Customer, percent: int) -> str:
         return "holdout"
     template = template_for(workspace, "win_back", customer.language)
     context = message_context(workspace=workspace, customer=customer, unsubscribe_url=_MARK)
-    row = outbox_build(
-        workspace=workspace,
+    draft = outbox_draft(
         customer=customer,
         address=customer.email,
         kind=OutboxKind.MARKETING,
@@ -105,7 +105,9 @@ def _decide(workspace: Workspace, customer: Customer, percent: int) -> str:
         message=template_render(template, context),
         language=customer.language,
     )
-    row.save()
+    row = outbox_enqueue(workspace=workspace, draft=draft)
+    if row is None:  # another sweep decided the same lapse first
+        raise IntegrityError(key)
     url = unsubscribe_url(row.pk)
     row.body_text = row.body_text.replace(_MARK, url)
     row.body_html = row.body_html.replace(_MARK, url)
