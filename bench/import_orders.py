@@ -79,7 +79,12 @@ def child_env(url: str, data_dir: Path) -> dict[str, str]:
 
 def prepare(url: str, data_dir: Path) -> None:
     env = child_env(url, data_dir)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0", "--skip-checks"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     setup = (
         "from clientela.accounts.models import User;"
         "from clientela.accounts.services import workspace_create;"
@@ -87,7 +92,10 @@ def prepare(url: str, data_dir: Path) -> None:
         "workspace_create(name='Bench', slug='bench', owner=u)"
     )
     subprocess.run(
-        [sys.executable, "manage.py", "shell", "-v0", "-c", setup], cwd=ROOT, env=env, check=True
+        [sys.executable, "manage.py", "shell", "-v0", "-c", setup],
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
 
 
