@@ -1,0 +1,59 @@
+"""Periodic outreach work, one task the clock enqueues every hour.
+
+Each step is safe to run twice or from two workers at once: thank-you and win-back
+decisions are keyed (unique `AutomationRecipient.key`, outbox dedup keys), campaign
+transitions are conditional UPDATEs.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.utils import timezone
+from django_tasks import task
+
+from clientela.accounts.models import Workspace
+from clientela.outreach.content.campaigns import (
+    CampaignStateError,
+    campaign_finish_if_done,
+    campaign_send,
+    campaigns_due,
+)
+from clientela.outreach.content.letters import letters_sweep
+from clientela.outreach.content.winback import winback_sweep
+from clientela.outreach.models import Campaign, CampaignStatus
+
+logger = logging.getLogger(__name__)
+SWEEP_CRON = "17 * * * *"
+
+
+def content_sweep(*, now: datetime) -> dict[str, int]:
+    """Letters and holdouts, win-backs, due campaigns, finished campaigns; returns counts."""
+    totals = {"letters": 0, "win_back": 0, "campaigns_started": 0, "campaigns_finished": 0}
+    for workspace in Workspace.objects.order_by("pk"):
+        totals["letters"] += letters_sweep(workspace=workspace, now=now).letters
+        totals["win_back"] += winback_sweep(workspace=workspace, now=now).queued
+    for campaign in campaigns_due(now=now):
+        try:
+            campaign_send(campaign=campaign, actor=None)
+        except CampaignStateError:  # another worker started it first
+            continue
+        totals["campaigns_started"] += 1
+    for campaign in Campaign.objects.filter(status=CampaignStatus.SENDING):
+        totals["campaigns_finished"] += int(campaign_finish_if_done(campaign=campaign))
+    return totals
+
+
+@task(queue_name="default")
+def outreach_content_sweep() -> dict[str, int]:
+    totals = content_sweep(now=timezone.now())
+    logger.info("outreach content sweep: %s", totals)
+    return totals
+
+
+def register_jobs() -> None:
+    """Called from the outreach AppConfig.ready()."""
+    from clientela.clock.registry import register
+
+    register("outreach.content_sweep", SWEEP_CRON, outreach_content_sweep)
