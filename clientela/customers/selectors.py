@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Func
-from django.db.models.functions import Collate, Lower
+from django.db.models.functions import Coalesce, Collate, Lower, Substr
 
 from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order
@@ -55,6 +55,7 @@ def _successor(prefix: str) -> str:
 
 
 def _prefix_match(queryset: QuerySet[Customer], search: str) -> QuerySet[Customer]:
+    """Rows where a search column starts with `search`, as index ranges (any number of rows)."""
     prefix = search.strip().lower()
     if not prefix:
         return queryset
@@ -68,9 +69,25 @@ def _prefix_match(queryset: QuerySet[Customer], search: str) -> QuerySet[Custome
     return queryset.alias(**annotations).filter(condition)
 
 
-def customers_filtered(*, workspace: Workspace, filters: CustomerFilters) -> QuerySet[Customer]:
+def _prefix_scan(queryset: QuerySet[Customer], search: str) -> QuerySet[Customer]:
+    """The same rows as `_prefix_match`, tested row by row (no index on the expression)."""
+    prefix = search.strip().lower()
+    condition = Q()
+    annotations = {}
+    for column in SEARCH_COLUMNS:
+        alias = f"_head_{column}"
+        annotations[alias] = Substr(Lower(column), 1, len(prefix))
+        condition |= Q(**{alias: prefix})
+    return queryset.alias(**annotations).filter(condition)
+
+
+def customers_filtered(
+    *, workspace: Workspace, filters: CustomerFilters, scan: bool = False
+) -> QuerySet[Customer]:
+    """The customers that pass `filters`; `scan` tests the search row by row (see below)."""
     queryset: QuerySet[Customer] = Customer.objects.for_workspace(workspace)
-    queryset = _prefix_match(queryset, filters.search)
+    if filters.search.strip():
+        queryset = (_prefix_scan if scan else _prefix_match)(queryset, filters.search)
     if filters.tag:
         queryset = queryset.filter(tags__workspace=workspace, tags__name=filters.tag)
     if filters.language:
@@ -121,8 +138,39 @@ def customer_page(
     before: int | None = None,
     size: int = PAGE_SIZE,
 ) -> KeysetPage:
+    """One page of customers, newest first.
+
+    A search is answered in one of two ways. A common prefix ("pop") matches so many rows
+    that reading them all from the prefix indexes and sorting them by id costs more than
+    walking the newest SCAN_WINDOW customers and testing each; a rare prefix is the
+    opposite. So the walk is tried first, and only when it does not fill the page are the
+    prefix indexes used. Both give exactly the newest matching rows.
+    """
+    if filters.search.strip() and before is None:
+        page = _window_page(workspace, filters, after, size)
+        if page is not None:
+            return page
     queryset = customers_filtered(workspace=workspace, filters=filters).prefetch_related("tags")
     return keyset_page(queryset, after=after, before=before, size=size)
+
+
+SCAN_WINDOW = 20_000
+
+
+def _window_page(
+    workspace: Workspace, filters: CustomerFilters, after: int | None, size: int
+) -> KeysetPage | None:
+    newest: QuerySet[Customer] = Customer.objects.for_workspace(workspace)
+    if after is not None:
+        newest = newest.filter(pk__lt=after)
+    # The id SCAN_WINDOW rows down; 0 when fewer rows are left (then the walk sees them all).
+    floor = Coalesce(
+        Subquery(newest.order_by("-pk").values("pk")[SCAN_WINDOW : SCAN_WINDOW + 1]), 0
+    )
+    scanned = customers_filtered(workspace=workspace, filters=filters, scan=True)
+    scanned = scanned.filter(pk__gte=floor).prefetch_related("tags")
+    page = keyset_page(scanned, after=after, size=size)
+    return page if page.next_after is not None else None
 
 
 def customers_count(*, workspace: Workspace) -> int:

@@ -286,3 +286,20 @@ def test_tags_are_edited_from_the_customer_page(cast, client_for, people):
         "vip",
     ]
     assert sorted(ana.tags.values_list("name", flat=True)) == ["local", "vip"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("window", [1000, 20])  # the row-by-row walk, then the index path
+def test_both_search_strategies_return_the_newest_matches(cast, client_for, monkeypatch, window):
+    from clientela.customers import selectors
+
+    monkeypatch.setattr(selectors, "SCAN_WINDOW", window)
+    for i in range(120):
+        name = "Popa" if i % 2 else "Ionescu"
+        customer_create(workspace=cast.shop, actor=None, first_name=f"P{i:03}", last_name=name)
+    client = client_for(cast.viewer)
+    first = client.get("/w/alice/customers/", {"q": "pop"})
+    assert names(first) == [f"P{i:03} Popa" for i in range(119, 19, -2)]
+    cursor = re.search(r'href="\?q=pop&amp;after=(\d+)"', first.content.decode()).group(1)
+    second = client.get("/w/alice/customers/", {"q": "pop", "after": cursor})
+    assert names(second) == [f"P{i:03} Popa" for i in range(19, 0, -2)]
