@@ -55,7 +55,9 @@ CAMPAIGN_FIELDS = (
     "holdout_percent",
     "audience_segments",
 )
-_MARK = "\x00UNSUBSCRIBE\x00"
+# Stands for the unsubscribe link until the row has the id its token signs. A private-use
+# character, never typed by anyone, and unlike NUL storable in PostgreSQL text.
+_MARK = "\ue000unsubscribe\ue000"
 # Rows paused by a campaign pause carry this, so resume restores only those.
 PAUSED_REPLY = "paused with its campaign"
 

@@ -35,7 +35,9 @@ from clientela.outreach.models import (
     OutboxStatus,
 )
 
-_MARK = "\x00UNSUBSCRIBE\x00"
+# Stands for the unsubscribe link until the row has the id its token signs. A private-use
+# character, never typed by anyone, and unlike NUL storable in PostgreSQL text.
+_MARK = "\ue000unsubscribe\ue000"
 
 
 @dataclass(frozen=True)
