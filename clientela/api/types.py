@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -36,7 +37,7 @@ def _encodable(value: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError("Text must be valid Unicode") from exc
+        raise ValueError(_("Text must be valid Unicode.")) from exc
     return value
 
 
@@ -76,7 +77,7 @@ def _digits(value: object) -> object:
     # Query and path values arrive as strings; accept plain digits only, so that "1.0",
     # "+1" or " 1" are refused like the schema's integer type refuses them.
     if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,19}", value):
-        raise ValueError("Expected a whole number written with digits only")
+        raise ValueError(_("Expected a whole number written with digits only."))
     return value
 
 
@@ -102,10 +103,17 @@ DATETIME_HELP = (
 )
 
 
+def _datetime_error() -> str:
+    return _(
+        "Expected an RFC 3339 date-time with a time zone, like 2026-11-23T10:00:00+02:00; "
+        "a time without a zone is refused."
+    )
+
+
 def _aware_datetime(value: object) -> datetime:
     match = _RFC3339.match(value) if isinstance(value, str) else None
     if match is None:
-        raise ValueError(DATETIME_HELP)
+        raise ValueError(_datetime_error())
     date, time, fraction, zone = match.groups()
     fraction = (fraction or "")[:7]  # Python keeps microseconds: six digits after the dot
     zone = "+00:00" if zone.upper() == "Z" else zone
@@ -113,7 +121,7 @@ def _aware_datetime(value: object) -> datetime:
         # Converting to UTC also catches offsets that push a date past year 1 or 9999.
         return datetime.fromisoformat(f"{date}T{time}{fraction}{zone}").astimezone(UTC)
     except (ValueError, OverflowError) as exc:
-        raise ValueError(DATETIME_HELP) from exc
+        raise ValueError(_datetime_error()) from exc
 
 
 AwareDatetime = Annotated[
@@ -130,7 +138,13 @@ def decimal_string(max_digits: int, places: int, description: str) -> Any:
 
     def parse(value: object) -> Decimal:
         if not isinstance(value, str) or not compiled.match(value):
-            raise ValueError(f'Expected a string like "12.50": {description}')
+            raise ValueError(
+                _(
+                    'Expected a decimal number written as a string, like "12.50", with at most '
+                    "%(places)s decimals and %(digits)s digits before the point."
+                )
+                % {"places": places, "digits": max_digits - places}
+            )
         return Decimal(value)
 
     return Annotated[

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.errors import ValidationError
 
@@ -63,7 +64,7 @@ def _lines(workspace: Workspace, lines: list[LineIn]) -> list[dict[str, Any]]:
                 [
                     {
                         "loc": ["body", "payload", "lines", index, "product_id"],
-                        "msg": "Unknown product",
+                        "msg": _("Unknown product."),
                         "type": "value_error",
                     }
                 ]
@@ -90,7 +91,7 @@ def order_create_endpoint(request: HttpRequest, payload: OrderIn) -> Status[Orde
     workspace = workspace_of(request)
     customer = Customer.objects.for_workspace(workspace).filter(pk=payload.customer_id).first()
     if customer is None:
-        raise unprocessable("customer_id", "Unknown customer")
+        raise unprocessable("customer_id", _("Unknown customer."))
     try:
         order = order_create(
             workspace=workspace,
