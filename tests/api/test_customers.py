@@ -296,3 +296,15 @@ def test_list_query_count_does_not_grow_with_the_page(cast, owner_api, django_as
         response = owner_api.get("/customers")
     assert len(response.json()["items"]) == 6
     assert Consent.objects.count() == 6
+
+
+def test_timeline_query_count_does_not_grow_with_the_page(
+    cast, owner_api, django_assert_num_queries
+):
+    customer = customer_create(workspace=cast.shop, actor=cast.owner, first_name="Ana")
+    for city in ("Iasi", "Cluj", "Arad", "Deva"):
+        owner_api.patch(f"/customers/{customer.pk}", {"city": city})
+
+    with django_assert_num_queries(3):  # token, customer, events with their actors
+        response = owner_api.get(f"/customers/{customer.pk}/timeline")
+    assert len(response.json()["items"]) == 5

@@ -94,7 +94,7 @@ def test_a_file_over_the_limit_is_refused(cast, tokens, settings):
     response = _upload(tokens, "owner", GOOD)
 
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "payload", "file"]
+    assert response.json()["detail"][0]["loc"] == ["file", "file"]
     assert ImportJob.objects.count() == 0
 
 

@@ -46,7 +46,7 @@ def import_create(
                 actor=actor_of(request),
             )
         except ImportFileError as exc:
-            raise unprocessable("file", str(exc)) from exc
+            raise unprocessable("file", str(exc), source="file") from exc
     return Status(202, job)
 
 
