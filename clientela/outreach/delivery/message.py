@@ -35,6 +35,23 @@ def header_text(value: str, *, limit: int = 900) -> str:
     return _SPACES.sub(" ", cleaned.replace("=?", "= ?")).strip()[:limit]
 
 
+def display_name_text(value: str) -> str:
+    """A recipient or sender name reduced to letters, digits, spaces and . - '.
+
+    Names need nothing else, and the `email` package folds long quoted names with specials
+    ("(", "@", quotes) in ways its own parser reads back differently; this keeps the name a
+    person sees exactly the one we stored.
+    """
+    kept = "".join(
+        ch if unicodedata.category(ch)[0] in "LMN" or ch in " .-'" else " "
+        for ch in header_text(value)
+    )
+    # No real name has a 17-letter word; a longer one would be split across encoded words,
+    # which the stdlib reads back with a space in the middle.
+    words = [word[i : i + 16] for word in kept.split() for i in range(0, len(word), 16)]
+    return " ".join(words)[:64].strip()
+
+
 @dataclass(frozen=True)
 class Envelope:
     """What SMTP needs besides the bytes: the VERP sender and the one recipient."""
@@ -63,7 +80,7 @@ class Draft:
 
 
 def _address(name: str, address: str) -> Address:
-    return Address(display_name=header_text(name, limit=200), addr_spec=address)
+    return Address(display_name=display_name_text(name), addr_spec=address)
 
 
 def message_build(draft: Draft) -> EmailMessage:
