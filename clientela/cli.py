@@ -1,8 +1,14 @@
-"""The `clientela` console script: a thin front to manage.py.
+"""The `clientela` console script: a thin front to Django's manage.py.
 
-    clientela serve | worker | clock | demo | import customers FILE --workspace SLUG | ...
+    clientela serve [--all] [--workers N] [--port P]   web server (+ worker, clock, mail sink)
+    clientela worker                                     run queued tasks from every queue
+    clientela clock                                      enqueue periodic jobs, once per slot
+    clientela mailsink                                   local SMTP sink for the demo
+    clientela demo [--reset]                             demo login and shop (CDNOW data)
+    clientela import customers FILE --workspace SLUG     CSV import (see `clientela import -h`)
 
-Every sub-command that is not one of ours is passed to Django's manage.py unchanged.
+Each of these is a management command of the same name, and every other sub-command
+(`migrate`, `createsuperuser`, …) is Django's: arguments pass through unchanged.
 """
 
 from __future__ import annotations
@@ -10,10 +16,12 @@ from __future__ import annotations
 import os
 import sys
 
-
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print(__doc__)
+        args = ["help"]
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["clientela", *args])

@@ -197,6 +197,13 @@ TASKS = {
         ),
     }
 }
+if "rq" in TASKS["default"]["BACKEND"]:
+    # django-tasks-rq finds its Redis queues through django-rq's settings.
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        name: {"URL": os.environ.get("CLIENTELA_REDIS_URL", "redis://127.0.0.1:6379/0")}
+        for name in TASKS["default"]["QUEUES"]
+    }
 
 # Mail out. The demo delivers to a local sink (see `clientela serve --demo`).
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
