@@ -89,6 +89,37 @@ def data_fingerprint(workspace: Workspace) -> tuple[str, int | None]:
     return f"{agg['n']}:{agg['top'] or 0}:{last}", agg["top"]
 
 
+def _per_day(orders: Any, tz: ZoneInfo) -> Any:
+    """One row per (customer, local day) with the day's spend."""
+    return (
+        orders.annotate(day=TruncDate("placed_at", tzinfo=tz))
+        .values("customer_id", "day")
+        .annotate(spend=Sum("total"))
+        .order_by()
+    )
+
+
+def purchase_days(
+    workspace: Workspace, *, as_of: dt.date
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(customer id, day number) of every purchase day up to `as_of`, for validation charts."""
+    orders = counted_orders(workspace).filter(
+        placed_at__lt=local_midnight(workspace, as_of + dt.timedelta(days=1))
+    )
+    rows = _per_day(orders, ZoneInfo(workspace.time_zone)).values_list("customer_id", "day")
+    ids: list[int] = []
+    days: list[int] = []
+    for customer_id, day in rows.iterator(chunk_size=FETCH_SIZE):
+        ids.append(customer_id)
+        days.append(_day(day))
+    return np.asarray(ids, dtype=np.int64), np.asarray(days, dtype=np.int64)
+
+
+def last_purchase_day(workspace: Workspace) -> dt.date | None:
+    last = counted_orders(workspace).aggregate(last=Max("placed_at"))["last"]
+    return last.astimezone(ZoneInfo(workspace.time_zone)).date() if last else None
+
+
 _OUTER_SQL = (
     "SELECT customer_id, COUNT(*), MIN(day), MAX(day), SUM(spend), "
     "SUM(CASE WHEN rn = 1 THEN spend ELSE 0 END) FROM ("
@@ -107,13 +138,7 @@ def _summary_sql(
     )
     if since is not None:
         orders = orders.filter(placed_at__gte=local_midnight(workspace, since))
-    per_day = (
-        orders.annotate(day=TruncDate("placed_at", tzinfo=tz))
-        .values("customer_id", "day")
-        .annotate(spend=Sum("total"))
-        .order_by()
-    )
-    inner, params = per_day.query.sql_with_params()
+    inner, params = _per_day(orders, tz).query.sql_with_params()
     # The window marks each customer's first day so its spend can be set apart in one pass.
     # `inner` is SQL that Django compiled; every value in it is a bound parameter.
     sql = _OUTER_SQL.replace("{inner}", inner)

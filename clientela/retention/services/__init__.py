@@ -8,12 +8,22 @@ from clientela.retention.services.runs import (
     retention_run_execute,
     retention_run_request,
 )
+from clientela.retention.services.validation import (
+    ConditionalRow,
+    ValidationReport,
+    WeeklyPoint,
+    retention_validate,
+)
 
 __all__ = [
     "CHUNK_SIZE",
+    "ConditionalRow",
     "RetentionError",
+    "ValidationReport",
+    "WeeklyPoint",
     "retention_refresh",
     "retention_refresh_enqueue",
     "retention_run_execute",
     "retention_run_request",
+    "retention_validate",
 ]

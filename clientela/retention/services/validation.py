@@ -1,0 +1,145 @@
+"""Holdout validation: fit on the calibration period, compare with what customers then did.
+
+Two views, as in Fader, Hardie & Lee (2005, figures 2 and 4): the conditional expectation of
+holdout purchases grouped by the number of calibration repeat purchases (0..7+), and the
+cumulative repeat purchases of the cohort week by week against the model's sum of E[X(t)].
+Reads only; nothing is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from clientela.accounts.models import Workspace
+from clientela.retention import engine
+from clientela.retention.models import RetentionModel
+from clientela.retention.selectors import (
+    day_number,
+    last_purchase_day,
+    purchase_days,
+    purchase_summary,
+)
+from clientela.retention.services.runs import RetentionError
+from clientela.retention.services.scoring import model_inputs
+from clientela.retention.stats import rfm
+
+MAX_GROUP = 7  # the last group is "7 or more"
+
+
+@dataclass(frozen=True)
+class ConditionalRow:
+    purchases: int  # repeat purchases in calibration; MAX_GROUP means "or more"
+    customers: int
+    actual: float  # mean holdout purchases
+    predicted: float
+
+
+@dataclass(frozen=True)
+class WeeklyPoint:
+    week: int  # weeks since the cohort's first purchase day; week 1 ends on day 7
+    actual: int  # cumulative repeat purchases by the end of the week
+    expected: float
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    model: str
+    parameters: dict[str, float]
+    log_likelihood: float
+    calibration_end: dt.date
+    holdout_end: dt.date
+    start: dt.date
+    customers: int
+    holdout_weeks: float
+    calibration_weeks: int
+    conditional: tuple[ConditionalRow, ...]
+    weekly: tuple[WeeklyPoint, ...]
+
+
+def retention_validate(
+    *,
+    workspace: Workspace,
+    calibration_end: dt.date,
+    holdout_end: dt.date | None = None,
+    model: str = RetentionModel.BGNBD,
+) -> ValidationReport:
+    """Fit on purchases up to `calibration_end`, predict up to `holdout_end` (by default the
+    last purchase day). Raises RetentionError when the data cannot support the comparison."""
+    holdout_end = holdout_end or last_purchase_day(workspace)
+    if holdout_end is None or holdout_end <= calibration_end:
+        raise RetentionError("There are no purchases after the end of the calibration period.")
+    calibration = purchase_summary(workspace, as_of=calibration_end)
+    inputs = model_inputs(calibration)
+    readiness = rfm.fit_readiness(inputs.x, inputs.t_x, inputs.T, unit="weeks")
+    if not readiness.ok:
+        raise RetentionError(f"The model cannot be fitted: {readiness.reason}.")
+    fit = engine.fit(model, inputs.x, inputs.t_x, inputs.T)
+    horizon = (holdout_end - calibration_end).days / engine.UNIT_DAYS
+    predicted = engine.conditional_expected(
+        model, fit.parameters, horizon, inputs.x, inputs.t_x, inputs.T
+    )
+    ids, days = purchase_days(workspace, as_of=holdout_end)
+    known = np.isin(ids, calibration.customer_id)
+    ids, days = ids[known], days[known]
+    row = np.searchsorted(calibration.customer_id, ids)
+    actual = np.bincount(
+        row[days > day_number(calibration_end)], minlength=calibration.size
+    ).astype(float)
+    start_day = int(calibration.first_day.min())
+    weeks = (day_number(holdout_end) - start_day) // 7 + 1
+    return ValidationReport(
+        model=model,
+        parameters=fit.parameters,
+        log_likelihood=fit.log_likelihood,
+        calibration_end=calibration_end,
+        holdout_end=holdout_end,
+        start=dt.date(1970, 1, 1) + dt.timedelta(days=start_day),
+        customers=calibration.size,
+        holdout_weeks=horizon,
+        calibration_weeks=(day_number(calibration_end) - start_day) // 7 + 1,
+        conditional=_conditional(inputs.x, actual, predicted),
+        weekly=_weekly(model, fit.parameters, calibration.first_day, row, days, weeks),
+    )
+
+
+def _conditional(
+    x: np.ndarray, actual: np.ndarray, predicted: np.ndarray
+) -> tuple[ConditionalRow, ...]:
+    group = np.minimum(x, MAX_GROUP).astype(int)
+    rows = []
+    for g in range(MAX_GROUP + 1):
+        members = group == g
+        n = int(members.sum())
+        if n:
+            rows.append(
+                ConditionalRow(
+                    g, n, float(actual[members].mean()), float(predicted[members].mean())
+                )
+            )
+    return tuple(rows)
+
+
+def _weekly(
+    model: str,
+    parameters: dict[str, float],
+    first_day: np.ndarray,
+    row: np.ndarray,
+    days: np.ndarray,
+    weeks: int,
+) -> tuple[WeeklyPoint, ...]:
+    start = int(first_day.min())
+    repeat = days > first_day[row]
+    per_week = np.bincount((days[repeat] - start) // 7, minlength=weeks)[:weeks]
+    cumulative = np.cumsum(per_week)
+    # Customers who started on the same day share E[X(t)]: evaluate once per first day.
+    firsts, counts = np.unique(first_day, return_counts=True)
+    points = []
+    for week in range(1, weeks + 1):
+        end = start + 7 * week - 1  # the week's last day
+        elapsed = np.maximum(end - firsts, 0) / engine.UNIT_DAYS
+        expected = float(counts @ engine.expected_cumulative(model, parameters, elapsed))
+        points.append(WeeklyPoint(week, int(cumulative[week - 1]), expected))
+    return tuple(points)
