@@ -12,6 +12,7 @@ template and all. Three pages are timed, R requests each:
 - first page: `/w/bench/customers/`
 - later page: half-way through the table, by keyset cursor (`?after=<id>`)
 - prefix search: `?q=popes` (about 1 customer in 30 matches)
+- rare prefix: `?q=c12345` (11 external ids match)
 
 Peer: the naive list most apps start with, same data and same template: Django's Paginator
 (COUNT(*) and OFFSET) and a substring search (`icontains`, LIKE '%x%'). Target: our median
@@ -207,11 +208,13 @@ def worker(count: int, requests: int) -> dict[str, Any]:
         "first page": "/w/bench/customers/",
         "later page": f"/w/bench/customers/?after={middle}",
         "prefix search": "/w/bench/customers/?q=popes",
+        "rare prefix": "/w/bench/customers/?q=c12345",
     }
     peer = {
         "first page": "/naive/w/bench/customers/",
         "later page": f"/naive/w/bench/customers/?page={page_number}",
         "prefix search": "/naive/w/bench/customers/?q=popes",
+        "rare prefix": "/naive/w/bench/customers/?q=c12345",
     }
     results = {}
     for label in ours:

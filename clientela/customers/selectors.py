@@ -142,11 +142,13 @@ def customer_page(
 
     A search is answered in one of two ways. A common prefix ("pop") matches so many rows
     that reading them all from the prefix indexes and sorting them by id costs more than
-    walking the newest SCAN_WINDOW customers and testing each; a rare prefix is the
-    opposite. So the walk is tried first, and only when it does not fill the page are the
-    prefix indexes used. Both give exactly the newest matching rows.
+    walking the newest customers and testing each; a rare prefix is the opposite.
+    PostgreSQL's planner makes that choice itself from its statistics. SQLite's always
+    takes the indexes, so there the walk over the newest SCAN_WINDOW rows is tried first,
+    and the indexes are used only when it does not fill the page. Both give exactly the
+    newest matching rows.
     """
-    if filters.search.strip() and before is None:
+    if filters.search.strip() and before is None and _walk_first():
         page = _window_page(workspace, filters, after, size)
         if page is not None:
             return page
@@ -155,6 +157,10 @@ def customer_page(
 
 
 SCAN_WINDOW = 20_000
+
+
+def _walk_first() -> bool:
+    return connection.vendor == "sqlite"
 
 
 def _window_page(

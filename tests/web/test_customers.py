@@ -289,11 +289,12 @@ def test_tags_are_edited_from_the_customer_page(cast, client_for, people):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("window", [1000, 20])  # the row-by-row walk, then the index path
+@pytest.mark.parametrize("window", [1000, 20, 0])  # the walk, the walk then indexes, indexes
 def test_both_search_strategies_return_the_newest_matches(cast, client_for, monkeypatch, window):
     from clientela.customers import selectors
 
     monkeypatch.setattr(selectors, "SCAN_WINDOW", window)
+    monkeypatch.setattr(selectors, "_walk_first", lambda: window > 0)
     for i in range(120):
         name = "Popa" if i % 2 else "Ionescu"
         customer_create(workspace=cast.shop, actor=None, first_name=f"P{i:03}", last_name=name)

@@ -19,6 +19,8 @@ ROLES = ("anonymous", "outsider", "viewer", "agent", "manager", "owner")
 
 # url name -> (object the URL needs, expected GET status per role in ROLES order).
 # Anonymous visitors of a login-only page are redirected (302) to the login page.
+# Adding a page: add its row here; if its URL takes `pk`, name the object and create one in
+# the shop in the `objects` fixture below.
 MEMBERS = (302, 404, 200, 200, 200, 200)
 AGENTS = (302, 404, 403, 200, 200, 200)
 MANAGERS = (302, 404, 403, 403, 200, 200)
