@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
 from clientela.customers.imports.passes import ErrorLog
@@ -87,14 +88,17 @@ class CustomerWriter:
         customer = by_ext.get(row.external_id) if row.external_id else None
         if customer is not None:
             if owner is not None and owner != customer.pk:
-                return self._conflict(row, "email", "is the e-mail of another customer")
+                return self._conflict(row, "email", _("is the e-mail of another customer"))
             return customer
         if owner is None:
             return None
         customer = by_pk[owner]
         if row.external_id and customer.external_id:
             return self._conflict(
-                row, "email", f"belongs to the customer with external id {customer.external_id!r}"
+                row,
+                "email",
+                _("belongs to the customer with external id %(other)s")
+                % {"other": repr(customer.external_id)},
             )
         return customer
 
@@ -160,7 +164,7 @@ class CustomerWriter:
             return
         now = timezone.now()
         fields: set[str] = {"updated_at"}
-        for customer, _, new in changed:
+        for customer, _old, new in changed:
             for field, value in new.items():
                 if field != "tags":
                     setattr(customer, field, value)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
 from clientela.commerce import hooks
@@ -33,7 +34,6 @@ ORDER_FIELDS = ("customer_id", "placed_at", "status", "currency", "total")
 # (and looked up again), so that memory stays flat whatever the number of customers.
 CACHE_LIMIT = 200_000
 _COLUMNS = ("workspace_id", "external_id", "created_at", *ORDER_FIELDS)
-_TAKEN_IN_FILE = "is the e-mail of another customer earlier in the file"
 
 
 class OrderWriter:
@@ -105,7 +105,13 @@ class OrderWriter:
             owner = self._email_owner.get(email)
             if owner is None and email in pending:
                 if row.customer_external_id:
-                    self.errors.add(RowError(row.line, "customer_email", _TAKEN_IN_FILE))
+                    self.errors.add(
+                        RowError(
+                            row.line,
+                            "customer_email",
+                            _("is the e-mail of another customer earlier in the file"),
+                        )
+                    )
                 else:
                     later.append(row)
             elif owner is None:
@@ -117,7 +123,8 @@ class OrderWriter:
                     RowError(
                         row.line,
                         "customer_email",
-                        f"belongs to the customer with external id {owner[1]!r}",
+                        _("belongs to the customer with external id %(other)s")
+                        % {"other": repr(owner[1])},
                     )
                 )
             else:
@@ -234,7 +241,7 @@ class OrderWriter:
         if not changed:
             return
         orders = []
-        for pk, _, new in changed:
+        for pk, _old, new in changed:
             order = Order(pk=pk, workspace=self.workspace)
             for field, value in new.items():
                 setattr(order, field, value)

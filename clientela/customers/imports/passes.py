@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any, BinaryIO
 
+from django.utils.translation import gettext as _
+
 from clientela.customers.imports.reader import CsvSource, HeaderError, RowError
 from clientela.customers.imports.schema import (
     CUSTOMER_ALIASES,
@@ -152,4 +154,4 @@ def spooled(spool: BinaryIO) -> Iterator[list[Any]]:
 
 
 def _repeated(value: str) -> str:
-    return f"{value!r} already appears on an earlier line of the file"
+    return _("%(value)s already appears on an earlier line of the file") % {"value": repr(value)}

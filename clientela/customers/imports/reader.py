@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _HEADER_JUNK = re.compile(r"[^a-z0-9]+")
 _QUOTED = re.compile(r'"[^"]*"')
@@ -79,7 +81,7 @@ class CsvSource:
         """Map the header to canonical names; raise HeaderError if it is unusable."""
         first = self._text.readline()
         if not first.strip():
-            raise HeaderError(RowError(1, "", "the file is empty or has no header row"))
+            raise HeaderError(RowError(1, "", _("the file is empty or has no header row")))
         self.delimiter = sniff_separator(first)
         self._reader = csv.reader(
             itertools.chain([first], self._text), delimiter=self.delimiter, strict=False
@@ -89,12 +91,12 @@ class CsvSource:
         seen = [name for name in self.columns if name]
         for name in seen:
             if seen.count(name) > 1:
-                raise HeaderError(RowError(1, name, "this column appears twice in the header"))
+                raise HeaderError(RowError(1, name, _("this column appears twice in the header")))
         return seen
 
     def _canonical(self, name: str) -> str | None:
         if _NOT_UTF8.search(name):
-            raise HeaderError(RowError(1, "", "the file is not UTF-8 text"))
+            raise HeaderError(RowError(1, "", _("the file is not UTF-8 text")))
         return self._aliases.get(header_key(name))
 
     def __iter__(self) -> Iterator[RawRow | RowError]:
@@ -108,7 +110,7 @@ class CsvSource:
                 return
             except csv.Error as exc:
                 last_line = max(self._reader.line_num, start)
-                yield RowError(start, "", f"unreadable CSV: {exc}")
+                yield RowError(start, "", _("unreadable CSV: %(error)s") % {"error": exc})
                 continue
             last_line = self._reader.line_num
             if not cells or (len(cells) == 1 and not cells[0].strip()):
@@ -117,9 +119,14 @@ class CsvSource:
 
     def _row(self, line: int, cells: list[str], width: int) -> RawRow | RowError:
         if len(cells) != width:
-            return RowError(line, "", f"has {len(cells)} cells but the header has {width}")
+            return RowError(
+                line,
+                "",
+                _("has %(cells)s cells but the header has %(width)s")
+                % {"cells": len(cells), "width": width},
+            )
         if _NOT_UTF8.search("".join(cells)):
-            return RowError(line, "", "is not valid UTF-8 text")
+            return RowError(line, "", _("is not valid UTF-8 text"))
         return RawRow(
             line, {name: cell for name, cell in zip(self.columns, cells, strict=True) if name}
         )

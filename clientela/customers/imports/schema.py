@@ -31,6 +31,8 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import NamedTuple, TypeVar
 
+from django.utils.translation import gettext as _
+
 from clientela.customers.imports.reader import RawRow, RowError
 from clientela.customers.imports.values import (
     BadValue,
@@ -164,19 +166,21 @@ class OrderRow(NamedTuple):
 
 def check_customer_header(columns: list[str]) -> RowError | None:
     if "external_id" not in columns and "email" not in columns:
-        return RowError(1, "external_id", "the header needs an external_id or an email column")
+        return RowError(1, "external_id", _("the header needs an external_id or an email column"))
     return None
 
 
 def check_order_header(columns: list[str]) -> RowError | None:
     for required in ("external_id", "placed_at", "total"):
         if required not in columns:
-            return RowError(1, required, f"the header has no {required} column")
+            return RowError(
+                1, required, _("the header has no %(required)s column") % {"required": required}
+            )
     if "customer_external_id" not in columns and "customer_email" not in columns:
         return RowError(
             1,
             "customer_external_id",
-            "the header needs a customer_external_id or a customer_email column",
+            _("the header needs a customer_external_id or a customer_email column"),
         )
     return None
 
@@ -196,7 +200,11 @@ def customer_row(raw: RawRow) -> CustomerRow | list[RowError]:
     for name, limit in CUSTOMER_TEXT.items():
         if name in cells:
             if len(cells[name]) > limit:
-                errors.append(RowError(raw.line, name, f"is longer than {limit} characters"))
+                errors.append(
+                    RowError(
+                        raw.line, name, _("is longer than %(limit)s characters") % {"limit": limit}
+                    )
+                )
             values[name] = cells[name]
     email = _optional(raw.line, "email", cells.get("email", ""), parse_email, errors)
     for name, check in (("country", _country), ("language", _language)):
@@ -206,7 +214,7 @@ def customer_row(raw: RawRow) -> CustomerRow | list[RowError]:
                 values[name] = value
     external_id = values.pop("external_id", "") or None
     if not external_id and not email and not errors:
-        errors.append(RowError(raw.line, "external_id", "needs an external_id or an email"))
+        errors.append(RowError(raw.line, "external_id", _("needs an external_id or an email")))
     if errors:
         return errors
     tags = None
@@ -221,16 +229,16 @@ def order_row(raw: RawRow, zone: tzinfo) -> OrderRow | list[RowError]:
     errors: list[RowError] = []
     external_id = cells.get("external_id", "")
     if not external_id:
-        errors.append(RowError(line, "external_id", "is empty"))
+        errors.append(RowError(line, "external_id", _("is empty")))
     elif len(external_id) > 100:
-        errors.append(RowError(line, "external_id", "is longer than 100 characters"))
+        errors.append(RowError(line, "external_id", _("is longer than 100 characters")))
     customer_id = cells.get("customer_external_id", "") or None
     if customer_id and len(customer_id) > 100:
-        errors.append(RowError(line, "customer_external_id", "is longer than 100 characters"))
+        errors.append(RowError(line, "customer_external_id", _("is longer than 100 characters")))
     email = _optional(line, "customer_email", cells.get("customer_email", ""), parse_email, errors)
     if not customer_id and not email and "customer_email" not in {e.column for e in errors}:
         errors.append(
-            RowError(line, "customer_external_id", "needs a customer_external_id or an email")
+            RowError(line, "customer_external_id", _("needs a customer_external_id or an email"))
         )
     placed_at = _optional(
         line,
@@ -258,7 +266,7 @@ def _optional(
 ) -> T | None:
     if not value:
         if required:
-            errors.append(RowError(line, column, "is empty"))
+            errors.append(RowError(line, column, _("is empty")))
         return None
     try:
         return parse(value)
@@ -269,7 +277,9 @@ def _optional(
 
 def _country(value: str) -> str:
     if not _COUNTRY.match(value):
-        raise BadValue(f"{value!r} is not a two-letter country code (RO, MD, …)")
+        raise BadValue(
+            _("%(value)s is not a two-letter country code (RO, MD, …)") % {"value": repr(value)}
+        )
     return value.upper()
 
 
@@ -277,7 +287,10 @@ def _currency(value: str) -> str:
     if value.lower() == "lei":  # what Romanian shops write for RON
         return "RON"
     if not _CURRENCY.match(value):
-        raise BadValue(f"{value!r} is not a three-letter currency code (RON, EUR, …)")
+        raise BadValue(
+            _("%(value)s is not a three-letter currency code (RON, EUR, …)")
+            % {"value": repr(value)}
+        )
     return value.upper()
 
 
@@ -285,11 +298,15 @@ def _language(value: str) -> str:
     try:
         return LANGUAGES[value.lower()]
     except KeyError:
-        raise BadValue(f"{value!r} is not a language we write in (ro or en)") from None
+        raise BadValue(
+            _("%(value)s is not a language we write in (ro or en)") % {"value": repr(value)}
+        ) from None
 
 
 def _status(value: str) -> str:
     try:
         return STATUSES[value.lower()]
     except KeyError:
-        raise BadValue(f"{value!r} is not a status (placed, cancelled or refunded)") from None
+        raise BadValue(
+            _("%(value)s is not a status (placed, cancelled or refunded)") % {"value": repr(value)}
+        ) from None

@@ -10,6 +10,8 @@ from datetime import date, datetime, time, tzinfo
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+
 from clientela.customers.normalize import InvalidEmail, normalize_email
 
 
@@ -35,13 +37,13 @@ def parse_datetime(raw: str, zone: tzinfo) -> datetime:
     """ISO 8601 or day-first (31.12.2024 [HH:MM[:SS]]); a time without an offset is in `zone`."""
     text = raw.strip()
     if not text:
-        raise BadValue("is empty")
+        raise BadValue(_("is empty"))
     if text[:1].isdigit() and len(text) > 9 and text[4] == "-":
         value = _parse_iso(text)
     else:
         value = _parse_day_first(text)
     if not 1900 <= value.year <= 2100:
-        raise BadValue(f"year {value.year} is out of range")
+        raise BadValue(_("year %(year)s is out of range") % {"year": value.year})
     return value if value.tzinfo else value.replace(tzinfo=zone)
 
 
@@ -49,19 +51,21 @@ def _parse_iso(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise BadValue(f"{text!r} is not a valid date") from None
+        raise BadValue(_("%(value)s is not a valid date") % {"value": repr(text)}) from None
 
 
 def _parse_day_first(text: str) -> datetime:
     match = _DAY_FIRST.match(text)
     if not match:
-        raise BadValue(f"{text!r} is not a date (use 2024-12-31 or 31.12.2024)")
-    day, _, month, year, hour, minute, second = match.groups()
+        raise BadValue(
+            _("%(value)s is not a date (use 2024-12-31 or 31.12.2024)") % {"value": repr(text)}
+        )
+    day, _sep, month, year, hour, minute, second = match.groups()
     try:
         moment = date(int(year), int(month), int(day))
         clock = time(int(hour or 0), int(minute or 0), int(second or 0))
     except ValueError:
-        raise BadValue(f"{text!r} is not a valid date") from None
+        raise BadValue(_("%(value)s is not a valid date") % {"value": repr(text)}) from None
     return datetime.combine(moment, clock)
 
 
@@ -75,14 +79,14 @@ def parse_amount(raw: str) -> Decimal:
         return Decimal(raw).quantize(_CENT)
     text = raw.strip().translate(_SPACES)
     if not text:
-        raise BadValue("is empty")
+        raise BadValue(_("is empty"))
     if text.startswith("-"):
-        raise BadValue("cannot be negative")
+        raise BadValue(_("cannot be negative"))
     value = Decimal(_canonical_number(text, raw))
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise BadValue(f"{raw.strip()!r} has more than two decimals")
+        raise BadValue(_("%(value)s has more than two decimals") % {"value": repr(raw.strip())})
     if len(str(int(value))) > MAX_INTEGER_DIGITS:
-        raise BadValue(f"{raw.strip()!r} is too large")
+        raise BadValue(_("%(value)s is too large") % {"value": repr(raw.strip())})
     return value.quantize(_CENT)
 
 
@@ -91,31 +95,38 @@ def _canonical_number(text: str, raw: str) -> str:
     comma, point = text.rfind(","), text.rfind(".")
     if comma >= 0 and point >= 0:
         decimal_sep = "," if comma > point else "."
-        whole, _, fraction = text.rpartition(decimal_sep)
+        whole, _sep, fraction = text.rpartition(decimal_sep)
         if not _GROUPED.match(whole) and not _DIGITS.match(whole):
-            raise BadValue(f"{raw.strip()!r} is not an amount")
+            raise BadValue(_("%(value)s is not an amount") % {"value": repr(raw.strip())})
         whole = whole.replace(",", "").replace(".", "")
     elif comma >= 0 or point >= 0:
         sep = "," if comma >= 0 else "."
         if text.count(sep) > 1:
             if not _GROUPED.match(text):
-                raise BadValue(f"{raw.strip()!r} is not an amount")
+                raise BadValue(_("%(value)s is not an amount") % {"value": repr(raw.strip())})
             return text.replace(sep, "")
-        whole, _, fraction = text.partition(sep)
+        whole, _sep, fraction = text.partition(sep)
         if len(fraction) == 3 and _DIGITS.match(whole) and whole != "0":
             raise BadValue(
-                f"{raw.strip()!r} is ambiguous: {whole}{fraction} or {whole}.{fraction}? "
-                "Write the amount without a thousands separator"
+                _(
+                    "%(value)s is ambiguous: %(plain)s or %(decimal)s? "
+                    "Write the amount without a thousands separator"
+                )
+                % {
+                    "value": repr(raw.strip()),
+                    "plain": whole + fraction,
+                    "decimal": f"{whole}.{fraction}",
+                }
             )
     else:
         whole, fraction = text, ""
     if not _DIGITS.match(whole) or (fraction and not _DIGITS.match(fraction)):
-        raise BadValue(f"{raw.strip()!r} is not an amount")
+        raise BadValue(_("%(value)s is not an amount") % {"value": repr(raw.strip())})
     candidate = f"{whole}.{fraction}" if fraction else whole
     try:
         Decimal(candidate)
     except InvalidOperation:
-        raise BadValue(f"{raw.strip()!r} is not an amount") from None
+        raise BadValue(_("%(value)s is not an amount") % {"value": repr(raw.strip())}) from None
     return candidate
 
 
@@ -124,7 +135,9 @@ def parse_email(raw: str) -> str:
     try:
         return normalize_email(raw)
     except InvalidEmail:
-        raise BadValue(f"{raw.strip()!r} is not a valid e-mail address") from None
+        raise BadValue(
+            _("%(value)s is not a valid e-mail address") % {"value": repr(raw.strip())}
+        ) from None
 
 
 def unquote_cell(value: str) -> str:
