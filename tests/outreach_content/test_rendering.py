@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from clientela.outreach.content.defaults import DEFAULTS
 from clientela.outreach.content.rendering import TemplateInvalid, render_message, template_check
 from clientela.outreach.content.templates import template_preview, template_save
 from clientela.outreach.models import MessageTemplate
@@ -110,3 +111,34 @@ def test_rendered_text_is_plain_data_that_pages_escape() -> None:
     )
     assert not isinstance(rendered.body_text, SafeData)
     assert not isinstance(rendered.body_html, SafeData)
+
+
+@pytest.mark.parametrize("key", sorted(DEFAULTS))
+def test_every_default_template_passes_its_own_validation(key) -> None:  # type: ignore[no-untyped-def]
+    default = DEFAULTS[key]
+    template_check(
+        subject=default.subject, body_text=default.body_text, body_html=default.body_html
+    )
+
+
+def test_the_thank_you_letter_for_the_schedule(cast, build) -> None:  # type: ignore[no-untyped-def]
+    from clientela.outreach.content.templates import templates_ensure_defaults, thank_you_message
+    from tests.outreach_content.conftest import days_ago
+
+    customer = build.customer(cast.shop, "ion@example.com", first="Ion", language="en")
+    order = build.order(customer, at=days_ago(7))
+    default = thank_you_message(workspace=cast.shop, customer=customer, order=order)
+    assert default.subject == "Thank you, Ion!"
+    assert default.body_text.startswith(
+        "Dear Ion,\n\nThank you for your purchase last week and for choosing Alice's Shop."
+    )
+    created = templates_ensure_defaults(workspace=cast.shop)
+    assert len(created) == 6 and templates_ensure_defaults(workspace=cast.shop) == []
+    own = MessageTemplate.objects.get(workspace=cast.shop, purpose="thank_you", language="en")
+    template_save(
+        workspace=cast.shop, actor=cast.owner, template=own, subject="Thanks from {{ shop.name }}"
+    )
+    assert (
+        thank_you_message(workspace=cast.shop, customer=customer, order=order).subject
+        == "Thanks from Alice's Shop"
+    )
