@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from clientela.web import nav
+from clientela.web.events import event_label as _event_label
 
 register = template.Library()
 
@@ -42,3 +43,8 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
             params[key] = str(value)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return str(_event_label(kind))
