@@ -158,6 +158,8 @@ def test_an_agent_marks_a_letter_written(cast, client_for, things) -> None:  # t
     letter = HandwrittenLetter.objects.get()
     assert (letter.status, letter.done_by) == ("done", cast.teammate)
     assert Event.objects.filter(kind="letter.written", customer=things["customer"]).count() == 1
+    page = client_for(cast.viewer).get(f"/w/alice/customers/{things['customer'].pk}/")
+    assert "Handwritten letter written" in page.content.decode()
 
 
 def test_a_manager_sends_a_campaign_and_a_test(cast, client_for, things) -> None:  # type: ignore[no-untyped-def]
