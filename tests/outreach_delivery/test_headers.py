@@ -77,8 +77,7 @@ def build(name: str, subject: str, from_name: str, *, marketing: bool, own: str 
                 marketing=marketing,
                 headers=(("X-Clientela-Campaign", own),) if own else (),
             )
-        ),
-        smtputf8=False,
+        )
     )
 
 

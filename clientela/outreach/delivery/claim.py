@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -34,7 +35,7 @@ def _claimable(now: datetime) -> Q:
     )
 
 
-def _paused_workspaces() -> QuerySet[DeliverySettings, dict[str, int]]:
+def _paused_workspaces() -> QuerySet[DeliverySettings, Any]:
     return DeliverySettings.objects.filter(sending_paused=True).values("workspace_id")
 
 

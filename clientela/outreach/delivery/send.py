@@ -43,6 +43,7 @@ from clientela.timeline.services import event_build, events_record_many
 
 log = logging.getLogger(__name__)
 SUPPRESSED = Outcome(Verdict.FAILED, None, "not sent: the address is on the suppression list")
+NOT_ASCII = Outcome(Verdict.FAILED, None, "not sent: SMTPUTF8 addresses are not supported")
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,8 @@ def envelope_for(row: Outbox, from_name: str, from_address: str) -> Envelope:
         headers=tuple(sorted((str(k), str(v)) for k, v in (row.headers or {}).items())),
     )
     sender = bounce_address(row.pk)
-    smtputf8 = needs_smtputf8(row.to_address, from_address)
-    data = dkim_sign_configured(message_bytes(message_build(draft), smtputf8=smtputf8))
-    return Envelope(sender=sender, recipient=row.to_address, data=data, smtputf8=smtputf8)
+    data = dkim_sign_configured(message_bytes(message_build(draft)))
+    return Envelope(sender=sender, recipient=row.to_address, data=data)
 
 
 def _changes(row: Outbox, outcome: Outcome, now: datetime) -> dict[str, object]:
@@ -186,6 +186,9 @@ def outbox_send_batch(
         for row in rows:
             if (row.workspace_id, row.to_address) in suppressed:
                 results.append((row, SUPPRESSED))
+                continue
+            if needs_smtputf8(row.to_address, senders[row.workspace_id][1]):
+                results.append((row, NOT_ASCII))
                 continue
             if bucket is not None:
                 bucket.take()

@@ -10,9 +10,6 @@ from django.conf import settings
 
 from clientela.outreach.delivery.message import Envelope
 
-# Replies we make up ourselves are marked with code None (network) or a 5xx of our own.
-NO_SMTPUTF8 = (553, "5.6.7 the relay does not support SMTPUTF8 for this non-ASCII address")
-
 
 @dataclass
 class Relay:
@@ -54,13 +51,8 @@ class Relay:
                 smtp.close()
 
     def _transaction(self, smtp: smtplib.SMTP, envelope: Envelope) -> tuple[int, str]:
-        options: list[str] = []
-        if envelope.smtputf8:
-            if not smtp.has_extn("smtputf8"):
-                return NO_SMTPUTF8
-            options.append("SMTPUTF8")
         for code, reply in (
-            smtp.mail(envelope.sender, options),
+            smtp.mail(envelope.sender),
             smtp.rcpt(envelope.recipient),
         ):
             if code not in (250, 251):
