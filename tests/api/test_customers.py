@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from clientela.customers.models import Consent, ConsentChannel, ConsentPurpose, Customer, Tag
 from clientela.customers.services import consent_grant, customer_create, customer_tags_set
@@ -308,3 +309,16 @@ def test_timeline_query_count_does_not_grow_with_the_page(
     with django_assert_num_queries(3):  # token, customer, events with their actors
         response = owner_api.get(f"/customers/{customer.pk}/timeline")
     assert len(response.json()["items"]) == 5
+
+
+def test_a_body_that_is_not_json_is_a_json_400(cast, tokens):
+    response = Client().post(
+        "/api/v1/customers",
+        data=b"{not json",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {tokens['owner']}"},
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request body is not valid JSON."}
+    assert Customer.objects.count() == 0
