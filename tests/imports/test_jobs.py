@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django_tasks_db.models import DBTaskResult
 
 from clientela.commerce.models import Order
-from clientela.customers.imports import passes, service
+from clientela.customers.imports import passes
 from clientela.customers.imports.service import (
     ImportFileError,
     import_execute,
