@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure_uv.sh
-uv sync --locked
+# --inexact: never remove packages another group (bench, dev) put in the same environment.
+uv sync --locked --inexact
 
 export CLIENTELA_DEMO=1
 port="${CLIENTELA_PORT:-8000}"

@@ -27,11 +27,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from clientela.accounts.models import User, Workspace
 from clientela.commerce import hooks
-from clientela.commerce.models import Order
+from clientela.commerce.models import Order, OrderStatus
 from clientela.customers.models import (
     Consent,
     ConsentChannel,
@@ -107,9 +107,38 @@ def shifted_times(
     return times
 
 
-def _batches(items: list[Order]) -> Iterator[list[Order]]:
+OrderRow = tuple[str, int, datetime, Decimal]  # external id, customer pk, placed at, total
+
+
+def _batches(items: list[OrderRow]) -> Iterator[list[OrderRow]]:
     for start in range(0, len(items), BATCH):
         yield items[start : start + BATCH]
+
+
+def _orders_insert(workspace: Workspace, rows: list[OrderRow]) -> list[int]:
+    """Insert plain Order rows; their new ids. The same rows as `bulk_create`, built without
+    a model instance per row, which is most of the load time with 70,000 orders."""
+    ops = connection.ops
+    columns = ["workspace_id", "external_id", "customer_id", "placed_at", "status", "currency",
+               "total", "created_at"]  # fmt: skip
+    table = ops.quote_name(Order._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(ops.quote_name(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    params = []
+    for external_id, customer_id, placed_at, total in rows:
+        at = ops.adapt_datetimefield_value(placed_at)
+        amount = ops.adapt_decimalfield_value(total, 12, 2)
+        params.append((workspace.pk, external_id, customer_id, at, OrderStatus.PLACED.value,
+                       workspace.currency, amount, at))  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return list(
+        Order.objects.for_workspace(workspace)
+        .filter(external_id__in=[row[0] for row in rows])
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
@@ -132,21 +161,12 @@ def demo_shop_load(
     for purchase, at in zip(purchases, placed, strict=True):
         first_seen.setdefault(purchase.customer, at)
     by_id = _customers_create(workspace, actor, people, first_seen, seed)
-    orders = [
-        Order(
-            workspace=workspace,
-            external_id=f"cdnow-{p.row}",
-            customer_id=by_id[p.customer],
-            placed_at=at,
-            total=to_ron(p.dollars),
-            currency=workspace.currency,
-            created_at=at,
-        )
+    rows = [
+        (f"cdnow-{p.row}", by_id[p.customer], at, to_ron(p.dollars))
         for p, at in zip(purchases, placed, strict=True)
     ]
-    for batch in _batches(orders):
-        created = Order.objects.bulk_create(batch)
-        hooks.orders_created(workspace, [order.pk for order in created])
+    for batch in _batches(rows):
+        hooks.orders_created(workspace, _orders_insert(workspace, batch))
     event_record(
         workspace=workspace,
         actor=actor,
@@ -155,13 +175,13 @@ def demo_shop_load(
         summary="CDNOW purchases 1997-1998, dates shifted, invented names",
         new={
             "customers": len(ids),
-            "orders": len(orders),
+            "orders": len(rows),
             "seed": seed,
             "usd_to_ron": str(USD_TO_RON),
             "today": today.isoformat(),
         },
     )
-    return LoadReport(len(ids), len(orders), clock.monotonic() - started, min(placed), max(placed))
+    return LoadReport(len(ids), len(rows), clock.monotonic() - started, min(placed), max(placed))
 
 
 def _customers_create(
