@@ -218,3 +218,11 @@ def test_the_sent_mail_page_lists_the_sink(cast, client_for, settings, tmp_path)
         b"From: a@example.com\r\nTo: ana@example.com\r\nSubject: =?utf-8?q?Mul=C8=9Bumim?=\r\n\r\nx"
     )
     assert "Mulțumim" in client.get("/w/alice/outreach/sent-mail/").content.decode()
+
+
+def test_the_pages_speak_romanian(cast, client_for, things) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(cast.owner)
+    page = client.get("/w/alice/outreach/", headers={"Accept-Language": "ro"}).content.decode()
+    assert "1 scrisoare de scris" in page and "Scrisori de mulțumire" in page
+    letters = client.get("/w/alice/outreach/letters/", headers={"Accept-Language": "ro"})
+    assert "Descărcați pentru tipărire (PDF)" in letters.content.decode()

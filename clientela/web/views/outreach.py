@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clientela.accounts.models import Language, Role
@@ -45,43 +45,49 @@ from clientela.web.access import WorkspaceRequest, workspace_view
 
 
 class AutomationForm(forms.Form):
-    thank_you_enabled = forms.BooleanField(label=_lazy("Send thank-you letters"), required=False)
+    thank_you_enabled = forms.BooleanField(
+        label=gettext_lazy("Send thank-you letters"), required=False
+    )
     thank_you_delay_days = forms.IntegerField(
-        label=_lazy("Days after the order"), min_value=0, max_value=365
+        label=gettext_lazy("Days after the order"), min_value=0, max_value=365
     )
     handwritten_threshold = forms.IntegerField(
-        label=_lazy("Write by hand when fewer letters than this are due in a week"),
+        label=gettext_lazy("Write by hand when fewer letters than this are due in a week"),
         min_value=0,
         max_value=100_000,
     )
     thank_you_holdout_percent = forms.IntegerField(
-        label=_lazy("Thank-you holdout (%)"), min_value=0, max_value=50
+        label=gettext_lazy("Thank-you holdout (%)"), min_value=0, max_value=50
     )
-    win_back_enabled = forms.BooleanField(label=_lazy("Send win-back messages"), required=False)
+    win_back_enabled = forms.BooleanField(
+        label=gettext_lazy("Send win-back messages"), required=False
+    )
     win_back_p_alive = forms.FloatField(
-        label=_lazy("When the probability of being active is below"), min_value=0, max_value=1
+        label=gettext_lazy("When the probability of being active is below"),
+        min_value=0,
+        max_value=1,
     )
     win_back_overdue_factor = forms.FloatField(
-        label=_lazy("Or when the time since the last purchase exceeds the usual gap by"),
+        label=gettext_lazy("Or when the time since the last purchase exceeds the usual gap by"),
         min_value=1,
         max_value=100,
     )
     win_back_cooldown_days = forms.IntegerField(
-        label=_lazy("Cool-down (days)"), min_value=1, max_value=3650
+        label=gettext_lazy("Cool-down (days)"), min_value=1, max_value=3650
     )
     win_back_holdout_percent = forms.IntegerField(
-        label=_lazy("Win-back holdout (%)"), min_value=0, max_value=50
+        label=gettext_lazy("Win-back holdout (%)"), min_value=0, max_value=50
     )
 
 
 class TemplateForm(forms.Form):
-    name = forms.CharField(label=_lazy("Name"), max_length=120)
-    purpose = forms.ChoiceField(label=_lazy("Purpose"), choices=TemplatePurpose.choices)
-    language = forms.ChoiceField(label=_lazy("Language"), choices=Language.choices)
-    subject = forms.CharField(label=_lazy("Subject"), max_length=300)
-    body_text = forms.CharField(label=_lazy("Plain text"), widget=forms.Textarea)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=TemplatePurpose.choices)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=Language.choices)
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=300)
+    body_text = forms.CharField(label=gettext_lazy("Plain text"), widget=forms.Textarea)
     body_html = forms.CharField(
-        label=_lazy("HTML (optional)"), widget=forms.Textarea, required=False
+        label=gettext_lazy("HTML (optional)"), widget=forms.Textarea, required=False
     )
 
 
@@ -95,39 +101,41 @@ def _lines(value: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 class CampaignForm(forms.Form):
-    title = forms.CharField(label=_lazy("Title"), max_length=200)
-    kind = forms.ChoiceField(label=_lazy("Kind"), choices=CampaignKind.choices)
-    language = forms.ChoiceField(label=_lazy("Language"), choices=Language.choices)
-    subject = forms.CharField(label=_lazy("Subject"), max_length=300)
-    intro = forms.CharField(label=_lazy("Introduction"), widget=forms.Textarea, required=False)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CampaignKind.choices)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=Language.choices)
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=300)
+    intro = forms.CharField(
+        label=gettext_lazy("Introduction"), widget=forms.Textarea, required=False
+    )
     promotions = forms.CharField(
-        label=_lazy("Promotions"),
+        label=gettext_lazy("Promotions"),
         widget=forms.Textarea,
         required=False,
-        help_text=_lazy("One a line: name | description | discount"),
+        help_text=gettext_lazy("One a line: name | description | discount"),
     )
     sales = forms.CharField(
-        label=_lazy("Sales"),
+        label=gettext_lazy("Sales"),
         widget=forms.Textarea,
         required=False,
-        help_text=_lazy("One a line: name | start (YYYY-MM-DD) | end (YYYY-MM-DD)"),
+        help_text=gettext_lazy("One a line: name | start (YYYY-MM-DD) | end (YYYY-MM-DD)"),
     )
-    changes = forms.CharField(label=_lazy("Changes"), widget=forms.Textarea, required=False)
-    body_text = forms.CharField(label=_lazy("Plain text"), widget=forms.Textarea)
+    changes = forms.CharField(label=gettext_lazy("Changes"), widget=forms.Textarea, required=False)
+    body_text = forms.CharField(label=gettext_lazy("Plain text"), widget=forms.Textarea)
     body_html = forms.CharField(
-        label=_lazy("HTML (optional)"), widget=forms.Textarea, required=False
+        label=gettext_lazy("HTML (optional)"), widget=forms.Textarea, required=False
     )
     holdout_percent = forms.IntegerField(
-        label=_lazy("Holdout (%)"), min_value=0, max_value=50, initial=10
+        label=gettext_lazy("Holdout (%)"), min_value=0, max_value=50, initial=10
     )
     lists = forms.MultipleChoiceField(
-        label=_lazy("Lists"), required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Lists"), required=False, widget=forms.CheckboxSelectMultiple
     )
     tags = forms.MultipleChoiceField(
-        label=_lazy("Tags"), required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Tags"), required=False, widget=forms.CheckboxSelectMultiple
     )
     segments = forms.MultipleChoiceField(
-        label=_lazy("Retention segments"),
+        label=gettext_lazy("Retention segments"),
         required=False,
         choices=Segment.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -164,8 +172,10 @@ class CampaignForm(forms.Form):
 
 
 class MailingListForm(forms.Form):
-    name = forms.CharField(label=_lazy("Name"), max_length=120)
-    description = forms.CharField(label=_lazy("Description"), widget=forms.Textarea, required=False)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), widget=forms.Textarea, required=False
+    )
 
 
 def _field_error(form: forms.Form, field: str, message: str) -> None:
@@ -410,17 +420,17 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
 
 _ACTIONS: dict[CampaignStatus, tuple[tuple[str, Any], ...]] = {
     CampaignStatus.DRAFT: (
-        ("send", _lazy("Send now")),
-        ("schedule", _lazy("Schedule")),
-        ("cancel", _lazy("Cancel")),
+        ("send", gettext_lazy("Send now")),
+        ("schedule", gettext_lazy("Schedule")),
+        ("cancel", gettext_lazy("Cancel")),
     ),
     CampaignStatus.SCHEDULED: (
-        ("send", _lazy("Send now")),
-        ("unschedule", _lazy("Unschedule")),
-        ("cancel", _lazy("Cancel")),
+        ("send", gettext_lazy("Send now")),
+        ("unschedule", gettext_lazy("Unschedule")),
+        ("cancel", gettext_lazy("Cancel")),
     ),
-    CampaignStatus.SENDING: (("pause", _lazy("Pause")), ("cancel", _lazy("Cancel"))),
-    CampaignStatus.PAUSED: (("resume", _lazy("Resume")), ("cancel", _lazy("Cancel"))),
+    CampaignStatus.SENDING: (("pause", gettext_lazy("Pause")), ("cancel", gettext_lazy("Cancel"))),
+    CampaignStatus.PAUSED: (("resume", gettext_lazy("Resume")), ("cancel", gettext_lazy("Cancel"))),
 }
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from clientela.outreach.content import lists as list_services
@@ -43,7 +43,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(label=_lazy("Your e-mail address"), max_length=254)
+    email = forms.EmailField(label=gettext_lazy("Your e-mail address"), max_length=254)
 
 
 def subscribe(request: HttpRequest, token: str) -> HttpResponse:
