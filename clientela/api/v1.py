@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 
 from clientela.api import errors
 from clientela.api.auth import TokenAuth
-from clientela.api.routers import customers, imports, orders, outreach, products
+from clientela.api.routers import customers, imports, orders, outreach, products, retention
 
 api = NinjaAPI(
     title="Clientela API",
@@ -26,3 +26,4 @@ api.add_router("/products", products.router)
 api.add_router("/orders", orders.router)
 api.add_router("/imports", imports.router)
 api.add_router("/outreach", outreach.router)
+api.add_router("/retention", retention.router)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+import logging
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from clientela.retention.stats import bgnbd, gammagamma, paretonbd
 from clientela.retention.stats.summary import compress, distinct_rows
 
 Array = NDArray[np.float64]
+logger = logging.getLogger(__name__)
 
 UNIT_DAYS = 7.0
 # Customer lifetime value: the next 12 months, discounted at 10% a year, on revenue.
@@ -62,6 +64,23 @@ def _module(model: str) -> Any:
     if model not in MODELS:
         raise ValueError(f"Unknown model {model!r}; expected one of {', '.join(MODELS)}")
     return bgnbd if model == "bgnbd" else paretonbd
+
+
+def _check(model: str, result: Any, values: dict[str, float]) -> None:
+    """Refuse a fit whose likelihood or parameters are not finite numbers.
+
+    A search that stops without meeting its tolerance is kept when its values are finite: with
+    homogeneous customers the maximum lies at the edge of the parameter space (a, b or q,
+    gamma grow together without bound while their ratio settles), and the predictions of that
+    limit are the right ones; failing every night on such a shop would help nobody.
+    """
+    numbers = [result.log_likelihood, *values.values()]
+    if not all(np.isfinite(v) for v in numbers) or min(values.values()) <= 0:
+        raise FitFailed(
+            f"The {model} fit did not converge (log-likelihood {result.log_likelihood})"
+        )
+    if not result.converged:
+        logger.warning("%s fit stopped at the edge of the parameter space: %s", model, values)
 
 
 def fit(model: str, x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> Fit:
@@ -110,8 +129,9 @@ def spend_fit(x: ArrayLike, zbar: ArrayLike) -> Fit:
     (xs, zs), weight, _ = distinct_rows(x_[keep], z_[keep])
     result = gammagamma.fit(xs, zs, weight)
     values = {name: float(getattr(result.params, name)) for name in PARAMETER_NAMES["gammagamma"]}
-    if not result.converged or not np.isfinite(result.log_likelihood) or values["q"] <= 1:
-        raise FitFailed("The Gamma-Gamma spend fit did not converge to a finite mean spend")
+    _check("gammagamma", result, values)
+    if values["q"] <= 1:
+        raise FitFailed("The Gamma-Gamma fit gives an infinite mean spend (q <= 1)")
     return Fit("gammagamma", values, float(result.log_likelihood), result.n_customers)
 
 

@@ -30,6 +30,7 @@ NAV: list[NavEntry] = [
     NavEntry(_("Orders"), "web:orders"),
     NavEntry(_("Products"), "web:products"),
     NavEntry(_("Imports"), "web:imports", Role.MANAGER),
+    NavEntry(_("Retention"), "web:retention"),
 ]
 
-CUSTOMER_PANELS: list[str] = []
+CUSTOMER_PANELS: list[str] = ["web/retention/_customer_scores.html"]

@@ -1,0 +1,132 @@
+"""Retention pages: who sees what, the refresh button, the customer panel, validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from clientela.retention.models import RetentionRun, RunStatus
+from clientela.retention.reports import score_sentence
+from clientela.retention.services import retention_run_execute, retention_run_request
+
+from .factories import BUCHAREST, customers, order, simulated_shop
+
+TODAY = dt.date(2026, 6, 30)
+
+
+def url(name, ws="alice", **kwargs):
+    return reverse(f"web:{name}", kwargs={"ws": ws, **kwargs})
+
+
+@pytest.fixture
+def scored(cast):
+    people = simulated_shop(cast.shop, n=150, start=dt.date(2024, 7, 1), end=TODAY)
+    run = retention_run_execute(
+        run=retention_run_request(workspace=cast.shop, actor=None), today=TODAY
+    )
+    assert run.status == RunStatus.SUCCEEDED
+    return run, people
+
+
+@pytest.mark.django_db
+def test_members_see_segments_charts_and_the_slipping_list(scored, client_for, cast):
+    page = client_for(cast.viewer).get(url("retention"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="p-alive-chart"' in html and 'id="retention-charts"' in html
+    segments = {row.segment: row.customers for row in page.context["segments"]}
+    assert sum(segments.values()) == 150
+    assert len(page.context["lowest"]) == 10
+    # A viewer cannot refresh: no button.
+    assert "Refresh scores now" not in html
+
+
+@pytest.mark.django_db
+def test_outsiders_get_404_and_viewers_cannot_refresh(scored, client_for, cast):
+    outsider = client_for(cast.outsider)
+    for name in ("retention", "retention_validation"):
+        assert outsider.get(url(name)).status_code == 404
+    run, _ = scored
+    assert outsider.get(url("retention_run", pk=run.pk)).status_code == 404
+    # The outsider's own workspace does not show the shop's run either.
+    assert outsider.get(url("retention_run", ws="charlie", pk=run.pk)).status_code == 404
+    viewer = client_for(cast.viewer)
+    viewer.get(url("retention"))
+    token = viewer.cookies["csrftoken"].value
+    assert viewer.post(url("retention_refresh"), {"csrfmiddlewaretoken": token}).status_code == 403
+    assert client_for(cast.teammate).post(
+        url("retention_refresh"), {"csrfmiddlewaretoken": token}
+    ).status_code in (403,)
+    assert RetentionRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_manager_queues_a_refresh_and_follows_its_progress(scored, client_for, cast):
+    manager = client_for(cast.manager)
+    manager.get(url("retention"))
+    token = manager.cookies["csrftoken"].value
+    response = manager.post(
+        url("retention_refresh"),
+        {"csrfmiddlewaretoken": token, "model": "paretonbd"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    run = RetentionRun.objects.newest(cast.shop)
+    assert (run.status, run.model, run.requested_by) == ("queued", "paretonbd", cast.manager)
+    assert f'hx-get="{url("retention_run", pk=run.pk)}"' in response.content.decode()
+    # Without CSRF the form is refused.
+    assert client_for(cast.manager).post(url("retention_refresh")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_refused_fit_shows_its_reason(cast, client_for):
+    people = customers(cast.shop, 10)
+    for i, person in enumerate(people):
+        order(person, dt.datetime(2026, 1, 1 + i, 12, tzinfo=BUCHAREST), 10)
+    retention_run_execute(run=retention_run_request(workspace=cast.shop, actor=None), today=TODAY)
+    html = client_for(cast.owner).get(url("retention")).content.decode()
+    assert "only 10 customers; a model needs at least 100" in html
+    assert 'class="warning refusal"' in html
+
+
+@pytest.mark.django_db
+def test_the_customer_page_explains_the_score_in_plain_words(cast, client_for):
+    [ana] = customers(cast.shop, 1)
+    for day in (dt.date(2026, 1, 1), dt.date(2026, 2, 10), dt.date(2026, 3, 2)):
+        order(ana, dt.datetime.combine(day, dt.time(12), tzinfo=BUCHAREST), 25)
+    retention_run_execute(run=retention_run_request(workspace=cast.shop, actor=None), today=TODAY)
+    score = ana.retention_scores.get()
+    score.p_alive = 0.18  # as a fitted model would say; this shop is too small to fit
+    assert score_sentence(score, TODAY) == (
+        "bought 3 times, about every 30 days; last purchase 120 days ago: 18% likely still active"
+    )
+    page = client_for(cast.viewer).get(url("customer", pk=ana.pk))
+    assert page.status_code == 200
+    assert "bought 3 times, about every 30 days; last purchase" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_sentence_uses_singular_forms_and_romanian(cast):
+    from django.utils import translation
+
+    [ion] = customers(cast.shop, 1)
+    order(ion, dt.datetime(2026, 6, 29, 12, tzinfo=BUCHAREST), 25)
+    retention_run_execute(run=retention_run_request(workspace=cast.shop, actor=None), today=TODAY)
+    score = ion.retention_scores.get()
+    assert score_sentence(score, TODAY) == "bought 1 time; last purchase 1 day ago"
+    with translation.override("ro"):
+        assert score_sentence(score, TODAY) == "a cumpărat o dată; ultima cumpărare acum o zi"
+
+
+@pytest.mark.django_db
+def test_validation_page_shows_the_table_and_the_chart_data(scored, client_for, cast):
+    viewer = client_for(cast.viewer)
+    page = viewer.get(url("retention_validation"), {"calibration_end": "2025-06-30"})
+    assert page.status_code == 200
+    report = page.context["report"]
+    assert report.calibration_end == dt.date(2025, 6, 30)
+    assert 'id="validation-data"' in page.content.decode()
+    bad = viewer.get(url("retention_validation"), {"calibration_end": "30/06/2025"})
+    assert bad.context["error"] == "Enter a date as YYYY-MM-DD."
