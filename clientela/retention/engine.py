@@ -7,9 +7,9 @@ parameters of a shop can be compared with the literature; horizons given in days
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-import logging
 from typing import Any
 
 import numpy as np
