@@ -183,3 +183,25 @@ def test_preference_centre(cast, build) -> None:  # type: ignore[no-untyped-def]
     assert set(Subscription.objects.values_list("status", flat=True)) == {"unsubscribed"}
     assert SuppressedAddress.objects.get().address == "ana@example.com"
     assert Client().get(url.replace("/p/", "/p/0")).status_code == 404
+
+
+def test_posting_the_form_again_soon_sends_no_second_mail(cast, build) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from clientela.outreach.content.lists import subscription_request
+
+    mailing_list = mailing_list_create(workspace=cast.shop, actor=cast.owner, name="Noutăți")
+    first = subscription_request(
+        mailing_list=mailing_list, email="x@example.com", ip=None, source="form"
+    )
+    again = subscription_request(
+        mailing_list=mailing_list, email="x@example.com", ip=None, source="form"
+    )
+    assert again.confirm_token == first.confirm_token
+    assert Outbox.objects.count() == 1
+    Subscription.objects.update(created_at=first.created_at - timedelta(minutes=11))
+    later = subscription_request(
+        mailing_list=mailing_list, email="x@example.com", ip=None, source="form"
+    )
+    assert later.confirm_token != first.confirm_token
+    assert Outbox.objects.count() == 2

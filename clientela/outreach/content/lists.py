@@ -13,6 +13,7 @@ queued marketing row for that address becomes `suppressed`.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -46,6 +47,7 @@ from clientela.outreach.models import (
 from clientela.outreach.tasks import outbox_wake
 from clientela.timeline.services import event_record
 
+RESEND_AFTER = timedelta(minutes=10)
 _PREFERENCES = signing.Signer(sep=".", salt="clientela.outreach.preferences", algorithm="sha256")
 
 
@@ -101,13 +103,17 @@ def subscription_request(
         raise SubscriptionError("email", _("This is not a valid e-mail address.")) from exc
     workspace = mailing_list.workspace
     customer = _customer_for(workspace, address, language)
-    subscription, _created = Subscription.objects.get_or_create(
+    subscription, created = Subscription.objects.get_or_create(
         workspace=workspace,
         mailing_list=mailing_list,
         customer=customer,
         defaults={"confirm_token": secrets.token_urlsafe(32), "ip": ip, "source": source},
     )
     if subscription.status == SubscriptionStatus.CONFIRMED:
+        return subscription
+    # A form posted again and again must not turn us into a mail cannon against someone.
+    pending = not created and subscription.status == SubscriptionStatus.PENDING
+    if pending and subscription.created_at > timezone.now() - RESEND_AFTER:
         return subscription
     subscription.status = SubscriptionStatus.PENDING
     subscription.confirm_token = secrets.token_urlsafe(32)
