@@ -14,6 +14,7 @@ def orders_created(workspace: Workspace, order_ids: Sequence[int]) -> None:
     rolls back with the orders. Outreach will schedule thank-you letters here, in the same
     transaction (one outbox row per order, duplicates prevented by a unique key). An import
     calls this once per batch of inserted orders, so it must not assume one call per import.
-    Does nothing yet.
     """
-    return None
+    from clientela.outreach.schedule import thank_you_schedule  # outreach imports commerce
+
+    thank_you_schedule(workspace, order_ids)

@@ -88,7 +88,10 @@ def outbox_enqueue_many(*, workspace: Workspace, drafts: Sequence[OutboxDraft]) 
             .filter(dedup_key__in=keys)
             .values_list("dedup_key", flat=True)
         )
-        fresh = {row.dedup_key: row for row in rows if row.dedup_key not in existing}
+        fresh: dict[str, Outbox] = {}
+        for row in rows:  # the first draft of a key wins, also within one call
+            if row.dedup_key not in existing:
+                fresh.setdefault(row.dedup_key, row)
         Outbox.objects.bulk_create(fresh.values(), batch_size=1000, ignore_conflicts=True)
     return len(fresh)
 

@@ -1,0 +1,111 @@
+"""Thank-you letters a week after a purchase, decided in the transaction that wrote the orders.
+
+One letter per customer per ISO week of purchase (dedup key "thank_you:<customer>:<week>"):
+several orders in a week get one thank-you, and re-importing the same orders, a restarted
+import or a clock that was off writes nothing twice. The letter is due `delay` days after the
+first order of that week seen; orders already older than the delay at import time (history
+being loaded) get none, nor do cancelled orders, suppressed addresses and customers who
+withdrew their consent to thank-you letters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from clientela.accounts.models import Workspace
+from clientela.commerce.models import Order, OrderStatus
+from clientela.customers.models import Consent, ConsentChannel, ConsentPurpose, Customer
+from clientela.customers.normalize import InvalidEmail, normalize_email
+from clientela.outreach.delivery.selectors import delivery_settings_for
+from clientela.outreach.delivery.services import OutboxDraft, outbox_enqueue_many
+from clientela.outreach.models import OutboxKind, SuppressedAddress
+
+TEMPLATES = "outreach/emails/thank_you"
+
+
+def _objected(workspace: Workspace, customer_ids: set[int]) -> set[int]:
+    """Customers whose thank-you consent by e-mail is withdrawn and not given again."""
+    consents: QuerySet[Consent] = Consent.objects.for_workspace(workspace).filter(
+        customer_id__in=customer_ids, purpose=ConsentPurpose.THANK_YOU, channel=ConsentChannel.EMAIL
+    )
+    withdrawn = set(
+        consents.filter(withdrawn_at__isnull=False).values_list("customer_id", flat=True)
+    )
+    standing = set(consents.filter(withdrawn_at__isnull=True).values_list("customer_id", flat=True))
+    return withdrawn - standing
+
+
+def thank_you_letter(customer: Customer, shop: str) -> tuple[str, str, str]:
+    """(subject, text, html) in the customer's language."""
+    language = customer.language if customer.language in {"ro", "en"} else "ro"
+    context = {"name": customer.first_name or customer.display_name, "shop": shop}
+    return (
+        render_to_string(f"{TEMPLATES}/{language}/subject.txt", context).strip(),
+        render_to_string(f"{TEMPLATES}/{language}/body.txt", context),
+        render_to_string(f"{TEMPLATES}/{language}/body.html", context),
+    )
+
+
+def thank_you_schedule(workspace: Workspace, order_ids: Sequence[int]) -> int:
+    """Write the thank-you letters these new orders call for; return how many were new."""
+    settings = delivery_settings_for(workspace)
+    if not settings.thank_you_enabled or not order_ids:
+        return 0
+    delay = timedelta(days=settings.thank_you_delay_days)
+    orders = list(
+        Order.objects.for_workspace(workspace)
+        .filter(pk__in=order_ids, status=OrderStatus.PLACED, placed_at__gte=timezone.now() - delay)
+        .exclude(customer__email="")
+        .select_related("customer")
+        .order_by("placed_at", "id")
+    )
+    customers = {order.customer_id for order in orders}
+    objected = _objected(workspace, customers)
+    suppressed = set(
+        SuppressedAddress.objects.for_workspace(workspace)
+        .filter(address__in={order.customer.email for order in orders})
+        .values_list("address", flat=True)
+    )
+    zone = ZoneInfo(workspace.time_zone)
+    drafts = [
+        _draft(workspace, order, delay, zone)
+        for order in orders
+        if order.customer_id not in objected
+        and order.customer.email not in suppressed
+        and _valid(order.customer.email)
+    ]
+    return outbox_enqueue_many(workspace=workspace, drafts=drafts)
+
+
+def _valid(address: str) -> bool:
+    # A bad address must not roll back the import that called us: that order gets no letter.
+    try:
+        return normalize_email(address) == address
+    except InvalidEmail:
+        return False
+
+
+def _draft(workspace: Workspace, order: Order, delay: timedelta, zone: ZoneInfo) -> OutboxDraft:
+    customer = order.customer
+    year, week, _ = order.placed_at.astimezone(zone).isocalendar()
+    subject, text, html = thank_you_letter(customer, workspace.name)
+    return OutboxDraft(
+        to_address=customer.email,
+        to_name=customer.display_name,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        kind=OutboxKind.TRANSACTIONAL,
+        source_type="thank_you",
+        source_id=order.pk,
+        dedup_key=f"thank_you:{customer.pk}:{year}-W{week:02d}",
+        customer=customer,
+        language=customer.language,
+        not_before=order.placed_at + delay,
+    )

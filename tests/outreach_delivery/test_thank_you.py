@@ -1,0 +1,118 @@
+"""A thank-you letter a week after a purchase: once per customer per week, never for history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from clientela.commerce.models import OrderStatus
+from clientela.commerce.services import order_create
+from clientela.customers.models import Consent, ConsentChannel, ConsentPurpose
+from clientela.customers.services import customer_create
+from clientela.outreach.delivery.services import suppression_add
+from clientela.outreach.models import Outbox, OutboxKind, OutboxStatus, SuppressionReason
+from clientela.outreach.schedule import thank_you_schedule
+
+pytestmark = pytest.mark.django_db
+
+
+def customer(cast, email="ana@example.ro", **extra):
+    values = {"first_name": "Ana", "last_name": "Pop", "language": "ro", **extra}
+    return customer_create(workspace=cast.shop, actor=cast.owner, email=email, **values)
+
+
+def order(cast, buyer, *, days_ago: float, status=OrderStatus.PLACED):
+    return order_create(
+        workspace=cast.shop,
+        actor=cast.owner,
+        customer=buyer,
+        placed_at=timezone.now() - timedelta(days=days_ago),
+        total=Decimal("120.00"),
+        status=status,
+    )
+
+
+def test_a_new_order_schedules_one_letter_a_week_after_it_in_the_customers_language(cast):
+    ana = customer(cast)
+    placed = order(cast, ana, days_ago=2)
+
+    [row] = Outbox.objects.all()
+    assert (row.workspace, row.customer, row.to_address) == (cast.shop, ana, "ana@example.ro")
+    assert (row.kind, row.status, row.source_type, row.source_id) == (
+        OutboxKind.TRANSACTIONAL,
+        OutboxStatus.QUEUED,
+        "thank_you",
+        placed.pk,
+    )
+    assert row.not_before == placed.placed_at + timedelta(days=7)
+    assert row.next_attempt_at == row.not_before
+    assert row.subject == "Vă mulțumim pentru comandă, Ana"
+    assert "Vă mulțumim că ați ales Alice's Shop" in row.body_text
+    assert "Alice&#x27;s Shop" in row.body_html
+    year, week, _ = placed.placed_at.astimezone(timezone.get_current_timezone()).isocalendar()
+    assert row.dedup_key == f"thank_you:{ana.pk}:{year}-W{week:02d}"
+
+
+def test_an_english_customer_gets_the_english_letter(cast):
+    order(cast, customer(cast, language="en"), days_ago=0)
+
+    assert Outbox.objects.get().subject == "Thank you for your order, Ana"
+
+
+def test_several_orders_in_a_week_and_repeated_imports_give_one_letter(cast):
+    ana = customer(cast)
+    first = order(cast, ana, days_ago=0)
+    second = order(cast, ana, days_ago=0)
+
+    assert thank_you_schedule(cast.shop, [first.pk, second.pk]) == 0
+    assert Outbox.objects.count() == 1
+    assert Outbox.objects.get().source_id == first.pk
+
+
+@pytest.mark.parametrize(
+    "setup",
+    ["history", "cancelled", "withdrawn", "suppressed", "no_email", "disabled"],
+)
+def test_no_letter_for_history_cancelled_orders_objections_or_suppressed_addresses(cast, setup):
+    ana = customer(cast, email="" if setup == "no_email" else "ana@example.ro")
+    if setup == "withdrawn":
+        Consent.objects.create(
+            workspace=cast.shop,
+            customer=ana,
+            purpose=ConsentPurpose.THANK_YOU,
+            channel=ConsentChannel.EMAIL,
+            source="test",
+            withdrawn_at=timezone.now(),
+        )
+    if setup == "suppressed":
+        suppression_add(
+            workspace=cast.shop, address="ana@example.ro", reason=SuppressionReason.UNSUBSCRIBE
+        )
+    if setup == "disabled":
+        from clientela.outreach.models import DeliverySettings
+
+        DeliverySettings.objects.create(workspace=cast.shop, thank_you_enabled=False)
+
+    order(
+        cast,
+        ana,
+        days_ago=8 if setup == "history" else 1,
+        status=OrderStatus.CANCELLED if setup == "cancelled" else OrderStatus.PLACED,
+    )
+
+    assert not Outbox.objects.exists()
+
+
+def test_the_delay_is_a_workspace_setting(cast):
+    from clientela.outreach.models import DeliverySettings
+
+    DeliverySettings.objects.create(workspace=cast.shop, thank_you_delay_days=3)
+    placed = order(cast, customer(cast), days_ago=2)
+
+    assert Outbox.objects.get().not_before == placed.placed_at + timedelta(days=3)
+    # An order four days old is already history for a three-day delay.
+    order(cast, customer(cast, email="bob@example.ro"), days_ago=4)
+    assert Outbox.objects.count() == 1
