@@ -76,6 +76,7 @@ def test_a_refresh_on_a_simulated_shop_recovers_its_parameters_and_scores_everyo
         assert 0 <= s.expected_purchases_90d <= s.expected_purchases_365d
         assert s.clv > 0 and s.expected_spend > 0
         assert s.model_name == "bgnbd" and 1 <= s.recency_score <= 5
+        assert run.started_at <= s.scored_at <= run.finished_at
         assert (s.overdue_ratio is None) == (s.purchases == 1)
     one_timers = scores.filter(purchases=1)
     assert {s.p_alive for s in one_timers} == {1.0}  # BG/NBD: no repeat, no chance to drop out

@@ -22,9 +22,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -277,54 +278,94 @@ def _write_chunk(
         summary.last_day[lo:hi].tolist(),
         strict=True,
     )
-    CustomerScore.objects.bulk_create(
-        [
-            CustomerScore(
-                workspace_id=run.workspace_id,
-                run=run,
-                customer_id=cid,
-                p_alive=alive,
-                p_alive_previous=before.get(cid),
-                expected_purchases_90d=e90,
-                expected_purchases_365d=e365,
-                expected_spend=spend,
-                clv=value,
-                segment=segment,
-                recency_score=r,
-                frequency_score=f,
-                monetary_score=m,
-                overdue_ratio=overdue,
-                purchases=n,
-                total_spend=Decimal(f"{total:.2f}"),
-                first_purchase=dt.date.fromordinal(first + _EPOCH_ORDINAL),
-                last_purchase=dt.date.fromordinal(last + _EPOCH_ORDINAL),
-                scored_at=now,
-                model_name=model_name,
-                data_version=run.data_fingerprint,
-            )
-            for (
-                cid,
-                alive,
-                e90,
-                e365,
-                spend,
-                value,
-                segment,
-                r,
-                f,
-                m,
-                overdue,
-                n,
-                total,
-                first,
-                last,
-            ) in columns
-        ],
-        batch_size=1000,
-    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    fixed = (run.workspace_id, run.pk, stamp, model_name, run.data_fingerprint)
+    rows = [
+        (
+            *fixed,
+            cid,
+            alive,
+            before.get(cid),
+            e90,
+            e365,
+            spend,
+            value,
+            segment,
+            r,
+            f,
+            m,
+            overdue,
+            n,
+            Decimal(f"{total:.2f}"),
+            dt.date.fromordinal(first + _EPOCH_ORDINAL),
+            dt.date.fromordinal(last + _EPOCH_ORDINAL),
+        )
+        for (
+            cid,
+            alive,
+            e90,
+            e365,
+            spend,
+            value,
+            segment,
+            r,
+            f,
+            m,
+            overdue,
+            n,
+            total,
+            first,
+            last,
+        ) in columns
+    ]
+    _insert_scores(rows)
     run.progress_done, run.last_customer_id = hi, ids[-1]
     run.lease_until = now + LEASE
     _save(run, "progress_done", "last_customer_id", "lease_until")
+
+
+_SCORE_COLUMNS = (
+    "workspace_id",
+    "run_id",
+    "scored_at",
+    "model_name",
+    "data_version",
+    "customer_id",
+    "p_alive",
+    "p_alive_previous",
+    "expected_purchases_90d",
+    "expected_purchases_365d",
+    "expected_spend",
+    "clv",
+    "segment",
+    "recency_score",
+    "frequency_score",
+    "monetary_score",
+    "overdue_ratio",
+    "purchases",
+    "total_spend",
+    "first_purchase",
+    "last_purchase",
+)
+
+
+def _insert_scores(rows: list[tuple[Any, ...]]) -> None:
+    """Insert score rows as they are: COPY on PostgreSQL, executemany elsewhere.
+
+    `bulk_create` prepares every value of every row through its field (20 per row), which
+    costs more than the statistics at a million customers; the values here are already
+    what the columns hold (numbers, text, dates, a Decimal).
+    """
+    table = connection.ops.quote_name(CustomerScore._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in _SCORE_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(_SCORE_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 @transaction.atomic
