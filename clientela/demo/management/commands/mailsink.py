@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from types import FrameType
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         def request_stop(signum: int, frame: FrameType | None) -> None:
             stop.set()
 
+        # aiosmtpd logs every connection at INFO: too chatty beside the other processes.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
         controller = mailsink_start(directory=directory, host="127.0.0.1", port=port)
