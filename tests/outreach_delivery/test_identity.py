@@ -1,0 +1,106 @@
+"""Signed bounce tokens, DKIM signatures, and the restored-backup pause."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import subprocess
+
+import dkim
+import pytest
+
+from clientela.outreach.delivery.claim import outbox_claim
+from clientela.outreach.delivery.dkim import dkim_sign
+from clientela.outreach.delivery.instance import FILE_NAME, instance_check, instance_resume
+from clientela.outreach.delivery.message import Draft, message_build, message_bytes
+from clientela.outreach.delivery.verp import (
+    LOCAL_PART_MAX,
+    bounce_address,
+    outbox_id_from_bounce_address,
+)
+from clientela.outreach.models import DeliveryInstance
+from tests.outreach_delivery.helpers import queue
+
+
+@pytest.mark.parametrize("outbox_id", [1, 99_999, 2**40, 36**12 - 1])
+def test_a_bounce_address_fits_the_local_part_limit_and_maps_back(settings, outbox_id):
+    settings.CLIENTELA_BOUNCE_DOMAIN = "bounces.alice.example"
+    address = bounce_address(outbox_id)
+
+    local, _, domain = address.partition("@")
+    assert len(local) <= LOCAL_PART_MAX and ":" not in local
+    assert domain == "bounces.alice.example"
+    assert outbox_id_from_bounce_address(address) == outbox_id
+    assert outbox_id_from_bounce_address(f"<{address}>") == outbox_id
+
+
+def test_an_id_too_large_for_the_limit_is_refused(settings):
+    with pytest.raises(ValueError):
+        bounce_address(36**12)
+
+
+def test_a_tampered_or_foreign_bounce_address_maps_to_nothing(settings):
+    settings.CLIENTELA_BOUNCE_DOMAIN = "bounces.alice.example"
+    local, _, domain = bounce_address(7).partition("@")
+    token = local.removeprefix("bounces+")
+    other = bounce_address(8).partition("@")[0].removeprefix("bounces+")
+    forged = token.split(".")[0] + "." + other.split(".")[1]
+    assert outbox_id_from_bounce_address(f"bounces+{forged}@{domain}") is None
+    assert outbox_id_from_bounce_address(f"bounces+{token}@elsewhere.example") is None
+    assert outbox_id_from_bounce_address(f"someone+{token}@{domain}") is None
+
+
+def test_a_dkim_signature_verifies_with_the_public_key(tmp_path):
+    key_file = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-traditional", "-out", str(key_file), "2048"],
+                   check=True, capture_output=True)  # fmt: skip
+    private = key_file.read_bytes()
+    public = subprocess.run(
+        ["openssl", "rsa", "-in", str(key_file), "-pubout", "-outform", "DER"],
+        check=True, capture_output=True,
+    ).stdout  # fmt: skip
+
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    data = message_bytes(
+        message_build(
+            Draft(1, "<a@alice.example>", "Shop", "shop@alice.example", "Ana Pop",
+                  "ana@example.ro", "Mulțumim", "Text\n", "<p>x</p>", True)
+        )
+    )  # fmt: skip
+
+    signed = dkim_sign(data, selector="s1", domain="alice.example", private_key=private)
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        assert name == b"s1._domainkey.alice.example."
+        return record
+
+    assert signed.startswith(b"DKIM-Signature: ")
+    assert dkim.verify(signed, dnsfunc=dns)
+    assert not dkim.verify(signed.replace(b"Text", b"Txet"), dnsfunc=dns)
+
+
+@pytest.mark.django_db
+def test_a_fresh_install_creates_one_id_in_both_places(tmp_path):
+    assert instance_check(tmp_path) is True
+    assert instance_check(tmp_path) is True
+    row = DeliveryInstance.objects.get()
+    assert row.instance_id == (tmp_path / FILE_NAME).read_text() and not row.paused
+
+
+@pytest.mark.django_db
+def test_a_restored_database_pauses_sending_until_an_operator_resumes(cast, tmp_path, caplog):
+    instance_check(tmp_path)
+    queue(cast.shop, "ana@example.ro")
+    elsewhere = tmp_path / "new-machine"  # the backup restored next to another data dir
+
+    with caplog.at_level(logging.ERROR):
+        assert instance_check(elsewhere) is False
+    row = DeliveryInstance.objects.get()
+    assert row.paused and "differs" in row.paused_reason
+    assert "Sending paused" in caplog.text
+    assert outbox_claim(worker_id="w", limit=10) == []
+    assert instance_check(elsewhere) is False  # still paused at the next start
+
+    instance_resume(elsewhere)
+    assert instance_check(elsewhere) is True
+    assert len(outbox_claim(worker_id="w", limit=10)) == 1
