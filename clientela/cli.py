@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     args = list(sys.argv[1:] if argv is None else argv)
