@@ -1,0 +1,58 @@
+"""Maximum likelihood on log-parameters with L-BFGS-B and an analytic gradient."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import minimize
+
+Array = NDArray[np.float64]
+
+# exp(+-25) keeps every parameter finite and positive while never binding on real data.
+_LOG_BOUND = 25.0
+# Largest per-customer gradient (in log-parameters) still taken as a maximum.
+_STATIONARY = 1e-6
+
+
+@dataclass(frozen=True)
+class Optimum:
+    log_params: Array
+    log_likelihood: float
+    iterations: int
+    converged: bool
+
+
+def maximize(
+    loglik: Callable[[Array], tuple[float, Array]], log_params0: Array, n_customers: float
+) -> Optimum:
+    """Maximize ``loglik(log_params)`` (value, gradient w.r.t. the log-parameters).
+
+    The objective is scaled to a per-customer mean so that the tolerances mean the same thing
+    for 100 customers and for a million.
+    """
+    scale = 1.0 / max(n_customers, 1.0)
+
+    def objective(theta: Array) -> tuple[float, Array]:
+        value, grad = loglik(theta)
+        return -value * scale, -grad * scale
+
+    result = minimize(
+        objective,
+        np.asarray(log_params0, dtype=float),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(-_LOG_BOUND, _LOG_BOUND)] * len(log_params0),
+        options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20},
+    )
+    # L-BFGS-B can stop with "abnormal termination in line search" when rounding leaves no
+    # decrease to find; at a stationary point that is convergence all the same.
+    stationary = float(np.max(np.abs(result.jac))) < _STATIONARY
+    return Optimum(
+        log_params=np.asarray(result.x, dtype=float),
+        log_likelihood=float(-result.fun / scale),
+        iterations=int(result.nit),
+        converged=bool(result.success) or stationary,
+    )

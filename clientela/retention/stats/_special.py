@@ -1,0 +1,164 @@
+"""Special functions the retention models need, evaluated in log space.
+
+Only the hypergeometric functions that the models actually use are implemented, each in the
+form whose series has positive terms, so there is no cancellation and nothing to overflow:
+
+* ``log_g`` — ``G(p, q, z) = 2F1(1, p; p + q; z) = E[1 / (1 - z*U)]`` with ``U ~ Beta(p, q)``
+  (Euler's integral, DLMF 15.6.1). The Pareto/NBD terms ``2F1(a, b; a + 1; z)`` of Fader &
+  Hardie's note 009 (eqs. 19-20) equal ``(1 - z)**(1 - b) * G(a + 1 - b, b, z)`` by Euler's
+  transformation (DLMF 15.8.1).
+* ``expm1_ratio`` — ``(1 - exp(-k*u)) / k`` with its limit ``u`` at ``k = 0``, the shape of
+  every "1 - (base)**power over power" expression in the closed forms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import betaln, digamma, logsumexp
+
+Array = NDArray[np.float64]
+
+# Above this argument the series of G needs more than ~400 terms; quadrature takes over.
+_SERIES_MAX_Z = 0.9
+_SERIES_TOL = 1e-17
+_QUADRATURE_CHUNK = 1024
+
+
+def expm1_ratio(k: Array | float, u: Array | float) -> Array:
+    """Return ``(1 - exp(-k*u)) / k`` for ``u >= 0``, continuous through ``k = 0`` (value ``u``)."""
+    k_arr, u_arr = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(u, dtype=float))
+    small = np.abs(k_arr * u_arr) < 1e-8
+    safe_k = np.where(small, 1.0, k_arr)
+    exact = -np.expm1(-safe_k * u_arr) / safe_k
+    series = u_arr * (1.0 - 0.5 * k_arr * u_arr)
+    return np.where(small, series, exact)
+
+
+def log_g(p: Array, q: Array, z: Array, one_minus_z: Array) -> tuple[Array, Array, Array, Array]:
+    """Return ``log G(p, q, z)`` and its partial derivatives in ``p``, ``q`` and ``z``.
+
+    ``G(p, q, z) = 2F1(1, p; p + q; z) = sum_n (p)_n / (p + q)_n * z**n`` for ``p, q > 0`` and
+    ``0 <= z < 1``. Every term is positive and the ratio of consecutive terms is below ``z``,
+    so up to ``z = 0.9`` the series is summed directly (at most ~400 terms, derivatives summed
+    alongside). Nearer to 1 the series is slow, and the value comes from tanh-sinh quadrature of
+    Euler's integral ``E[1 / (1 - z*U)]``, ``U ~ Beta(p, q)`` (Takahasi & Mori 1974), with the
+    step shrunk as ``1 - z`` shrinks so the knee of the integrand near ``U = 1`` stays resolved.
+    ``one_minus_z`` must be given separately (computed without cancellation by the caller).
+    """
+    p, q, z, eps = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (p, q, z, one_minus_z))
+    )
+    out = [np.zeros(p.shape) for _ in range(4)]
+    easy = z <= _SERIES_MAX_Z
+    for mask, method in ((easy, _log_g_series), (~easy, _log_g_quadrature)):
+        if mask.any():
+            for target, value in zip(
+                out, method(p[mask], q[mask], z[mask], eps[mask]), strict=True
+            ):
+                target[mask] = value
+    return out[0], out[1], out[2], out[3]
+
+
+def _log_g_series(p: Array, q: Array, z: Array, eps: Array) -> tuple[Array, Array, Array, Array]:
+    # Sums S, dS/dp, dS/dq, dS/dz; every 16 terms the converged elements leave the loop.
+    out = np.zeros((4, p.size))
+    live = np.arange(p.size)
+    term, total = np.ones(p.size), np.ones(p.size)
+    dp_acc, dq_acc = np.zeros(p.size), np.zeros(p.size)  # d log(term) / dp, dq
+    sums = np.zeros((3, p.size))  # dS/dp, dS/dq, dS/dz
+    n = 0
+    while live.size:
+        pp, qq, zz = p[live], q[live], z[live]
+        for _ in range(16):
+            ratio = (pp + n) / (pp + qq + n)
+            sums[2] += (n + 1) * term * ratio
+            dp_acc += 1.0 / (pp + n) - 1.0 / (pp + qq + n)
+            dq_acc -= 1.0 / (pp + qq + n)
+            term = term * ratio * zz
+            total += term
+            sums[0] += term * dp_acc
+            sums[1] += term * dq_acc
+            n += 1
+        # The tail is below term * z / (1 - z).
+        done = term * zz <= _SERIES_TOL * total * eps[live]
+        out[0, live[done]] = total[done]
+        out[1:, live[done]] = sums[:, done]
+        keep = ~done
+        live, term, total = live[keep], term[keep], total[keep]
+        dp_acc, dq_acc, sums = dp_acc[keep], dq_acc[keep], sums[:, keep]
+    return np.log(out[0]), out[1] / out[0], out[2] / out[0], out[3] / out[0]
+
+
+def _log_g_quadrature(
+    p: Array, q: Array, z: Array, eps: Array
+) -> tuple[Array, Array, Array, Array]:
+    if p.size > _QUADRATURE_CHUNK:  # bound the (rows x nodes) work arrays
+        parts = [
+            _log_g_quadrature(p[i:j], q[i:j], z[i:j], eps[i:j])
+            for i, j in _chunks(p.size, _QUADRATURE_CHUNK)
+        ]
+        return tuple(np.concatenate(c) for c in zip(*parts, strict=True))  # type: ignore[return-value]
+    knee = float(np.max(-np.log(eps)))
+    grid = tanh_sinh_grid(
+        knee=knee,
+        reach_left=45.0 / float(np.min(p)),
+        reach_right=knee + 45.0 / float(np.min(q)),
+        p=p,
+        q=q,
+    )
+    step, log_u, log_1mu, log_jac = grid
+    col = (slice(None), None)
+    # 1 - z*u = (1 - u) + eps*u, summed in log space.
+    log_den = np.logaddexp(log_1mu, np.log(eps)[col] + log_u)
+    f = (p[col] - 1.0) * log_u + (q[col] - 1.0) * log_1mu + log_jac - log_den
+    lse = logsumexp(f, axis=1)
+    w = np.exp(f - lse[col])
+    value = lse + np.log(step) - betaln(p, q)
+    psi_pq = digamma(p + q)
+    d_p = np.einsum("ij,j->i", w, log_u) - (digamma(p) - psi_pq)
+    d_q = np.einsum("ij,j->i", w, log_1mu) - (digamma(q) - psi_pq)
+    d_z = np.sum(w * np.exp(log_u - log_den), axis=1)
+    return value, d_p, d_q, d_z
+
+
+def tanh_sinh_grid(
+    *, knee: float, reach_left: float, reach_right: float, p: Array, q: Array
+) -> tuple[float, Array, Array, Array]:
+    """Nodes for ``int_0^1 f(u) du`` as ``step * sum f(u_j) * jac_j`` (tanh-sinh rule).
+
+    ``u = 1/(1 + exp(-pi sinh(theta)))`` on an even grid in ``theta``; returns the step and,
+    per node, ``log u``, ``log(1-u)`` and ``log(du/dtheta)``, all without underflow. The grid
+    reaches ``log(1/u) = reach_left`` and ``log(1/(1-u)) = reach_right``. The step resolves
+    a knee of width ~1 in ``log(1/u)`` or ``log(1/(1-u))`` at ``knee``, and a ``Beta(p, q)``
+    weight concentrated in the interior (large ``p`` and ``q``).
+    """
+    knee = max(knee, 1.0)
+    step = min(1.0 / 16.0, 0.33 / knee)
+    mean = p / (p + q)
+    sd = np.sqrt(mean * (1.0 - mean) / (p + q + 1.0))
+    theta_mean = np.arcsinh(np.log(mean / (1.0 - mean)) / np.pi)
+    width = sd / (np.pi * np.cosh(theta_mean) * mean * (1.0 - mean))
+    step = min(step, float(np.min(width)) / 2.0)
+    reach = max(reach_left, reach_right)
+    theta_max = float(np.arcsinh(reach / np.pi)) + 0.5
+    theta = np.arange(-theta_max, theta_max + step, step)
+    s = np.pi * np.sinh(theta)
+    log_u = -np.logaddexp(0.0, -s)
+    log_1mu = -np.logaddexp(0.0, s)
+    log_jac = np.log(np.pi * np.cosh(theta)) + log_u + log_1mu
+    return step, log_u, log_1mu, log_jac
+
+
+def dot(w: Array, m: Array) -> Array:
+    """``w @ m`` summed over the first axis without BLAS.
+
+    OpenBLAS starts threads for these matrix-vector products; on a busy two-core machine the
+    threads cost several times more than the arithmetic (measured: BG/NBD fit at 100,000
+    customers 2.6 s with BLAS threads, 0.45 s without).
+    """
+    return np.asarray(np.einsum("i,i...->...", w, m), dtype=np.float64)
+
+
+def _chunks(n: int, size: int) -> list[tuple[int, int]]:
+    return [(i, min(i + size, n)) for i in range(0, n, size)]

@@ -1,0 +1,150 @@
+"""RFM scores, named segments, and whether the data can carry a model fit.
+
+Scores are ranks, not fixed quintile edges: ``score = ceil(5 * rank / n)`` with tied values
+sharing their average rank. That gives every score from 1 to 5 its fifth of the customers when
+values differ, gives ties one score, and still works with 10 customers (two per score) or with
+everybody equal (all 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.stats import rankdata
+
+Array = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+SEGMENTS: tuple[str, ...] = (
+    "new",
+    "champions",
+    "loyal",
+    "promising",
+    "needs_attention",
+    "at_risk",
+    "cannot_lose_them",
+    "hibernating",
+    "lost",
+)
+
+# Thresholds for fit_readiness. Below ~100 customers or ~20 repeat buyers the dropout
+# parameters of BG/NBD and Pareto/NBD are not identified (the likelihood is flat in a, b or
+# s, beta) and fits wander to the bounds. A model also needs to have seen customers buy
+# again: the calibration period must cover at least two typical gaps between purchases, and
+# never less than eight weeks, or "not bought yet" cannot be told from "gone".
+MIN_CUSTOMERS = 100
+MIN_REPEAT_CUSTOMERS = 20
+MIN_HISTORY_DAYS = 56.0
+MIN_GAP_MULTIPLE = 2.0
+_DAYS = {"days": 1.0, "weeks": 7.0}
+
+
+@dataclass(frozen=True)
+class RFMScores:
+    recency: IntArray  # 5 = bought most recently
+    frequency: IntArray  # 5 = bought most often
+    monetary: IntArray  # 5 = spent most
+    segment: NDArray[np.str_]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    ok: bool
+    reason: str | None
+
+
+def rank_scores(values: ArrayLike, *, higher_is_better: bool = True) -> IntArray:
+    """Scores 1-5 from average ranks: ``ceil(5 * rank / n)``; equal values, equal scores."""
+    v = np.asarray(values, dtype=float)
+    if v.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    ranks = rankdata(v if higher_is_better else -v, method="average")
+    return np.clip(np.ceil(5.0 * ranks / v.size - 1e-9), 1, 5).astype(np.int64)
+
+
+def rfm(recency: ArrayLike, frequency: ArrayLike, monetary: ArrayLike | None = None) -> RFMScores:
+    """Score customers and name their segment.
+
+    ``recency`` is the time since the last purchase (smaller is better), ``frequency`` the
+    number of purchases (the first included), ``monetary`` the spend (total or mean; any
+    monotone measure). Without ``monetary`` the frequency score stands in for it.
+    """
+    f_raw = np.asarray(frequency, dtype=float)
+    r = rank_scores(recency, higher_is_better=False)
+    f = rank_scores(f_raw)
+    m = f if monetary is None else rank_scores(monetary)
+    return RFMScores(recency=r, frequency=f, monetary=m, segment=segments(r, f, m, f_raw))
+
+
+def segments(r: IntArray, f: IntArray, m: IntArray, purchases: Array) -> NDArray[np.str_]:
+    """Name each customer's segment from R and FM = ceil((F + M) / 2); the first rule that
+    matches wins:
+
+    ======================  ====================================================
+    new                     one purchase so far, R >= 4
+    champions               R >= 4, FM >= 4
+    loyal                   R >= 3, FM >= 3
+    promising               R >= 4 (FM <= 2)
+    needs_attention         R = 3 (FM <= 2)
+    cannot_lose_them        R = 1, FM >= 4
+    at_risk                 R <= 2, FM >= 3
+    hibernating             R = 2 (FM <= 2)
+    lost                    R = 1 (FM <= 2)
+    ======================  ====================================================
+    """
+    fm = (f + m + 1) // 2
+    conditions = [
+        (purchases <= 1) & (r >= 4),
+        (r >= 4) & (fm >= 4),
+        (r >= 3) & (fm >= 3),
+        r >= 4,
+        r == 3,
+        (r == 1) & (fm >= 4),
+        fm >= 3,
+        r == 2,
+    ]
+    names = ["new", "champions", "loyal", "promising", "needs_attention"]
+    names += ["cannot_lose_them", "at_risk", "hibernating"]
+    return np.select(conditions, names, default="lost").astype(np.str_)
+
+
+def fit_readiness(
+    x: ArrayLike, t_x: ArrayLike, T: ArrayLike, *, unit: Literal["days", "weeks"] = "weeks"
+) -> Readiness:
+    """Say whether (x, t_x, T) summaries can support a BG/NBD or Pareto/NBD fit, and if not, why.
+
+    Refuses with fewer than ``MIN_CUSTOMERS`` customers, fewer than ``MIN_REPEAT_CUSTOMERS``
+    with a repeat purchase, a history (the oldest customer's T) shorter than eight weeks, or a
+    history shorter than ``MIN_GAP_MULTIPLE`` times the median of the repeat buyers' mean gap
+    between purchases (``t_x / x``).
+    """
+    x_ = np.asarray(x, dtype=float)
+    t_x_ = np.asarray(t_x, dtype=float)
+    T_ = np.asarray(T, dtype=float)
+    repeat = x_ > 0
+    n, n_repeat = int(x_.size), int(repeat.sum())
+    days = _DAYS[unit]
+    if n < MIN_CUSTOMERS:
+        return Readiness(False, f"only {n} customers; a model needs at least {MIN_CUSTOMERS}")
+    if n_repeat < MIN_REPEAT_CUSTOMERS:
+        return Readiness(
+            False,
+            f"only {n_repeat} customers bought again; a model needs at least "
+            f"{MIN_REPEAT_CUSTOMERS}",
+        )
+    history_days = float(T_.max()) * days
+    if history_days < MIN_HISTORY_DAYS:
+        return Readiness(
+            False, f"{history_days:.0f} days of history; a model needs at least 8 weeks"
+        )
+    median_gap_days = float(np.median(t_x_[repeat] / x_[repeat])) * days
+    if history_days < MIN_GAP_MULTIPLE * median_gap_days:
+        return Readiness(
+            False,
+            f"{history_days:.0f} days of history is less than twice the usual gap between "
+            f"purchases ({median_gap_days:.0f} days)",
+        )
+    return Readiness(True, None)

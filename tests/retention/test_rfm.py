@@ -1,0 +1,71 @@
+"""RFM scores and segments for a small shop, and fit readiness."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from clientela.retention.stats.rfm import SEGMENTS, Readiness, fit_readiness, rank_scores, rfm
+
+
+def test_ten_customers_get_two_per_score() -> None:
+    assert rank_scores(np.arange(10.0)).tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert rank_scores(np.arange(10.0), higher_is_better=False).tolist() == [
+        5,
+        5,
+        4,
+        4,
+        3,
+        3,
+        2,
+        2,
+        1,
+        1,
+    ]
+
+
+def test_ties_share_a_score_and_all_equal_is_the_middle() -> None:
+    assert rank_scores([3.0] * 7).tolist() == [3] * 7
+    assert rank_scores([1, 1, 1, 1, 1, 1, 1, 1, 1, 100]).tolist() == [3] * 9 + [5]
+
+
+def test_segments_of_a_ten_customer_shop() -> None:
+    days_since_last = [2, 3, 5, 10, 30, 45, 60, 90, 120, 200]
+    purchases = [1, 8, 2, 6, 1, 2, 9, 1, 7, 1]
+    spend = [20, 400, 40, 250, 15, 30, 500, 10, 300, 25]
+    scores = rfm(days_since_last, purchases, spend)
+    assert scores.recency.tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+    assert scores.segment.tolist() == [
+        "new",
+        "champions",
+        "loyal",  # two purchases tie in the middle: F = M = 3
+        "champions",
+        "needs_attention",
+        "loyal",
+        "at_risk",
+        "hibernating",
+        "cannot_lose_them",
+        "lost",
+    ]
+    assert set(scores.segment) <= set(SEGMENTS)
+
+
+def test_every_score_combination_has_a_segment() -> None:
+    r, f, m = np.meshgrid(*[np.arange(1, 6)] * 3)
+    scores = rfm(-r.ravel().astype(float), f.ravel(), m.ravel())
+    assert set(scores.segment) <= set(SEGMENTS)
+
+
+def test_fit_readiness_reasons() -> None:
+    rng = np.random.default_rng(7)
+    x = rng.poisson(1.0, 500).astype(float)
+    T = np.full(500, 20.0)
+    t_x = np.where(x > 0, 10.0, 0.0)
+    assert fit_readiness(x, t_x, T) == Readiness(ok=True, reason=None)
+    assert "only 50 customers" in (fit_readiness(x[:50], t_x[:50], T[:50]).reason or "")
+    few = np.zeros(500)
+    few[:5] = 1
+    assert "only 5 customers bought again" in (fit_readiness(few, few, T).reason or "")
+    assert "at least 8 weeks" in (fit_readiness(x, t_x / 4, T / 4).reason or "")
+    slow = fit_readiness(np.where(x > 0, 1.0, 0.0), np.where(x > 0, 15.0, 0.0), T)
+    assert "twice the usual gap" in (slow.reason or "")
+    assert fit_readiness(x, t_x * 7, T * 7, unit="days").ok
