@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.special import hyp2f1
 
@@ -26,6 +26,7 @@ def test_g_is_scipys_2f1_of_1_p_p_plus_q(p: float, q: float, z: float) -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.floats(0.05, 20.0), st.floats(0.05, 20.0), st.floats(0.01, 0.9999))
 def test_g_gradient_matches_finite_differences(p: float, q: float, z: float) -> None:
+    assume(abs(z - 0.9) > 1e-4)  # a stencil across the series/quadrature switch measures the seam
     _, d_p, d_q, d_z = (v[0] for v in log_g(*(np.array([v]) for v in (p, q, z, 1 - z))))
     hp, hq, hz = 1e-6 * p, 1e-6 * q, 1e-6 * min(z, 1 - z)
     assert d_p == pytest.approx(
