@@ -108,7 +108,11 @@ def test_refresh_is_for_managers_and_answers_202_with_the_queued_run(scored, cas
     assert response.json()["id"] == run.pk and (run.status, run.model) == ("queued", "paretonbd")
     again = Api(cast.shop, cast.owner).post("/refresh", {})
     assert again.status_code == 202 and again.json()["id"] == run.pk  # one at a time
-    assert Api(cast.shop, cast.owner).post("/refresh", {"model": "x"}).status_code == 422
+    owner = Api(cast.shop, cast.owner)
+    assert owner.post("/refresh", {"model": "x"}).status_code == 422
+    assert owner.post("/refresh", {"modle": "bgnbd"}).status_code == 422
+    assert owner.post("/refresh", 2.5).status_code == 422
+    assert owner.post("/refresh", [1]).status_code == 422
 
 
 @pytest.mark.django_db

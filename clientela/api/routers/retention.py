@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from clientela.accounts.models import Role
 from clientela.api.auth import actor_of, require_role, workspace_of
@@ -94,6 +94,8 @@ class RunOut(Schema):
 
 
 class RefreshIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     model: Literal["bgnbd", "paretonbd"] = "bgnbd"
 
 
