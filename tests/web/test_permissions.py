@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clientela.accounts.models import Role
 from clientela.customers.models import ImportJob, ImportKind
 from tests.outreach_content.objects import outreach_objects
+from tests.retention_service.objects import retention_objects
 from tests.web.conftest import post
 
 ROLES = ("anonymous", "outsider", "viewer", "agent", "manager", "owner")
@@ -65,6 +66,10 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:outreach_list_new": (None, MANAGERS),
     "web:outreach_list": ("outreach_list", MEMBERS),
     "web:outreach_mailsink": (None, MANAGERS),
+    "web:retention": (None, MEMBERS),
+    "web:retention_refresh": (None, (302, 404, 403, 403, 405, 405)),
+    "web:retention_run": ("retention_run", MEMBERS),
+    "web:retention_validation": (None, MEMBERS),
     # Customers' pages without login, reached by a token: an unknown token is a 404.
     "web:public_unsubscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_confirm": (None, (404, 404, 404, 404, 404, 404)),
@@ -114,6 +119,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         "product": shop.product.pk,
         "import_job": job.pk,
         **outreach_objects(cast),
+        **retention_objects(cast),
     }
 
 
@@ -216,6 +222,7 @@ POSTS = [
     ("web:outreach_campaign_test", "outreach_campaign"),
     ("web:outreach_letter_done", "outreach_letter"),
     ("web:outreach_list_new", None),
+    ("web:retention_refresh", None),
     ("web:public_confirm", None),
     ("web:public_subscribe", None),
     ("web:public_preferences", None),
@@ -253,6 +260,9 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:outreach_lists",
         "web:outreach_list",
         "web:outreach_mailsink",
+        "web:retention",
+        "web:retention_run",
+        "web:retention_validation",
         # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach_content.
         "web:public_unsubscribe",
     }
