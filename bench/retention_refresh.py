@@ -4,9 +4,10 @@
 
 The database `clientela_bench_retention` is filled in SQL (generate_series) with N customers
 and about 3N orders over 900 days drawn as BG/NBD says (3% cancelled), kept between runs
-and refilled only when its size differs. Our figure: `retention_refresh` end to end, with the time of its
-SQL summary alone. Peer: the same summary computed the way a notebook does it, by loading all
-orders into pandas (`read_sql`) and grouping there. Target: full refresh <= 60 s at 1M.
+and refilled only when its size differs. Our figure: `retention_refresh` end to end, with the
+time of its SQL summary alone. Peer: the same summary computed the way a notebook does it, by
+loading all orders into pandas (`read_sql`) and grouping there. Target: full refresh <= 60 s
+at 1M.
 """
 
 from __future__ import annotations

@@ -464,4 +464,3 @@ def list_create(request: HttpRequest, payload: ListIn) -> Status[MailingList]:
     except list_services.SubscriptionError as exc:
         raise unprocessable(exc.field, exc.message) from exc
     return Status(201, created)
-
