@@ -18,6 +18,7 @@ from clientela.outreach.content.rendering import Rendered
 from clientela.outreach.delivery.services import outbox_enqueue
 from clientela.outreach.models import Outbox, OutboxKind
 from clientela.retention.models import CustomerScore, RetentionRun
+from tests.outreach_delivery.conftest import sink  # noqa: F401  (the recording SMTP relay)
 
 
 class Builder:
