@@ -332,9 +332,10 @@ def unsubscribe_outbox(outbox_id: int) -> Outbox | None:
 
 
 @transaction.atomic
-def unsubscribe_one_click(*, outbox: Outbox) -> int:
-    """RFC 8058 one-click: everything `unsubscribe_all` does, for the row's address."""
-    source = f"unsubscribe:{outbox.source_type}:{outbox.source_id}"
+def unsubscribe_one_click(*, outbox: Outbox, via: str = "") -> int:
+    """RFC 8058 one-click: everything `unsubscribe_all` does, for the row's address.
+    `via` names another channel than the link (e.g. "mail" for the mailto: address)."""
+    source = f"unsubscribe:{outbox.source_type}:{outbox.source_id}" + (f":{via}" if via else "")
     if outbox.customer is None:
         suppression_add(
             workspace=outbox.workspace,
@@ -350,3 +351,13 @@ def unsubscribe_one_click(*, outbox: Outbox) -> int:
             .update(status=OutboxStatus.SUPPRESSED)
         )
     return unsubscribe_all(customer=outbox.customer, address=outbox.to_address, source=source)
+
+
+def unsubscribe_by_mail(*, outbox_id: int) -> bool:
+    """A message to the row's List-Unsubscribe mailto: address (RFC 2369): the same as the
+    one-click POST. False when the row no longer exists."""
+    outbox = unsubscribe_outbox(outbox_id)
+    if outbox is None:
+        return False
+    unsubscribe_one_click(outbox=outbox, via="mail")
+    return True
