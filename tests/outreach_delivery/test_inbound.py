@@ -133,3 +133,123 @@ def test_a_valid_token_for_another_domain_is_refused(cast, sink, inbound):
         mail_to(inbound, recipient)
 
     assert not SuppressedAddress.objects.exists()
+
+
+ARF = """\
+From: <feedback@fbl.mail.example>
+To: <{to}>
+Subject: Complaint about a message from bounces.alice.example
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report;
+    boundary="ARF-B0UND"
+
+--ARF-B0UND
+Content-Type: text/plain; charset=us-ascii
+
+This is an e-mail abuse report for a message received from IP 192.0.2.1.
+
+--ARF-B0UND
+Content-Type: message/feedback-report
+
+Feedback-Type: {feedback}
+User-Agent: FBL/1.0
+Version: 1
+Original-Mail-From: <{to}>
+Original-Rcpt-To: <{rcpt}>
+Arrival-Date: Mon, 23 Nov 2026 12:00:00 +0200
+
+--ARF-B0UND
+Content-Type: message/rfc822
+Content-Disposition: inline
+
+From: Alice's Shop <shop@alice.example>
+To: {rcpt}
+Subject: Noutati
+Message-ID: {message_id}
+
+Spam, apparently.
+
+--ARF-B0UND--
+"""
+
+
+def arf(row: Outbox, *, to: str | None = None, feedback: str = "abuse") -> bytes:
+    text = ARF.format(
+        to=to or bounce_address(row.pk),
+        rcpt=row.to_address,
+        feedback=feedback,
+        message_id=row.message_id,
+    )
+    return text.replace("\n", "\r\n").encode()
+
+
+def test_a_complaint_report_over_smtp_suppresses_the_address_for_good(cast, sink, inbound):
+    customer = ana(cast)
+    complained = marketing(cast, customer, "first")
+    other = marketing(cast, ana_colleague(cast), "other")
+    send_all()
+    later = marketing(cast, customer, "later")
+
+    with smtplib.SMTP("127.0.0.1", inbound) as smtp:
+        smtp.sendmail("", [bounce_address(complained.pk)], arf(complained))
+        smtp.sendmail("", [bounce_address(complained.pk)], arf(complained))  # a repeat
+
+    assert list(SuppressedAddress.objects.values_list("address", "reason", "source")) == [
+        ("ana@example.ro", "complaint", f"complaint:outbox:{complained.pk}")
+    ]
+    event = Event.objects.get(kind="outreach.complaint")
+    assert (event.customer, event.summary, event.old) == (customer, "ana@example.ro", None)
+    assert event.new == {
+        "reason": "complaint",
+        "source": f"complaint:outbox:{complained.pk}",
+        "feedback_type": "abuse",
+    }
+    complained.refresh_from_db()
+    other.refresh_from_db()
+    assert (complained.status, other.status) == (OutboxStatus.SENT, OutboxStatus.SENT)
+    received = len(sink.received)
+    send_all()
+    later.refresh_from_db()
+    assert later.status == OutboxStatus.SUPPRESSED
+    assert len(sink.received) == received
+
+
+def ana_colleague(cast):  # type: ignore[no-untyped-def]
+    return customer_create(workspace=cast.shop, actor=None, email="ion@example.ro")
+
+
+def test_a_complaint_found_by_the_original_message_id_upgrades_an_unsubscribe(cast, sink):
+    from clientela.outreach.delivery.bounce import bounce_process
+    from clientela.outreach.delivery.services import suppression_add
+    from clientela.outreach.models import SuppressionReason
+
+    row = marketing(cast, ana(cast), "first")
+    suppression_add(
+        workspace=cast.shop, address="ana@example.ro", reason=SuppressionReason.UNSUBSCRIBE
+    )
+
+    # Forwarded by hand from the feedback loop's mailbox: no VERP address left, only the
+    # embedded original's Message-ID.
+    result = bounce_process(arf(row, to="fbl@alice.example", feedback="fraud"), recipients=[])
+
+    assert (result.outbox_id, result.complaint, result.suppressed) == (row.pk, "fraud", True)
+    assert list(SuppressedAddress.objects.values_list("reason", flat=True)) == ["complaint"]
+    event = Event.objects.get(kind="outreach.complaint")
+    assert event.old == {"reason": "unsubscribe", "source": ""}
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.QUEUED  # a complaint is not a bounce
+
+
+def test_a_complaint_about_a_message_we_never_sent_changes_nothing(cast, sink):
+    from clientela.outreach.delivery.bounce import bounce_process
+
+    row = marketing(cast, ana(cast), "first")
+    stranger = arf(row, to="fbl@alice.example").replace(
+        row.message_id.encode(), b"<not-ours@elsewhere.example>"
+    )
+
+    result = bounce_process(stranger, recipients=[])
+
+    assert (result.outbox_id, result.complaint, result.suppressed) == (None, "abuse", False)
+    assert not SuppressedAddress.objects.exists()
+    assert not Event.objects.filter(kind="outreach.complaint").exists()
