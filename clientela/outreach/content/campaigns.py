@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
 from clientela.customers.models import ConsentPurpose, Customer
+from clientela.customers.normalize import InvalidEmail, normalize_email
 from clientela.outreach.content.holdout import holdout_split
 from clientela.outreach.content.outbox import consented_customer_ids, not_suppressed, outbox_draft
 from clientela.outreach.content.rendering import Rendered, TemplateInvalid, template_check
@@ -205,7 +206,12 @@ def campaign_audience(campaign: Campaign) -> list[Customer]:
     seen: set[str] = set()
     chosen = []
     for customer in customers:
-        address = customer.email.strip().lower()
+        # The outbox normalises every address (IDNA domain included): dedup on the same form,
+        # or two spellings of one mailbox would get the brochure twice.
+        try:
+            address = normalize_email(customer.email)
+        except InvalidEmail:
+            continue  # one bad legacy address must not roll back the whole campaign
         if address not in seen:
             seen.add(address)
             chosen.append(customer)
@@ -286,11 +292,12 @@ def campaign_send(*, campaign: Campaign, actor: User | None) -> Campaign:
         started_at=timezone.now(),
     )
     audience = {c.pk: c for c in campaign_audience(campaign)}
+    address = {pk: normalize_email(c.email) for pk, c in audience.items()}
     sent, held = holdout_split(list(audience), campaign.holdout_percent, seed=campaign.pk)
     drafts = [
         outbox_draft(
             customer=audience[pk],
-            address=audience[pk].email,
+            address=address[pk],
             kind=OutboxKind.MARKETING,
             source_type="campaign",
             source_id=campaign.pk,
@@ -320,14 +327,14 @@ def campaign_send(*, campaign: Campaign, actor: User | None) -> Campaign:
                 campaign=campaign,
                 customer_id=pk,
                 group=Group.SENT,
-                address=audience[pk].email,
+                address=address[pk],
                 outbox_id=saved[pk].pk,
             )
             for pk in sent
         ]
         + [
             CampaignRecipient(
-                campaign=campaign, customer_id=pk, group=Group.HOLDOUT, address=audience[pk].email
+                campaign=campaign, customer_id=pk, group=Group.HOLDOUT, address=address[pk]
             )
             for pk in held
         ],
