@@ -235,3 +235,58 @@ def test_uplift_compares_sent_and_holdout_buyers(cast, build) -> None:  # type: 
         0.5
     )
     assert uplift.rate_difference.low > 0
+
+
+def _tagged_campaign(cast, build, count: int, holdout: int):  # type: ignore[no-untyped-def]
+    people = [build.customer(cast.shop, f"f{i}@example.com", first=f"F{i}") for i in range(count)]
+    for customer in people:
+        customer_tags_set(customer=customer, names=["fin"], actor=None)
+    campaign = _campaign(cast, holdout_percent=holdout)
+    campaign = campaign_save(
+        workspace=cast.shop, actor=cast.owner, campaign=campaign, tag_ids=[people[0].tags.get().pk]
+    )
+    return campaign_send(campaign=campaign, actor=cast.owner)
+
+
+def test_a_campaign_finishes_only_when_every_recipient_is_accounted_for(cast, build) -> None:  # type: ignore[no-untyped-def]
+    from clientela.outreach.content.campaigns import campaign_accounted, campaign_finish_if_done
+
+    campaign = _tagged_campaign(cast, build, 10, holdout=10)
+    rows = list(Outbox.objects.filter(source_id=campaign.pk).order_by("pk"))
+    assert (len(rows), campaign_accounted(campaign)) == (9, (1, 10))
+    assert campaign_finish_if_done(campaign=campaign) is False
+    outcomes = ["sent"] * 5 + ["bounced", "failed", "suppressed", "sending"]
+    for row, status in zip(rows, outcomes, strict=True):
+        Outbox.objects.filter(pk=row.pk).update(status=status)
+    assert campaign_accounted(campaign) == (9, 10)
+    assert campaign_finish_if_done(campaign=campaign) is False
+    # A row that vanished (no queued or sending row left): the old rule finished here.
+    Outbox.objects.filter(pk=rows[-1].pk).delete()
+    assert campaign_accounted(campaign) == (9, 10)
+    assert campaign_finish_if_done(campaign=campaign) is False
+    campaign.refresh_from_db()
+    assert campaign.status == "sending" and campaign.finished_at is None
+    assert not Event.objects.filter(kind="campaign.finish").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_campaign_sent_through_the_relay_finishes(cast, build, sink) -> None:  # type: ignore[no-untyped-def]
+    from clientela.outreach.content.campaigns import campaign_accounted, campaign_finish_if_done
+    from clientela.outreach.delivery.send import outbox_send_batch
+    from clientela.outreach.delivery.smtp import Relay
+
+    campaign = _tagged_campaign(cast, build, 3, holdout=0)
+    SuppressedAddress.objects.create(workspace=cast.shop, address="f2@example.com", reason="manual")
+    relay = Relay.from_settings()
+    try:
+        report = outbox_send_batch(relay=relay, worker_id="test", limit=25)
+    finally:
+        relay.close()
+
+    assert (report.sent, report.suppressed, len(sink.received)) == (2, 1, 2)
+    assert campaign_accounted(campaign) == (3, 3)
+    assert campaign_finish_if_done(campaign=campaign) is True
+    assert campaign_finish_if_done(campaign=campaign) is False  # once
+    campaign.refresh_from_db()
+    assert campaign.status == "finished" and campaign.finished_at is not None
+    assert Event.objects.filter(kind="campaign.finish").count() == 1

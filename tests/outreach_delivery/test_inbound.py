@@ -100,6 +100,11 @@ def test_mail_to_the_list_unsubscribe_address_unsubscribes_the_recipient(cast, s
     assert not Consent.objects.filter(withdrawn_at__isnull=True).exists()
     event = Event.objects.get(kind="customer.unsubscribed")
     assert (event.customer, event.summary) == (customer, "unsubscribe:campaign:7:mail")
+    # The campaign's send report counts it with the one-click unsubscribes.
+    from clientela.outreach.content.reports import campaign_send_report
+    from clientela.outreach.models import Campaign
+
+    assert campaign_send_report(Campaign(pk=7, workspace=cast.shop)).unsubscribed == 1
 
 
 @pytest.mark.parametrize(

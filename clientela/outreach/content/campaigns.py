@@ -389,13 +389,37 @@ def campaign_cancel(*, campaign: Campaign, actor: User | None) -> Campaign:
     return campaign
 
 
-def campaign_finish_if_done(*, campaign: Campaign) -> bool:
-    """Sending -> finished once no row of the campaign is queued or being sent."""
-    if (
+# A campaign row in one of these will not change any more (a bounce only turns sent to bounced).
+FINAL_STATUSES = (
+    OutboxStatus.SENT,
+    OutboxStatus.BOUNCED,
+    OutboxStatus.FAILED,
+    OutboxStatus.SUPPRESSED,
+    OutboxStatus.CANCELLED,
+)
+
+
+def campaign_accounted(campaign: Campaign) -> tuple[int, int]:
+    """(recipients accounted for, recipients): the holdout, plus the sent group's recipients
+    whose outbox row reached a final status (sent, bounced, failed, suppressed, cancelled)."""
+    recipients = CampaignRecipient.objects.filter(campaign=campaign)
+    holdout = recipients.filter(group=Group.HOLDOUT).count()
+    done = (
         _campaign_rows(campaign)
-        .filter(status__in=[OutboxStatus.QUEUED, OutboxStatus.SENDING])
-        .exists()
-    ):
+        .filter(
+            status__in=FINAL_STATUSES,
+            pk__in=recipients.filter(group=Group.SENT).values("outbox_id"),
+        )
+        .count()
+    )
+    return holdout + done, recipients.count()
+
+
+def campaign_finish_if_done(*, campaign: Campaign) -> bool:
+    """Sending -> finished once every recipient is accounted for. "No row queued" is not
+    enough: a recipient whose row is missing, or still being sent, would be lost silently."""
+    accounted, recipients = campaign_accounted(campaign)
+    if accounted != recipients:
         return False
     try:
         _move(
