@@ -6,27 +6,41 @@ import or a clock that was off writes nothing twice. The letter is due `delay` d
 first order of that week seen; orders already older than the delay at import time (history
 being loaded) get none, nor do cancelled orders, suppressed addresses and customers who
 withdrew their consent to thank-you letters.
+
+The letter is the workspace's own thank-you template (the shipped default when the shop has
+not edited one), rendered here, in the order's transaction. Rendering later (at send time)
+would let an edit reach letters already queued, but the outbox row is the delivery's source
+of truth: the handwritten route copies its text, the sent-mail page shows it, and a retry
+after a crash must send the same bytes. So an edit applies to orders placed after it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order, OrderStatus
 from clientela.customers.models import Consent, ConsentChannel, ConsentPurpose, Customer
 from clientela.customers.normalize import InvalidEmail, normalize_email
+from clientela.outreach.content.rendering import Rendered, TemplateInvalid
+from clientela.outreach.content.templates import (
+    message_context,
+    template_default,
+    template_for,
+    template_render,
+)
 from clientela.outreach.delivery.selectors import delivery_settings_for
 from clientela.outreach.delivery.services import OutboxDraft, outbox_enqueue_many
-from clientela.outreach.models import OutboxKind, SuppressedAddress
+from clientela.outreach.models import MessageTemplate, OutboxKind, SuppressedAddress
 
-TEMPLATES = "outreach/emails/thank_you"
+log = logging.getLogger(__name__)
+LANGUAGES = ("ro", "en")
 
 
 def _objected(workspace: Workspace, customer_ids: set[int]) -> set[int]:
@@ -41,15 +55,23 @@ def _objected(workspace: Workspace, customer_ids: set[int]) -> set[int]:
     return withdrawn - standing
 
 
-def thank_you_letter(customer: Customer, shop: str) -> tuple[str, str, str]:
-    """(subject, text, html) in the customer's language."""
-    language = customer.language if customer.language in {"ro", "en"} else "ro"
-    context = {"name": customer.first_name or customer.display_name, "shop": shop}
-    return (
-        render_to_string(f"{TEMPLATES}/{language}/subject.txt", context).strip(),
-        render_to_string(f"{TEMPLATES}/{language}/body.txt", context),
-        render_to_string(f"{TEMPLATES}/{language}/body.html", context),
-    )
+def _language(customer: Customer) -> str:
+    return customer.language if customer.language in LANGUAGES else "ro"
+
+
+def thank_you_letter(
+    workspace: Workspace, order: Order, templates: dict[str, MessageTemplate]
+) -> Rendered:
+    """The letter for this order from `templates` (one per language), in the customer's."""
+    language = _language(order.customer)
+    context = message_context(workspace=workspace, customer=order.customer, order=order)
+    try:
+        return template_render(templates[language], context)
+    except TemplateInvalid:
+        # Saved templates are validated, but one saved before a rule was added must not roll
+        # back the import that called us: that letter falls back to the shipped default.
+        log.warning("thank-you template of workspace %s does not render", workspace.pk)
+        return template_render(template_default(workspace, "thank_you", language), context)
 
 
 def thank_you_schedule(workspace: Workspace, order_ids: Sequence[int]) -> int:
@@ -73,8 +95,10 @@ def thank_you_schedule(workspace: Workspace, order_ids: Sequence[int]) -> int:
         .values_list("address", flat=True)
     )
     zone = ZoneInfo(workspace.time_zone)
+    # One read per language, not per order: an import may bring thousands of orders.
+    templates = {language: template_for(workspace, "thank_you", language) for language in LANGUAGES}
     drafts = [
-        _draft(workspace, order, delay, zone)
+        _draft(workspace, order, delay, zone, templates)
         for order in orders
         if order.customer_id not in objected
         and order.customer.email not in suppressed
@@ -91,21 +115,27 @@ def _valid(address: str) -> bool:
         return False
 
 
-def _draft(workspace: Workspace, order: Order, delay: timedelta, zone: ZoneInfo) -> OutboxDraft:
+def _draft(
+    workspace: Workspace,
+    order: Order,
+    delay: timedelta,
+    zone: ZoneInfo,
+    templates: dict[str, MessageTemplate],
+) -> OutboxDraft:
     customer = order.customer
     year, week, _ = order.placed_at.astimezone(zone).isocalendar()
-    subject, text, html = thank_you_letter(customer, workspace.name)
+    letter = thank_you_letter(workspace, order, templates)
     return OutboxDraft(
         to_address=customer.email,
         to_name=customer.display_name,
-        subject=subject,
-        body_text=text,
-        body_html=html,
+        subject=letter.subject,
+        body_text=letter.body_text,
+        body_html=letter.body_html,
         kind=OutboxKind.TRANSACTIONAL,
         source_type="thank_you",
         source_id=order.pk,
         dedup_key=f"thank_you:{customer.pk}:{year}-W{week:02d}",
         customer=customer,
-        language=customer.language,
+        language=_language(customer),
         not_before=order.placed_at + delay,
     )

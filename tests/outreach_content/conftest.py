@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order
@@ -18,6 +19,7 @@ from clientela.outreach.content.rendering import Rendered
 from clientela.outreach.delivery.services import outbox_enqueue
 from clientela.outreach.models import Outbox, OutboxKind
 from clientela.retention.models import CustomerScore, RetentionRun
+from tests.outreach_delivery.conftest import sink  # noqa: F401  (the recording SMTP relay)
 
 
 class Builder:
@@ -105,6 +107,14 @@ class Builder:
         row = outbox_enqueue(workspace=order.workspace, draft=draft)
         assert row is not None
         return row
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    # A request through the public pages leaves the visitor's language active on this thread;
+    # pytest-django runs the tests without a database last, so they inherited Romanian.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

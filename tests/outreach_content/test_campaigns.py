@@ -52,7 +52,7 @@ def test_content_is_validated_like_a_template(cast) -> None:  # type: ignore[no-
     assert caught.value.field == "sales"
 
 
-def test_sending_targets_tags_with_consent_deduplicates_and_holds_out(cast, build) -> None:  # type: ignore[no-untyped-def]
+def test_sending_targets_tags_with_consent_and_holds_out(cast, build) -> None:  # type: ignore[no-untyped-def]
     people = [build.customer(cast.shop, f"p{i}@example.com", first=f"P{i}") for i in range(20)]
     no_consent = build.customer(cast.shop, "nc@example.com", consent=False)
     suppressed = build.customer(cast.shop, "sup@example.com")
@@ -86,6 +86,49 @@ def test_sending_targets_tags_with_consent_deduplicates_and_holds_out(cast, buil
     assert (row.kind, row.headers) == ("marketing", {"X-Clientela-Campaign": str(campaign.pk)})
     with pytest.raises(CampaignStateError):
         campaign_send(campaign=campaign, actor=cast.owner)
+
+
+def test_two_customers_sharing_an_address_get_one_message(cast, build) -> None:  # type: ignore[no-untyped-def]
+    from clientela.customers.models import ConsentChannel, ConsentPurpose
+    from clientela.customers.services import consent_grant
+
+    ana = build.customer(cast.shop, "ana@example.ro")
+    ion = build.customer(cast.shop, "ion@ștefan.ro")  # stored as its IDNA form
+    # The services refuse a second customer with a taken address, but the customer table
+    # does not: rows written before addresses were normalised keep their old spelling.
+    legacy = [
+        Customer.objects.create(workspace=cast.shop, first_name=name, email=email)
+        for name, email in [("Ana2", " Ana@Example.RO "), ("Ion2", "ION@Ștefan.ro"), ("X", "x")]
+    ]
+    for customer in legacy:
+        consent_grant(
+            customer=customer,
+            purpose=ConsentPurpose.MARKETING,
+            channel=ConsentChannel.EMAIL,
+            source="test",
+            ip=None,
+            actor=None,
+        )
+    for customer in [ana, ion, *legacy]:
+        customer_tags_set(customer=customer, names=["vip"], actor=None)
+    campaign = _campaign(cast, holdout_percent=0)
+    campaign = campaign_save(
+        workspace=cast.shop, actor=cast.owner, campaign=campaign, tag_ids=[ana.tags.get().pk]
+    )
+
+    campaign_send(campaign=campaign, actor=cast.owner)
+
+    rows = Outbox.objects.filter(source_type="campaign").order_by("customer_id")
+    idna = "ion@xn--tefan-e9b.ro"
+    assert list(rows.values_list("customer_id", "to_address")) == [
+        (ana.pk, "ana@example.ro"),
+        (ion.pk, idna),
+    ]
+    recipients = CampaignRecipient.objects.filter(campaign=campaign).order_by("customer_id")
+    assert list(recipients.values_list("customer_id", "address", "group")) == [
+        (ana.pk, "ana@example.ro", "sent"),
+        (ion.pk, idna, "sent"),
+    ]
 
 
 def test_list_subscribers_need_no_other_consent(cast, build) -> None:  # type: ignore[no-untyped-def]
@@ -192,3 +235,58 @@ def test_uplift_compares_sent_and_holdout_buyers(cast, build) -> None:  # type: 
         0.5
     )
     assert uplift.rate_difference.low > 0
+
+
+def _tagged_campaign(cast, build, count: int, holdout: int):  # type: ignore[no-untyped-def]
+    people = [build.customer(cast.shop, f"f{i}@example.com", first=f"F{i}") for i in range(count)]
+    for customer in people:
+        customer_tags_set(customer=customer, names=["fin"], actor=None)
+    campaign = _campaign(cast, holdout_percent=holdout)
+    campaign = campaign_save(
+        workspace=cast.shop, actor=cast.owner, campaign=campaign, tag_ids=[people[0].tags.get().pk]
+    )
+    return campaign_send(campaign=campaign, actor=cast.owner)
+
+
+def test_a_campaign_finishes_only_when_every_recipient_is_accounted_for(cast, build) -> None:  # type: ignore[no-untyped-def]
+    from clientela.outreach.content.campaigns import campaign_accounted, campaign_finish_if_done
+
+    campaign = _tagged_campaign(cast, build, 10, holdout=10)
+    rows = list(Outbox.objects.filter(source_id=campaign.pk).order_by("pk"))
+    assert (len(rows), campaign_accounted(campaign)) == (9, (1, 10))
+    assert campaign_finish_if_done(campaign=campaign) is False
+    outcomes = ["sent"] * 5 + ["bounced", "failed", "suppressed", "sending"]
+    for row, status in zip(rows, outcomes, strict=True):
+        Outbox.objects.filter(pk=row.pk).update(status=status)
+    assert campaign_accounted(campaign) == (9, 10)
+    assert campaign_finish_if_done(campaign=campaign) is False
+    # A row that vanished (no queued or sending row left): the old rule finished here.
+    Outbox.objects.filter(pk=rows[-1].pk).delete()
+    assert campaign_accounted(campaign) == (9, 10)
+    assert campaign_finish_if_done(campaign=campaign) is False
+    campaign.refresh_from_db()
+    assert campaign.status == "sending" and campaign.finished_at is None
+    assert not Event.objects.filter(kind="campaign.finish").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_campaign_sent_through_the_relay_finishes(cast, build, sink) -> None:  # type: ignore[no-untyped-def]
+    from clientela.outreach.content.campaigns import campaign_accounted, campaign_finish_if_done
+    from clientela.outreach.delivery.send import outbox_send_batch
+    from clientela.outreach.delivery.smtp import Relay
+
+    campaign = _tagged_campaign(cast, build, 3, holdout=0)
+    SuppressedAddress.objects.create(workspace=cast.shop, address="f2@example.com", reason="manual")
+    relay = Relay.from_settings()
+    try:
+        report = outbox_send_batch(relay=relay, worker_id="test", limit=25)
+    finally:
+        relay.close()
+
+    assert (report.sent, report.suppressed, len(sink.received)) == (2, 1, 2)
+    assert campaign_accounted(campaign) == (3, 3)
+    assert campaign_finish_if_done(campaign=campaign) is True
+    assert campaign_finish_if_done(campaign=campaign) is False  # once
+    campaign.refresh_from_db()
+    assert campaign.status == "finished" and campaign.finished_at is not None
+    assert Event.objects.filter(kind="campaign.finish").count() == 1

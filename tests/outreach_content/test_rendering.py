@@ -119,26 +119,3 @@ def test_every_default_template_passes_its_own_validation(key) -> None:  # type:
     template_check(
         subject=default.subject, body_text=default.body_text, body_html=default.body_html
     )
-
-
-def test_the_thank_you_letter_for_the_schedule(cast, build) -> None:  # type: ignore[no-untyped-def]
-    from clientela.outreach.content.templates import templates_ensure_defaults, thank_you_message
-    from tests.outreach_content.conftest import days_ago
-
-    customer = build.customer(cast.shop, "ion@example.com", first="Ion", language="en")
-    order = build.order(customer, at=days_ago(7))
-    default = thank_you_message(workspace=cast.shop, customer=customer, order=order)
-    assert default.subject == "Thank you, Ion!"
-    assert default.body_text.startswith(
-        "Dear Ion,\n\nThank you for your purchase last week and for choosing Alice's Shop."
-    )
-    created = templates_ensure_defaults(workspace=cast.shop)
-    assert len(created) == 6 and templates_ensure_defaults(workspace=cast.shop) == []
-    own = MessageTemplate.objects.get(workspace=cast.shop, purpose="thank_you", language="en")
-    template_save(
-        workspace=cast.shop, actor=cast.owner, template=own, subject="Thanks from {{ shop.name }}"
-    )
-    assert (
-        thank_you_message(workspace=cast.shop, customer=customer, order=order).subject
-        == "Thanks from Alice's Shop"
-    )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
 from clientela.customers.models import ConsentPurpose, Customer
+from clientela.customers.normalize import InvalidEmail, normalize_email
 from clientela.outreach.content.holdout import holdout_split
 from clientela.outreach.content.outbox import consented_customer_ids, not_suppressed, outbox_draft
 from clientela.outreach.content.rendering import Rendered, TemplateInvalid, template_check
@@ -205,7 +206,12 @@ def campaign_audience(campaign: Campaign) -> list[Customer]:
     seen: set[str] = set()
     chosen = []
     for customer in customers:
-        address = customer.email.strip().lower()
+        # The outbox normalises every address (IDNA domain included): dedup on the same form,
+        # or two spellings of one mailbox would get the brochure twice.
+        try:
+            address = normalize_email(customer.email)
+        except InvalidEmail:
+            continue  # one bad legacy address must not roll back the whole campaign
         if address not in seen:
             seen.add(address)
             chosen.append(customer)
@@ -286,11 +292,12 @@ def campaign_send(*, campaign: Campaign, actor: User | None) -> Campaign:
         started_at=timezone.now(),
     )
     audience = {c.pk: c for c in campaign_audience(campaign)}
+    address = {pk: normalize_email(c.email) for pk, c in audience.items()}
     sent, held = holdout_split(list(audience), campaign.holdout_percent, seed=campaign.pk)
     drafts = [
         outbox_draft(
             customer=audience[pk],
-            address=audience[pk].email,
+            address=address[pk],
             kind=OutboxKind.MARKETING,
             source_type="campaign",
             source_id=campaign.pk,
@@ -320,14 +327,14 @@ def campaign_send(*, campaign: Campaign, actor: User | None) -> Campaign:
                 campaign=campaign,
                 customer_id=pk,
                 group=Group.SENT,
-                address=audience[pk].email,
+                address=address[pk],
                 outbox_id=saved[pk].pk,
             )
             for pk in sent
         ]
         + [
             CampaignRecipient(
-                campaign=campaign, customer_id=pk, group=Group.HOLDOUT, address=audience[pk].email
+                campaign=campaign, customer_id=pk, group=Group.HOLDOUT, address=address[pk]
             )
             for pk in held
         ],
@@ -382,13 +389,37 @@ def campaign_cancel(*, campaign: Campaign, actor: User | None) -> Campaign:
     return campaign
 
 
-def campaign_finish_if_done(*, campaign: Campaign) -> bool:
-    """Sending -> finished once no row of the campaign is queued or being sent."""
-    if (
+# A campaign row in one of these will not change any more (a bounce only turns sent to bounced).
+FINAL_STATUSES = (
+    OutboxStatus.SENT,
+    OutboxStatus.BOUNCED,
+    OutboxStatus.FAILED,
+    OutboxStatus.SUPPRESSED,
+    OutboxStatus.CANCELLED,
+)
+
+
+def campaign_accounted(campaign: Campaign) -> tuple[int, int]:
+    """(recipients accounted for, recipients): the holdout, plus the sent group's recipients
+    whose outbox row reached a final status (sent, bounced, failed, suppressed, cancelled)."""
+    recipients = CampaignRecipient.objects.filter(campaign=campaign)
+    holdout = recipients.filter(group=Group.HOLDOUT).count()
+    done = (
         _campaign_rows(campaign)
-        .filter(status__in=[OutboxStatus.QUEUED, OutboxStatus.SENDING])
-        .exists()
-    ):
+        .filter(
+            status__in=FINAL_STATUSES,
+            pk__in=recipients.filter(group=Group.SENT).values("outbox_id"),
+        )
+        .count()
+    )
+    return holdout + done, recipients.count()
+
+
+def campaign_finish_if_done(*, campaign: Campaign) -> bool:
+    """Sending -> finished once every recipient is accounted for. "No row queued" is not
+    enough: a recipient whose row is missing, or still being sent, would be lost silently."""
+    accounted, recipients = campaign_accounted(campaign)
+    if accounted != recipients:
         return False
     try:
         _move(

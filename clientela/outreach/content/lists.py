@@ -33,7 +33,12 @@ from clientela.customers.normalize import InvalidEmail, normalize_email
 from clientela.customers.services import consent_grant, customer_create
 from clientela.outreach.content.outbox import outbox_draft
 from clientela.outreach.content.templates import message_context, template_for, template_render
-from clientela.outreach.delivery.services import outbox_enqueue, suppression_add
+from clientela.outreach.delivery.selectors import CONFIRMATION_SOURCE, suppression_blocks
+from clientela.outreach.delivery.services import (
+    outbox_enqueue,
+    suppression_add,
+    suppression_lift,
+)
 from clientela.outreach.models import (
     MailingList,
     Outbox,
@@ -120,6 +125,33 @@ def subscription_request(
     subscription.ip, subscription.source, subscription.created_at = ip, source, timezone.now()
     subscription.save()
     language = language if language in ("ro", "en") else "ro"
+    queued = _confirmation_queue(subscription, customer, address, language)
+    event_record(
+        workspace=workspace,
+        actor_label="customer",
+        kind="subscription.requested",
+        subject=subscription,
+        customer=customer,
+        new={"list": mailing_list.name, "ip": ip, "source": source, "confirmation": queued},
+    )
+    return subscription
+
+
+def _confirmation_queue(
+    subscription: Subscription, customer: Customer, address: str, language: str
+) -> bool:
+    """Queue the confirmation e-mail unless the address is suppressed for a reason that stops
+    even mail the person asked for (a bounce, a complaint); True when it was queued."""
+    workspace = subscription.workspace
+    reason = (
+        SuppressedAddress.objects.for_workspace(workspace)
+        .filter(address=address)
+        .values_list("reason", flat=True)
+        .first()
+    )
+    if suppression_blocks(reason, CONFIRMATION_SOURCE):
+        return False
+    mailing_list = subscription.mailing_list
     template = template_for(workspace, "confirmation", language)
     context = message_context(
         workspace=workspace,
@@ -131,7 +163,7 @@ def subscription_request(
         customer=customer,
         address=address,
         kind=OutboxKind.TRANSACTIONAL,
-        source_type="subscription",
+        source_type=CONFIRMATION_SOURCE,
         source_id=subscription.pk,
         dedup_key=f"subscription:{subscription.pk}:{subscription.confirm_token[:16]}",
         message=template_render(template, context),
@@ -139,15 +171,7 @@ def subscription_request(
     )
     outbox_enqueue(workspace=workspace, draft=draft)
     outbox_wake()
-    event_record(
-        workspace=workspace,
-        actor_label="customer",
-        kind="subscription.requested",
-        subject=subscription,
-        customer=customer,
-        new={"list": mailing_list.name, "ip": ip, "source": source},
-    )
-    return subscription
+    return True
 
 
 @transaction.atomic
@@ -173,10 +197,15 @@ def subscription_confirm(*, token: str, ip: str | None) -> Subscription | None:
             ip=ip,
             actor=None,
         )
-        # A new opt-in lifts an earlier unsubscribe, never a bounce or a complaint.
-        SuppressedAddress.objects.for_workspace(subscription.workspace).filter(
-            address=subscription.customer.email, reason=SuppressionReason.UNSUBSCRIBE
-        ).delete()
+        # A new opt-in lifts an earlier unsubscribe, never a bounce or a complaint, and only
+        # for the address the confirmation went to (the one the link proves).
+        suppression_lift(
+            workspace=subscription.workspace,
+            address=_confirmed_address(subscription),
+            reason=SuppressionReason.UNSUBSCRIBE,
+            source=f"subscription:{subscription.pk}",
+            customer=subscription.customer,
+        )
         event_record(
             workspace=subscription.workspace,
             actor_label="customer",
@@ -187,6 +216,17 @@ def subscription_confirm(*, token: str, ip: str | None) -> Subscription | None:
             new={"status": "confirmed", "ip": ip},
         )
     return subscription
+
+
+def _confirmed_address(subscription: Subscription) -> str:
+    sent = (
+        Outbox.objects.for_workspace(subscription.workspace)
+        .filter(source_type=CONFIRMATION_SOURCE, source_id=subscription.pk)
+        .order_by("-pk")
+        .values_list("to_address", flat=True)
+        .first()
+    )
+    return sent or subscription.customer.email
 
 
 def preferences_token(customer: Customer) -> str:
@@ -214,6 +254,14 @@ def preferences_set(*, customer: Customer, list_ids: set[int], ip: str | None) -
         wanted = mailing_list.pk in list_ids
         active = current is not None and current.status == SubscriptionStatus.CONFIRMED
         if wanted and not active:
+            if customer.email:  # choosing a list again undoes an earlier "unsubscribe"
+                suppression_lift(
+                    workspace=workspace,
+                    address=customer.email,
+                    reason=SuppressionReason.UNSUBSCRIBE,
+                    source="preferences",
+                    customer=customer,
+                )
             Subscription.objects.update_or_create(
                 workspace=workspace,
                 mailing_list=mailing_list,
@@ -284,9 +332,10 @@ def unsubscribe_outbox(outbox_id: int) -> Outbox | None:
 
 
 @transaction.atomic
-def unsubscribe_one_click(*, outbox: Outbox) -> int:
-    """RFC 8058 one-click: everything `unsubscribe_all` does, for the row's address."""
-    source = f"unsubscribe:{outbox.source_type}:{outbox.source_id}"
+def unsubscribe_one_click(*, outbox: Outbox, via: str = "") -> int:
+    """RFC 8058 one-click: everything `unsubscribe_all` does, for the row's address.
+    `via` names another channel than the link (e.g. "mail" for the mailto: address)."""
+    source = f"unsubscribe:{outbox.source_type}:{outbox.source_id}" + (f":{via}" if via else "")
     if outbox.customer is None:
         suppression_add(
             workspace=outbox.workspace,
@@ -302,3 +351,13 @@ def unsubscribe_one_click(*, outbox: Outbox) -> int:
             .update(status=OutboxStatus.SUPPRESSED)
         )
     return unsubscribe_all(customer=outbox.customer, address=outbox.to_address, source=source)
+
+
+def unsubscribe_by_mail(*, outbox_id: int) -> bool:
+    """A message to the row's List-Unsubscribe mailto: address (RFC 2369): the same as the
+    one-click POST. False when the row no longer exists."""
+    outbox = unsubscribe_outbox(outbox_id)
+    if outbox is None:
+        return False
+    unsubscribe_one_click(outbox=outbox, via="mail")
+    return True

@@ -51,7 +51,14 @@ def campaign_send_report(campaign: Campaign) -> SendReport:
     )
     unsubscribed = (
         SuppressedAddress.objects.for_workspace(campaign.workspace)
-        .filter(reason=SuppressionReason.UNSUBSCRIBE, source=f"unsubscribe:campaign:{campaign.pk}")
+        .filter(
+            reason=SuppressionReason.UNSUBSCRIBE,
+            # by the link or by mail to the List-Unsubscribe address
+            source__in=[
+                f"unsubscribe:campaign:{campaign.pk}",
+                f"unsubscribe:campaign:{campaign.pk}:mail",
+            ],
+        )
         .count()
     )
     return SendReport(dict(counts), failures, unsubscribed)

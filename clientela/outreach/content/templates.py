@@ -72,8 +72,11 @@ def template_for(workspace: Workspace, purpose: str, language: str) -> MessageTe
         .order_by("name", "pk")
         .first()
     )
-    if found is not None:
-        return found
+    return found if found is not None else template_default(workspace, purpose, language)
+
+
+def template_default(workspace: Workspace, purpose: str, language: str) -> MessageTemplate:
+    """The shipped default for a purpose and language, as an unsaved template."""
     default = DEFAULTS[(purpose, language)]
     return MessageTemplate(
         workspace=workspace,
@@ -207,16 +210,3 @@ def template_test_send(*, template: MessageTemplate, customer: Customer, actor: 
         summary=actor.email,
     )
     return row
-
-
-def thank_you_message(
-    *, workspace: Workspace, customer: Customer, order: Order, unsubscribe_url: str = ""
-) -> Rendered:
-    """The workspace's thank-you letter (its own template, else the plain default) for one
-    order, in the customer's language: for the delivery core's thank-you schedule."""
-    language = customer.language if customer.language in ("ro", "en") else "ro"
-    template = template_for(workspace, "thank_you", language)
-    context = message_context(
-        workspace=workspace, customer=customer, order=order, unsubscribe_url=unsubscribe_url
-    )
-    return template_render(template, context)

@@ -4,6 +4,11 @@ The row is found from our VERP token in the address the bounce was sent to (the 
 recipient, or failing that the To/Delivered-To headers), else from the Message-ID in the
 returned original. flufl.bounce says which recipients failed and whether permanently; the
 RFC 3464 delivery-status part, when present, gives the status code and the server's words.
+
+A complaint (an RFC 5965 ARF feedback report, what a mailbox provider's feedback loop sends
+when the recipient presses "spam") is found the same way, but changes nothing about delivery:
+the address is suppressed for reason "complaint", which no later opt-in lifts (an earlier
+"unsubscribed" entry is upgraded), and the customer's timeline says so.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class BounceResult:
     suppressed: bool
     status: str  # RFC 3463 code from the report, "" if none
     diagnostic: str
+    complaint: str = ""  # the Feedback-Type of an ARF report ("abuse", ...), "" otherwise
 
 
 def _candidates(message: Message, recipients: Iterable[str]) -> list[str]:
@@ -72,8 +78,23 @@ def _report(message: Message) -> tuple[str, str, str]:
     return status, re.sub(r"\s+", " ", diagnostic)[:1000], original_id
 
 
+def _feedback_type(message: Message) -> str:
+    """The Feedback-Type of an RFC 5965 report ("abuse" when unstated), "" if not one."""
+    if message.get_content_type() != "multipart/report":
+        return ""
+    if str(message.get_param("report-type", "")).lower() != "feedback-report":
+        return ""
+    for part in message.walk():
+        if part.get_content_type() == "message/feedback-report":
+            payload = part.get_payload()
+            fields = payload[0] if isinstance(payload, list) and payload else None
+            if isinstance(fields, Message):
+                return str(fields.get("Feedback-Type", "abuse")).strip().lower()[:40] or "abuse"
+    return "abuse"
+
+
 def bounce_process(raw: bytes, *, recipients: Iterable[str] = ()) -> BounceResult:
-    """Record one bounce message. Safe to process the same bounce twice."""
+    """Record one bounce message or complaint report. Safe to process the same one twice."""
     message = email.message_from_bytes(raw)
     recipients = list(recipients)
     status, diagnostic, original_id = _report(message)
@@ -82,6 +103,10 @@ def bounce_process(raw: bytes, *, recipients: Iterable[str] = ()) -> BounceResul
         outbox_id = (
             Outbox.objects.filter(message_id=original_id).values_list("pk", flat=True).first()
         )
+    feedback = _feedback_type(message)
+    if feedback:
+        found = outbox_id is not None and _complaint_record(outbox_id, feedback)
+        return BounceResult(outbox_id, False, found, "", "", complaint=feedback)
     _temporary, permanent = all_failures(message)
     is_permanent = bool(permanent) or status.startswith("5.")
     if outbox_id is None:
@@ -124,5 +149,36 @@ def _record(outbox_id: int, permanent: bool, hard: bool, status: str, diagnostic
         workspace_id=row.workspace_id,
         address=row.to_address,
         defaults={"reason": SuppressionReason.HARD_BOUNCE, "source": f"bounce:outbox:{row.pk}"},
+    )
+    return True
+
+
+@transaction.atomic
+def _complaint_record(outbox_id: int, feedback: str) -> bool:
+    """Suppress the row's address for a complaint; False if the row is gone."""
+    row = Outbox.objects.select_related("workspace").filter(pk=outbox_id).first()
+    if row is None:
+        return False
+    source = f"complaint:outbox:{row.pk}"
+    entry, created = SuppressedAddress.objects.select_for_update().get_or_create(
+        workspace_id=row.workspace_id,
+        address=row.to_address,
+        defaults={"reason": SuppressionReason.COMPLAINT, "source": source},
+    )
+    old = None if created else {"reason": entry.reason, "source": entry.source}
+    if not created and entry.reason == SuppressionReason.UNSUBSCRIBE:
+        # "Unsubscribed" can be lifted by a new opt-in; a complaint must never be.
+        entry.reason, entry.source = SuppressionReason.COMPLAINT, source
+        entry.save(update_fields=["reason", "source"])
+    elif not created:
+        return True  # already stopped for good (a repeated report, a bounce, by hand)
+    event_record(
+        workspace=row.workspace,
+        kind="outreach.complaint",
+        subject=entry,
+        customer_id=row.customer_id,
+        summary=row.to_address,
+        old=old,
+        new={"reason": SuppressionReason.COMPLAINT, "source": source, "feedback_type": feedback},
     )
     return True

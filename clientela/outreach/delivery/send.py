@@ -27,7 +27,7 @@ from clientela.outreach.delivery.message import (
 )
 from clientela.outreach.delivery.ratelimit import TokenBucket
 from clientela.outreach.delivery.retry import Outcome, Verdict, outcome_of, retry_delay
-from clientela.outreach.delivery.selectors import suppressed_among
+from clientela.outreach.delivery.selectors import outbox_blocked
 from clientela.outreach.delivery.smtp import Relay
 from clientela.outreach.delivery.verp import bounce_address
 from clientela.outreach.models import (
@@ -178,13 +178,13 @@ def outbox_send_batch(
     rows = outbox_claim(worker_id=worker_id, limit=limit, lease=lease)
     if not rows:
         return BatchReport(0, 0, 0, 0, 0, relay_down=False)
-    suppressed = suppressed_among((row.workspace_id, row.to_address) for row in rows)
+    blocked = outbox_blocked(rows)
     senders = _senders(rows)
     results: list[tuple[Outbox, Outcome]] = []
     relay_down = False
     try:
         for row in rows:
-            if (row.workspace_id, row.to_address) in suppressed:
+            if row.pk in blocked:
                 results.append((row, SUPPRESSED))
                 continue
             if needs_smtputf8(row.to_address, senders[row.workspace_id][1]):

@@ -127,6 +127,37 @@ def suppression_add(
     return entry
 
 
+def suppression_lift(
+    *,
+    workspace: Workspace,
+    address: str,
+    reason: SuppressionReason,
+    source: str,
+    customer: Customer | None = None,
+) -> bool:
+    """Remove the address's suppression if it is for `reason` (a new opt-in lifts an
+    unsubscribe, never a bounce or a complaint); True when one was lifted."""
+    entry = (
+        SuppressedAddress.objects.for_workspace(workspace)
+        .filter(address=normalize_email(address), reason=reason)
+        .first()
+    )
+    if entry is None:
+        return False
+    event_record(
+        workspace=workspace,
+        kind="outreach.unsuppressed",
+        subject=entry,
+        actor_label="customer" if customer is not None else "",
+        customer=customer,
+        summary=entry.address,
+        old={"reason": reason, "source": entry.source},
+        new={"source": source},
+    )
+    entry.delete()
+    return True
+
+
 @transaction.atomic
 def delivery_pause_set(
     *, workspace: Workspace, paused: bool, actor: User | None

@@ -62,6 +62,16 @@ def outbox_id_from_unsubscribe_token(token: str) -> int | None:
     return _unsign(_UNSUBSCRIBE, token)
 
 
+def outbox_id_from_unsubscribe_address(address: str) -> int | None:
+    """The outbox id of a List-Unsubscribe mailto: address, or None if it is not one of ours."""
+    local, _, domain = address.strip().strip("<>").rpartition("@")
+    if not local.startswith(UNSUBSCRIBE_PREFIX):
+        return None
+    if domain.lower() != delivery_conf().bounce_domain.lower():
+        return None
+    return _unsign(_UNSUBSCRIBE, local[len(UNSUBSCRIBE_PREFIX) :])
+
+
 def unsubscribe_url(outbox_id: int) -> str:
     """The one-click (RFC 8058) link; the view at /u/<token>/ belongs to the content side."""
     return f"{settings.SITE_URL}/u/{quote(unsubscribe_token(outbox_id))}/"
