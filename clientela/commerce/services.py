@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
 from clientela.commerce import hooks
@@ -39,7 +40,10 @@ def _check_unique(
     if pk is not None:
         taken = taken.exclude(pk=pk)
     if taken.exists():
-        raise CommerceError("external_id", f"The external id {external_id} is already used")
+        raise CommerceError(
+            "external_id",
+            _("The external id %(external_id)s is already used") % {"external_id": external_id},
+        )
 
 
 @transaction.atomic
@@ -49,7 +53,7 @@ def product_create(
     fields["external_id"] = fields.get("external_id") or None
     _check_unique(Product, workspace, fields["external_id"], None)
     if Decimal(fields.get("price", 0)) < 0:
-        raise CommerceError("price", "A price cannot be negative")
+        raise CommerceError("price", _("A price cannot be negative"))
     product = Product.objects.create(workspace=workspace, name=name, **fields)
     event_record(
         workspace=workspace,
@@ -67,7 +71,7 @@ def product_update(*, product: Product, actor: User | None, **values: Any) -> Pr
         values["external_id"] = values["external_id"] or None
         _check_unique(Product, product.workspace, values["external_id"], product.pk)
     if "price" in values and Decimal(values["price"]) < 0:
-        raise CommerceError("price", "A price cannot be negative")
+        raise CommerceError("price", _("A price cannot be negative"))
     old, new = changed_fields(product, values)
     if not new:
         return product
@@ -118,11 +122,11 @@ def order_create(
     `lines` are dicts of product (or None), description, quantity and unit_price.
     """
     if customer.workspace_id != workspace.pk:
-        raise CommerceError("customer", "Unknown customer")
+        raise CommerceError("customer", _("Unknown customer"))
     if timezone.is_naive(placed_at):
-        raise CommerceError("placed_at", "The time of the order needs a time zone")
+        raise CommerceError("placed_at", _("The time of the order needs a time zone"))
     if total < 0:
-        raise CommerceError("total", "A total cannot be negative")
+        raise CommerceError("total", _("A total cannot be negative"))
     _check_unique(Order, workspace, external_id or None, None)
     order = Order.objects.create(
         workspace=workspace,
@@ -136,7 +140,7 @@ def order_create(
     for line in lines or []:
         product = line.get("product")
         if product is not None and product.workspace_id != workspace.pk:
-            raise CommerceError("lines", "Unknown product")
+            raise CommerceError("lines", _("Unknown product"))
         OrderLine.objects.create(order=order, **line)
     event_record(
         workspace=workspace,
@@ -160,12 +164,12 @@ def order_create(
 def order_update(*, order: Order, actor: User | None, **values: Any) -> Order:
     unknown = set(values) - set(ORDER_FIELDS)
     if unknown:
-        raise CommerceError(sorted(unknown)[0], "Unknown field")
+        raise CommerceError(sorted(unknown)[0], _("Unknown field"))
     if "external_id" in values:
         values["external_id"] = values["external_id"] or None
         _check_unique(Order, order.workspace, values["external_id"], order.pk)
     if "total" in values and Decimal(values["total"]) < 0:
-        raise CommerceError("total", "A total cannot be negative")
+        raise CommerceError("total", _("A total cannot be negative"))
     old, new = changed_fields(order, values)
     if not new:
         return order

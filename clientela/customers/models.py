@@ -139,6 +139,8 @@ class ImportJob(WorkspaceScoped):
     # [{"line": 12, "column": "email", "reason": "..."}], capped; error_count is the full count.
     errors = models.JSONField(default=list, blank=True)
     error_count = models.IntegerField(default=0)
+    # The uploader's language: the worker writes the error reasons in it, not in the server's.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     @property
     def progress_percent(self) -> int:

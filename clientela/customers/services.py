@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
 from clientela.customers.models import (
@@ -46,12 +47,16 @@ def _check_email(workspace: Workspace, address: str, customer: Customer | None) 
     try:
         email = normalize_email(address)
     except InvalidEmail as exc:
-        raise CustomerError("email", f"Not a valid e-mail address: {address!r}") from exc
+        raise CustomerError(
+            "email", _("Not a valid e-mail address: “%(address)s”") % {"address": address}
+        ) from exc
     taken = CustomerEmail.objects.for_workspace(workspace).filter(address=email)
     if customer is not None:
         taken = taken.exclude(customer=customer)
     if taken.exists():
-        raise CustomerError("email", f"Another customer already uses {email}")
+        raise CustomerError(
+            "email", _("Another customer already uses %(email)s") % {"email": email}
+        )
     return email
 
 
@@ -64,7 +69,11 @@ def _check_external_id(
     if customer is not None:
         taken = taken.exclude(pk=customer.pk)
     if taken.exists():
-        raise CustomerError("external_id", f"Another customer has the external id {external_id}")
+        raise CustomerError(
+            "external_id",
+            _("Another customer has the external id %(external_id)s")
+            % {"external_id": external_id},
+        )
 
 
 @transaction.atomic
@@ -78,7 +87,7 @@ def customer_create(
 ) -> Customer:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise CustomerError(sorted(unknown)[0], "Unknown field")
+        raise CustomerError(sorted(unknown)[0], _("Unknown field"))
     fields["external_id"] = fields.get("external_id") or None
     _check_external_id(workspace, fields["external_id"], None)
     address = _check_email(workspace, email, None) if email else ""
@@ -107,7 +116,7 @@ def customer_update(
     """Change the given fields (and the primary e-mail); record only what really changed."""
     unknown = set(values) - set(EDITABLE_FIELDS) - {"email"}
     if unknown:
-        raise CustomerError(sorted(unknown)[0], "Unknown field")
+        raise CustomerError(sorted(unknown)[0], _("Unknown field"))
     workspace = customer.workspace
     if "external_id" in values:
         values["external_id"] = values["external_id"] or None
@@ -157,7 +166,9 @@ def customer_email_add(*, customer: Customer, address: str, actor: User | None) 
             workspace=customer.workspace, address=email, defaults={"customer": customer}
         )
     except IntegrityError as exc:  # lost a race with another writer
-        raise CustomerError("email", f"Another customer already uses {email}") from exc
+        raise CustomerError(
+            "email", _("Another customer already uses %(email)s") % {"email": email}
+        ) from exc
     if created:
         event_record(
             workspace=customer.workspace,

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clientela.accounts.models import Language
 from clientela.accounts.services import login_is_locked
@@ -98,7 +99,10 @@ class OrderFilterForm(forms.Form):
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     placed_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        # "To" alone is a mail's recipient elsewhere; Romanian needs another word for each.
+        label=pgettext_lazy("end of a date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     after = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
     before = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from clientela.customers.imports.service import import_execute
 from clientela.customers.models import Customer, ImportJob, ImportStatus
@@ -63,6 +64,28 @@ def test_a_rejected_import_lists_each_error_with_line_column_and_reason(cast, cl
     ]
     assert [line for line, _, _ in rows] == ["2"]
     assert not Customer.objects.for_workspace(cast.shop).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "worker_language", "reason"),
+    [
+        ("ro", "en", "'not-an-address' nu este o adresă de e-mail validă"),
+        ("en", "ro", "'not-an-address' is not a valid e-mail address"),
+    ],
+)
+def test_the_reasons_are_written_in_the_uploaders_language(
+    cast, client_for, language, worker_language, reason
+):
+    client = client_for(cast.owner)
+    client.cookies["django_language"] = language
+    _upload(client, BAD)
+    job = ImportJob.objects.for_workspace(cast.shop).get()
+    assert job.language == language
+    with translation.override(worker_language):  # the worker's own language is not the uploader's
+        import_execute(job.pk)
+    job.refresh_from_db()
+    assert [(e["line"], e["column"], e["reason"]) for e in job.errors] == [(2, "email", reason)]
 
 
 @pytest.mark.django_db

@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
@@ -75,9 +75,19 @@ def _check_file(kind: str, size: int) -> None:
 
 
 def import_start(
-    *, workspace: Workspace, kind: str, source_path: Path, file_name: str, actor: User | None
+    *,
+    workspace: Workspace,
+    kind: str,
+    source_path: Path,
+    file_name: str,
+    actor: User | None,
+    language: str | None = None,
 ) -> ImportJob:
-    """Keep the uploaded file under an unguessable name and queue its import."""
+    """Keep the uploaded file under an unguessable name and queue its import.
+
+    The reasons of rejected rows are written in `language`, by default the language active
+    for the upload's request, since the worker that writes them has no request of its own.
+    """
     source_path = Path(source_path)
     size = source_path.stat().st_size
     _check_file(kind, size)
@@ -92,6 +102,7 @@ def import_start(
         file_path=str(target),
         created_by=actor,
         total_bytes=size,
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
     )
     from clientela.customers.tasks import import_execute_task
 
@@ -109,7 +120,8 @@ def import_execute(job_id: int) -> ImportJob:
         return job
     path = Path(job.file_path)
     try:
-        return _run(job, path, None)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            return _run(job, path, None)
     finally:
         path.unlink(missing_ok=True)
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from clientela.web import events, nav
+from clientela.web import nav
 from clientela.web.views import outreach as v
 
 urlpatterns = [
@@ -41,15 +41,3 @@ _ENTRIES = [
 ]
 # The URLconf is imported once per process; the guard keeps the menu right if it is reloaded.
 nav.NAV.extend(e for e in _ENTRIES if e.url_name not in {n.url_name for n in nav.NAV})
-
-# Readable names of the outreach events shown on a customer's timeline.
-events.EVENT_LABELS.update(
-    {
-        "letter.planned": _("Handwritten letter planned"),
-        "letter.written": _("Handwritten letter written"),
-        "customer.unsubscribed": _("Unsubscribed from promotions"),
-        "subscription.requested": _("Subscription requested"),
-        "subscription.confirmed": _("Subscription confirmed"),
-        "subscription.changed": _("Subscriptions changed"),
-    }
-)
