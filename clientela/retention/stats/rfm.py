@@ -8,7 +8,7 @@ everybody equal (all 3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -50,10 +50,19 @@ class RFMScores:
     segment: NDArray[np.str_]
 
 
+# Why a fit is refused. Each code comes with the numbers its sentence needs; the words (in the
+# reader's language) are the service layer's business, since this package imports no Django.
+TOO_FEW_CUSTOMERS = "too_few_customers"  # customers, minimum
+TOO_FEW_REPEAT_BUYERS = "too_few_repeat_buyers"  # repeat_customers, minimum
+HISTORY_TOO_SHORT = "history_too_short"  # history_days, minimum_days
+HISTORY_SHORTER_THAN_GAPS = "history_shorter_than_gaps"  # history_days, gap_days
+
+
 @dataclass(frozen=True)
 class Readiness:
     ok: bool
-    reason: str | None
+    code: str | None = None  # one of the codes above when not ok
+    values: dict[str, float] = field(default_factory=dict)
 
 
 def rank_scores(values: ArrayLike, *, higher_is_better: bool = True) -> IntArray:
@@ -128,23 +137,25 @@ def fit_readiness(
     n, n_repeat = int(x_.size), int(repeat.sum())
     days = _DAYS[unit]
     if n < MIN_CUSTOMERS:
-        return Readiness(False, f"only {n} customers; a model needs at least {MIN_CUSTOMERS}")
+        return Readiness(False, TOO_FEW_CUSTOMERS, {"customers": n, "minimum": MIN_CUSTOMERS})
     if n_repeat < MIN_REPEAT_CUSTOMERS:
         return Readiness(
             False,
-            f"only {n_repeat} customers bought again; a model needs at least "
-            f"{MIN_REPEAT_CUSTOMERS}",
+            TOO_FEW_REPEAT_BUYERS,
+            {"repeat_customers": n_repeat, "minimum": MIN_REPEAT_CUSTOMERS},
         )
     history_days = float(T_.max()) * days
     if history_days < MIN_HISTORY_DAYS:
         return Readiness(
-            False, f"{history_days:.0f} days of history; a model needs at least 8 weeks"
+            False,
+            HISTORY_TOO_SHORT,
+            {"history_days": round(history_days), "minimum_days": round(MIN_HISTORY_DAYS)},
         )
     median_gap_days = float(np.median(t_x_[repeat] / x_[repeat])) * days
     if history_days < MIN_GAP_MULTIPLE * median_gap_days:
         return Readiness(
             False,
-            f"{history_days:.0f} days of history is less than twice the usual gap between "
-            f"purchases ({median_gap_days:.0f} days)",
+            HISTORY_SHORTER_THAN_GAPS,
+            {"history_days": round(history_days), "gap_days": round(median_gap_days)},
         )
-    return Readiness(True, None)
+    return Readiness(True)
