@@ -1,9 +1,19 @@
 """RFM scores, named segments, and whether the data can carry a model fit.
 
-Scores are ranks, not fixed quintile edges: ``score = ceil(5 * rank / n)`` with tied values
-sharing their average rank. That gives every score from 1 to 5 its fifth of the customers when
-values differ, gives ties one score, and still works with 10 customers (two per score) or with
-everybody equal (all 3).
+Sources, and what is ours:
+
+- Scoring recency, frequency and monetary value 1 to 5 by quintile is the direct-marketing
+  practice described by Hughes (1994), *Strategic Database Marketing*, Probus. Here each
+  measure is scored on its own (not nested within recency), and the quintiles come from
+  ranks rather than fixed edges: ``score = ceil(5 * rank / n)`` with tied values sharing
+  their average rank. That gives every score from 1 to 5 its fifth of the customers when
+  values differ, gives ties one score, and still works with 10 customers (two per score) or
+  with everybody equal (all 3). The tie rule is our choice.
+- The segment names and the rules of `segments` are our own convention. Names of this kind
+  ("champions", "at risk", "hibernating") circulate in marketing practice and software, but
+  we follow no published definition of them; the rules are a plain reading of the scores.
+- The thresholds of `fit_readiness` are our rules of thumb (see the comment at them), not
+  published criteria.
 """
 
 from __future__ import annotations
@@ -90,7 +100,7 @@ def rfm(recency: ArrayLike, frequency: ArrayLike, monetary: ArrayLike | None = N
 
 def segments(r: IntArray, f: IntArray, m: IntArray, purchases: Array) -> NDArray[np.str_]:
     """Name each customer's segment from R and FM = ceil((F + M) / 2); the first rule that
-    matches wins:
+    matches wins. Names and rules are our own convention (see the module docstring):
 
     ======================  ====================================================
     new                     one purchase so far, R >= 4
