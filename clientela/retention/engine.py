@@ -22,7 +22,8 @@ Array = NDArray[np.float64]
 logger = logging.getLogger(__name__)
 
 UNIT_DAYS = 7.0
-# Customer lifetime value: the next 12 months, discounted at 10% a year, on revenue.
+# Customer lifetime value: the next 12 months, discounted monthly. The margin and the annual
+# discount rate are each workspace's settings; these are the defaults (on revenue, 10% a year).
 CLV_MONTHS = 12
 CLV_ANNUAL_DISCOUNT = 0.10
 CLV_MARGIN = 1.0
@@ -34,8 +35,21 @@ PARAMETER_NAMES = {
 }
 
 
+NOT_CONVERGED = "fit_not_converged"  # model, log_likelihood
+INFINITE_MEAN_SPEND = "infinite_mean_spend"
+_ENGLISH = {
+    NOT_CONVERGED: "The {model} fit did not converge (log-likelihood {log_likelihood})",
+    INFINITE_MEAN_SPEND: "The Gamma-Gamma fit gives an infinite mean spend (q <= 1)",
+}
+
+
 class FitFailed(Exception):
-    """The optimiser did not find a usable maximum; the message says why, for people."""
+    """The optimiser did not find a usable maximum. `code` and `values` say why; the service
+    layer words them in the reader's language, str() gives English for logs and the console."""
+
+    def __init__(self, code: str, **values: float | str) -> None:
+        self.code, self.values = code, values
+        super().__init__(_ENGLISH[code].format(**values))
 
 
 @dataclass(frozen=True)
@@ -76,9 +90,7 @@ def _check(model: str, result: Any, values: dict[str, float]) -> None:
     """
     numbers = [result.log_likelihood, *values.values()]
     if not all(np.isfinite(v) for v in numbers) or min(values.values()) <= 0:
-        raise FitFailed(
-            f"The {model} fit did not converge (log-likelihood {result.log_likelihood})"
-        )
+        raise FitFailed(NOT_CONVERGED, model=model, log_likelihood=result.log_likelihood)
     if not result.converged:
         logger.warning("%s fit stopped at the edge of the parameter space: %s", model, values)
 
@@ -90,9 +102,7 @@ def fit(model: str, x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> Fit:
     result = module.fit(rows.x, rows.t_x, rows.T, rows.weight)
     values = {name: float(getattr(result.params, name)) for name in PARAMETER_NAMES[model]}
     if not result.converged or not np.isfinite(result.log_likelihood):
-        raise FitFailed(
-            f"The {model} fit did not converge (log-likelihood {result.log_likelihood})"
-        )
+        raise FitFailed(NOT_CONVERGED, model=model, log_likelihood=result.log_likelihood)
     return Fit(model, values, float(result.log_likelihood), rows.n_customers)
 
 
@@ -131,7 +141,7 @@ def spend_fit(x: ArrayLike, zbar: ArrayLike) -> Fit:
     values = {name: float(getattr(result.params, name)) for name in PARAMETER_NAMES["gammagamma"]}
     _check("gammagamma", result, values)
     if values["q"] <= 1:
-        raise FitFailed("The Gamma-Gamma fit gives an infinite mean spend (q <= 1)")
+        raise FitFailed(INFINITE_MEAN_SPEND)
     return Fit("gammagamma", values, float(result.log_likelihood), result.n_customers)
 
 
@@ -149,8 +159,10 @@ def clv(
     T: Array,
     *,
     margin: float = CLV_MARGIN,
+    annual_discount: float = CLV_ANNUAL_DISCOUNT,
 ) -> Array:
-    """Value of the next `CLV_MONTHS` months of purchases, discounted monthly."""
+    """Value of the next `CLV_MONTHS` months of purchases, discounted monthly at the rate
+    equivalent to `annual_discount` a year, times the gross `margin`."""
     if x.size == 0:
         return np.zeros(0)
     month = 365.25 / 12 / UNIT_DAYS
@@ -159,7 +171,7 @@ def clv(
         cumulative_purchases=lambda t: conditional_expected(model, parameters, t, x, t_x, T),
         periods=CLV_MONTHS,
         period_length=month,
-        discount_rate=(1 + CLV_ANNUAL_DISCOUNT) ** (1 / 12) - 1,
+        discount_rate=(1 + annual_discount) ** (1 / 12) - 1,
         margin=margin,
     )
     return np.asarray(result.value)

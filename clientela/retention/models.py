@@ -9,9 +9,11 @@ runs before it. Each customer has at most one current score.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -86,7 +88,14 @@ class RetentionRun(WorkspaceScoped):
     parameters = models.JSONField(default=dict, blank=True)
     spend_parameters = models.JSONField(default=dict, blank=True)
     log_likelihood = models.FloatField(null=True, blank=True)
+    # English, for the timeline and the logs; readers get `reason_text` in their language.
     reason = models.TextField(blank=True)
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_values = models.JSONField(default=dict, blank=True)
+    # What the CLV of this run's scores means: taken from the workspace's settings when the
+    # run is fitted, so a resumed run values every chunk alike.
+    clv_margin = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    clv_annual_discount = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     progress_done = models.IntegerField(default=0)
     progress_total = models.IntegerField(default=0)
     last_customer_id = models.BigIntegerField(default=0)
@@ -119,6 +128,61 @@ class RetentionRun(WorkspaceScoped):
     @property
     def is_active(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def reason_text(self) -> str:
+        """Why the run was refused or failed, in the active language."""
+        if not self.reason_code:
+            return self.reason
+        from clientela.retention.reasons import reason_text
+
+        return reason_text(self.reason_code, self.reason_values)
+
+
+DEFAULT_CLV_MARGIN = Decimal("1.0000")  # on revenue, until the owner says otherwise
+DEFAULT_CLV_ANNUAL_DISCOUNT = Decimal("0.1000")
+
+
+class RetentionSettings(WorkspaceScoped):
+    """How a workspace values its customers. Read through `retention_settings_for`, which
+    gives the defaults to a workspace that never saved any."""
+
+    clv_margin = models.DecimalField(
+        _("gross margin"),
+        max_digits=5,
+        decimal_places=4,
+        default=DEFAULT_CLV_MARGIN,
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))],
+        help_text=_("The share of revenue the shop keeps; 1 counts the whole revenue."),
+    )
+    clv_annual_discount = models.DecimalField(
+        _("annual discount rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=DEFAULT_CLV_ANNUAL_DISCOUNT,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.9999"))],
+        help_text=_("What money a year from now is worth less than money today, e.g. 0.10."),
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace"], name="retention_settings_workspace"),
+            models.CheckConstraint(
+                condition=Q(clv_margin__gt=0) & Q(clv_margin__lte=1),
+                name="retention_settings_margin",
+            ),
+            models.CheckConstraint(
+                condition=Q(clv_annual_discount__gte=0) & Q(clv_annual_discount__lt=1),
+                name="retention_settings_discount",
+            ),
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "clv_margin": str(self.clv_margin),
+            "clv_annual_discount": str(self.clv_annual_discount),
+        }
 
 
 class ScoreQuerySet(WorkspaceQuerySet):

@@ -9,22 +9,33 @@ from typing import Any
 
 from django.utils import timezone
 
-from .permissions_outreach import READ_ALL, READ_OBJECT, allowed
+
+def allowed(outsider: int, viewer: int, agent: int, manager: int, owner: int) -> dict[str, int]:
+    return {
+        "anonymous": 401,
+        "outsider": outsider,
+        "viewer": viewer,
+        "agent": agent,
+        "manager": manager,
+        "owner": owner,
+    }
 
 
-def _scored(shop: Any) -> dict[str, int]:
-    """A published run in Alice's shop with a score for her customer (made on first use)."""
+READ_ALL = allowed(200, 200, 200, 200, 200)
+READ_OBJECT = allowed(404, 200, 200, 200, 200)
+
+
+def _run(shop: Any) -> int:
+    """A published run of Alice's shop that scores her customer (made on first use)."""
+    from clientela.retention.models import CustomerScore, RetentionRun, RunStatus
+
     cache = shop.__dict__.setdefault("_retention", {})
     if not cache:
-        from clientela.retention.models import CustomerScore, RetentionRun, RunStatus
-
         workspace = shop.customer.workspace
         run = RetentionRun.objects.create(
-            workspace=workspace,
-            status=RunStatus.SUCCEEDED,
-            published=True,
-            finished_at=timezone.now(),
+            workspace=workspace, status=RunStatus.SUCCEEDED, published=True
         )
+        day = dt.date(2026, 1, 1)
         CustomerScore.objects.create(
             workspace=workspace,
             run=run,
@@ -34,29 +45,36 @@ def _scored(shop: Any) -> dict[str, int]:
             frequency_score=1,
             monetary_score=1,
             purchases=1,
-            total_spend=Decimal("5.00"),
-            first_purchase=dt.date(2026, 3, 2),
-            last_purchase=dt.date(2026, 3, 2),
+            total_spend=Decimal("10.00"),
+            first_purchase=day,
+            last_purchase=day,
             scored_at=timezone.now(),
         )
-        cache.update(run=run.pk, customer=shop.customer.pk)
-    return cache
+        cache["run"] = run.pk
+    return int(cache["run"])
+
+
+def _score(shop: Any) -> tuple[str, None]:
+    _run(shop)
+    return f"/retention/scores/{shop.customer.pk}", None
 
 
 Call = Callable[[Any], tuple[str, Any]]
 MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
     ("GET", "/retention/scores"): (lambda s: ("/retention/scores", None), READ_ALL),
-    ("GET", "/retention/scores/{customer_id}"): (
-        lambda s: (f"/retention/scores/{_scored(s)['customer']}", None),
-        READ_OBJECT,
-    ),
+    ("GET", "/retention/scores/{customer_id}"): (_score, READ_OBJECT),
     ("GET", "/retention/segments"): (lambda s: ("/retention/segments", None), READ_ALL),
     ("POST", "/retention/refresh"): (
         lambda s: ("/retention/refresh", {"model": "bgnbd"}),
         allowed(202, 403, 403, 202, 202),
     ),
     ("GET", "/retention/runs/{run_id}"): (
-        lambda s: (f"/retention/runs/{_scored(s)['run']}", None),
+        lambda s: (f"/retention/runs/{_run(s)}", None),
         READ_OBJECT,
+    ),
+    ("GET", "/retention/settings"): (lambda s: ("/retention/settings", None), READ_ALL),
+    ("PATCH", "/retention/settings"): (
+        lambda s: ("/retention/settings", {"clv_margin": 0.4}),
+        allowed(200, 403, 403, 200, 200),
     ),
 }

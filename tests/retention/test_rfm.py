@@ -55,17 +55,26 @@ def test_every_score_combination_has_a_segment() -> None:
     assert set(scores.segment) <= set(SEGMENTS)
 
 
-def test_fit_readiness_reasons() -> None:
+def test_fit_readiness_gives_a_code_and_the_numbers_behind_it() -> None:
     rng = np.random.default_rng(7)
     x = rng.poisson(1.0, 500).astype(float)
     T = np.full(500, 20.0)
     t_x = np.where(x > 0, 10.0, 0.0)
-    assert fit_readiness(x, t_x, T) == Readiness(ok=True, reason=None)
-    assert "only 50 customers" in (fit_readiness(x[:50], t_x[:50], T[:50]).reason or "")
+    assert fit_readiness(x, t_x, T) == Readiness(ok=True)
+    assert fit_readiness(x[:50], t_x[:50], T[:50]) == Readiness(
+        False, "too_few_customers", {"customers": 50, "minimum": 100}
+    )
     few = np.zeros(500)
     few[:5] = 1
-    assert "only 5 customers bought again" in (fit_readiness(few, few, T).reason or "")
-    assert "at least 8 weeks" in (fit_readiness(x, t_x / 4, T / 4).reason or "")
+    assert fit_readiness(few, few, T) == Readiness(
+        False, "too_few_repeat_buyers", {"repeat_customers": 5, "minimum": 20}
+    )
+    assert fit_readiness(x, t_x / 4, T / 4) == Readiness(
+        False, "history_too_short", {"history_days": 35, "minimum_days": 56}
+    )
     slow = fit_readiness(np.where(x > 0, 1.0, 0.0), np.where(x > 0, 15.0, 0.0), T)
-    assert "twice the usual gap" in (slow.reason or "")
+    # 20 weeks of history against a usual gap of 15 weeks.
+    assert slow == Readiness(
+        False, "history_shorter_than_gaps", {"history_days": 140, "gap_days": 105}
+    )
     assert fit_readiness(x, t_x * 7, T * 7, unit="days").ok

@@ -130,3 +130,49 @@ def test_validation_page_shows_the_table_and_the_chart_data(scored, client_for, 
     assert 'id="validation-data"' in page.content.decode()
     bad = viewer.get(url("retention_validation"), {"calibration_end": "30/06/2025"})
     assert bad.context["error"] == "Enter a date as YYYY-MM-DD."
+
+
+def conditional_shop(workspace):
+    """120 customers, 30 with each of 0-3 repeat purchases (every ten days after a first one
+    in January) up to the end of April; in May, 3, 6, 12 and 15 of each group buy once."""
+    holdout_buyers = {0: 3, 1: 6, 2: 12, 3: 15}
+    for i, person in enumerate(customers(workspace, 120)):
+        group, rank = i % 4, i // 4
+        first = dt.date(2026, 1, 1) + dt.timedelta(days=i % 20)
+        for k in range(group + 1):
+            day = first + dt.timedelta(days=10 * k)
+            order(person, dt.datetime.combine(day, dt.time(12), tzinfo=BUCHAREST), 20)
+        if rank < holdout_buyers[group]:
+            order(person, dt.datetime(2026, 5, 15, 12, tzinfo=BUCHAREST), 20)
+
+
+@pytest.mark.django_db
+def test_validation_page_carries_the_conditional_expectation_chart(cast, client_for):
+    import numpy as np
+
+    from clientela.retention import engine
+    from clientela.retention.selectors import purchase_summary
+    from clientela.retention.services.scoring import model_inputs
+
+    conditional_shop(cast.shop)
+    page = client_for(cast.viewer).get(
+        url("retention_validation"), {"calibration_end": "2026-04-30"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="conditional-chart"' in html
+    chart = page.context["chart"]["conditional"]
+    assert chart["labels"] == ["0", "1", "2", "3"]
+    assert chart["customers"] == [30, 30, 30, 30]
+    assert chart["actual"] == [0.1, 0.2, 0.4, 0.5]
+    # The model's side: the mean of E[Y(t) | x, t_x, T] of each group over the 15 days of
+    # holdout, with the parameters the page fitted.
+    report = page.context["report"]
+    inputs = model_inputs(purchase_summary(cast.shop, as_of=dt.date(2026, 4, 30)))
+    expected = engine.conditional_expected(
+        "bgnbd", report.parameters, 15 / 7, inputs.x, inputs.t_x, inputs.T
+    )
+    assert chart["predicted"] == [round(float(expected[inputs.x == g].mean()), 3) for g in range(4)]
+    assert np.all(np.asarray(chart["predicted"]) > 0)
+    # The same numbers reach the page's JSON for Chart.js.
+    assert '"actual": [0.1, 0.2, 0.4, 0.5]' in html

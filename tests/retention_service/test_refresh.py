@@ -161,14 +161,17 @@ def test_a_failed_fit_keeps_the_previous_scores(shop, monkeypatch):
     before = _scores(fitted)
 
     def diverge(*args, **kwargs):
-        raise engine.FitFailed("The bgnbd fit did not converge (log-likelihood nan)")
+        raise engine.FitFailed(engine.NOT_CONVERGED, model="bgnbd", log_likelihood=float("nan"))
 
     # Fault injection: real data that makes L-BFGS-B diverge is not reproducible.
     monkeypatch.setattr(engine, "fit", diverge)
     run = _refresh(shop)
 
     assert (run.status, run.published) == (RunStatus.FAILED, False)
-    assert run.reason == "The bgnbd fit did not converge (log-likelihood nan)"
+    assert (run.reason_code, run.reason_values) == (
+        "fit_not_converged",
+        {"model": "bgnbd", "log_likelihood": None},
+    )
     assert RetentionRun.objects.current(shop) == fitted
     assert _scores(fitted) == before
     assert CustomerScore.objects.for_workspace(shop).count() == len(before)

@@ -70,6 +70,7 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:retention_refresh": (None, (302, 404, 403, 403, 405, 405)),
     "web:retention_run": ("retention_run", MEMBERS),
     "web:retention_validation": (None, MEMBERS),
+    "web:retention_settings": (None, MANAGERS),
     # Customers' pages without login, reached by a token: an unknown token is a 404.
     "web:public_unsubscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_confirm": (None, (404, 404, 404, 404, 404, 404)),
@@ -223,6 +224,7 @@ POSTS = [
     ("web:outreach_letter_done", "outreach_letter"),
     ("web:outreach_list_new", None),
     ("web:retention_refresh", None),
+    ("web:retention_settings", None),
     ("web:public_confirm", None),
     ("web:public_subscribe", None),
     ("web:public_preferences", None),

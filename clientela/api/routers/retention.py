@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema, Status
@@ -12,12 +13,16 @@ from pydantic import ConfigDict, Field
 
 from clientela.accounts.models import Role
 from clientela.api.auth import actor_of, require_role, workspace_of
-from clientela.api.errors import OBJECT_READ, READ, WRITE
+from clientela.api.errors import OBJECT_READ, READ, WRITE, unprocessable
 from clientela.api.pagination import PageOut, PageParams, page_of
 from clientela.api.types import MoneyOut, QueryId
 from clientela.retention import reports
-from clientela.retention.models import CustomerScore, RetentionRun
-from clientela.retention.services import retention_refresh_enqueue
+from clientela.retention.models import CustomerScore, RetentionRun, RetentionSettings
+from clientela.retention.services import (
+    retention_refresh_enqueue,
+    retention_settings_for,
+    retention_settings_update,
+)
 
 router = Router(tags=["retention"])
 
@@ -88,9 +93,30 @@ class RunOut(Schema):
     parameters: dict[str, float]
     spend_parameters: dict[str, float]
     log_likelihood: float | None
-    reason: str
+    reason: str = Field(description="Why the run was refused or failed, in the request's language.")
+    reason_code: str = Field(description="A stable code for the reason; empty when none.")
+    clv_margin: float | None = Field(description="The gross margin this run's CLV uses.")
+    clv_annual_discount: float | None = Field(
+        description="The annual discount rate this run's CLV uses."
+    )
     data_fingerprint: str
     published: bool
+
+    @staticmethod
+    def resolve_reason(obj: RetentionRun) -> str:
+        return obj.reason_text
+
+
+class SettingsOut(Schema):
+    clv_margin: float = Field(description="Gross margin applied to revenue in CLV; 1 = revenue.")
+    clv_annual_discount: float = Field(description="Annual discount rate of CLV, e.g. 0.1.")
+
+
+class SettingsPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    clv_margin: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
+    clv_annual_discount: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] | None = None
 
 
 class RefreshIn(Schema):
@@ -143,3 +169,26 @@ def refresh_start(request: HttpRequest, payload: RefreshIn) -> Status[RetentionR
 @router.get("/runs/{run_id}", response={200: RunOut, **OBJECT_READ}, summary="A refresh run")
 def run_read(request: HttpRequest, run_id: Path[QueryId]) -> RetentionRun:
     return get_object_or_404(RetentionRun.objects.for_workspace(workspace_of(request)), pk=run_id)
+
+
+@router.get("/settings", response={200: SettingsOut, **READ}, summary="How CLV is valued")
+def settings_read(request: HttpRequest) -> RetentionSettings:
+    return retention_settings_for(workspace_of(request))
+
+
+@router.patch(
+    "/settings",
+    response={200: SettingsOut, **WRITE},
+    summary="Change the gross margin or the discount rate of CLV (used by the next refresh)",
+)
+def settings_patch(request: HttpRequest, payload: SettingsPatch) -> RetentionSettings:
+    require_role(request, Role.MANAGER)
+    try:
+        return retention_settings_update(
+            workspace=workspace_of(request),
+            actor=actor_of(request),
+            **payload.model_dump(exclude_unset=True),
+        )
+    except ValidationError as exc:
+        field, [message, *_] = next(iter(exc.message_dict.items()))
+        raise unprocessable(field, message) from exc

@@ -8,6 +8,10 @@ from clientela.retention.services.runs import (
     retention_run_execute,
     retention_run_request,
 )
+from clientela.retention.services.settings import (
+    retention_settings_for,
+    retention_settings_update,
+)
 from clientela.retention.services.validation import (
     ConditionalRow,
     ValidationReport,
@@ -25,5 +29,7 @@ __all__ = [
     "retention_refresh_enqueue",
     "retention_run_execute",
     "retention_run_request",
+    "retention_settings_for",
+    "retention_settings_update",
     "retention_validate",
 ]

@@ -27,17 +27,19 @@ from typing import Any
 import numpy as np
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clientela.accounts.models import User, Workspace
 from clientela.retention import engine
 from clientela.retention.models import CustomerScore, RetentionModel, RetentionRun, RunStatus
+from clientela.retention.reasons import NUMERICAL_ERROR, UNKNOWN_MODEL, error_text, reason_text
 from clientela.retention.selectors import (
     PurchaseSummary,
     data_fingerprint,
     purchase_summary,
 )
 from clientela.retention.services.scoring import ScoreTable, model_inputs, score_table
+from clientela.retention.services.settings import retention_settings_for
 from clientela.retention.stats import rfm
 from clientela.timeline.services import event_record
 
@@ -52,7 +54,15 @@ Progress = Callable[[int, int], None]
 
 
 class RetentionError(ValueError):
-    pass
+    """A request the engine cannot carry out; `code` and `values` say why (see `reasons`),
+    str() words it in the active language."""
+
+    def __init__(self, code: str, **values: Any) -> None:
+        self.code, self.values = code, values
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return error_text(self.code, self.values)
 
 
 def retention_run_request(
@@ -60,7 +70,7 @@ def retention_run_request(
 ) -> RetentionRun:
     """A queued run for the workspace, or the one already queued or running (one at a time)."""
     if model not in RetentionModel.values:
-        raise RetentionError(f"Unknown model {model!r}")
+        raise RetentionError(UNKNOWN_MODEL, model=model)
     active = RetentionRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()
     if active is not None:
         return active
@@ -165,22 +175,41 @@ def _fit_phase(run: RetentionRun, today: dt.date) -> PurchaseSummary | None:
     inputs = model_inputs(summary)
     readiness = rfm.fit_readiness(inputs.x, inputs.t_x, inputs.T, unit="weeks")
     if not readiness.ok:
-        run.reason = readiness.reason or "not enough data"
+        assert readiness.code is not None
+        _set_reason(run, readiness.code, readiness.values)
         current = RetentionRun.objects.current(run.workspace)
         if current is not None and current.fitted:
             _finish(run, RunStatus.REFUSED)  # the fitted model's scores stay current
             return None
-        _save(run, "as_of", "max_order_id", "data_fingerprint", "progress_total", "reason")
+        _save(
+            run,
+            "as_of",
+            "max_order_id",
+            "data_fingerprint",
+            "progress_total",
+            "reason",
+            "reason_code",
+            "reason_values",
+        )
         return summary
     try:
         fit = engine.fit(run.model, inputs.x, inputs.t_x, inputs.T)
-    except (engine.FitFailed, ArithmeticError, ValueError) as exc:
-        _finish(run, RunStatus.FAILED, reason=str(exc))
+    except engine.FitFailed as exc:
+        _set_reason(run, exc.code, exc.values)
+        _finish(run, RunStatus.FAILED)
+        return None
+    except (ArithmeticError, ValueError) as exc:
+        _set_reason(run, NUMERICAL_ERROR, {})
+        _finish(run, RunStatus.FAILED, reason=f"{type(exc).__name__}: {exc}")
         return None
     run.fitted, run.parameters, run.log_likelihood = True, fit.parameters, fit.log_likelihood
     run.spend_parameters = _spend_parameters(inputs.x, inputs.zbar)
+    settings = retention_settings_for(run.workspace)
+    run.clv_margin, run.clv_annual_discount = settings.clv_margin, settings.clv_annual_discount
     _save(
         run,
+        "clv_margin",
+        "clv_annual_discount",
         "as_of",
         "max_order_id",
         "data_fingerprint",
@@ -191,6 +220,18 @@ def _fit_phase(run: RetentionRun, today: dt.date) -> PurchaseSummary | None:
         "spend_parameters",
     )
     return summary
+
+
+def _set_reason(run: RetentionRun, code: str, values: dict[str, Any]) -> None:
+    # The code and numbers are worded for each reader; the English text is for the timeline
+    # and the logs, which are read by whoever runs the install.
+    # JSON has no NaN (PostgreSQL refuses it): a non-finite number is stored as null.
+    run.reason_code = code
+    run.reason_values = {
+        k: None if isinstance(v, float) and not np.isfinite(v) else v for k, v in values.items()
+    }
+    with translation.override("en"):
+        run.reason = reason_text(code, values)
 
 
 def _spend_parameters(x: np.ndarray, zbar: np.ndarray) -> dict[str, float]:
@@ -221,6 +262,12 @@ def _write_phase(
         model=run.model,
         parameters=run.parameters if run.fitted else None,
         spend_parameters=run.spend_parameters,
+        margin=float(run.clv_margin if run.clv_margin is not None else engine.CLV_MARGIN),
+        annual_discount=float(
+            engine.CLV_ANNUAL_DISCOUNT
+            if run.clv_annual_discount is None
+            else run.clv_annual_discount
+        ),
     )
     previous = RetentionRun.objects.current(run.workspace)
     start = int(np.searchsorted(summary.customer_id, run.last_customer_id, side="right"))

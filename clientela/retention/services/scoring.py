@@ -74,6 +74,8 @@ def score_table(
     model: str,
     parameters: Mapping[str, float] | None,
     spend_parameters: Mapping[str, float],
+    margin: float = engine.CLV_MARGIN,
+    annual_discount: float = engine.CLV_ANNUAL_DISCOUNT,
 ) -> ScoreTable:
     scores = rfm_scores(summary)
     today = day_number(summary.as_of)
@@ -101,7 +103,9 @@ def score_table(
     near = engine.score(model, parameters, x, t_x, T, short)
     far = engine.conditional_expected(model, parameters, long, x, t_x, T)
     spend = _spend(inputs, summary, spend_parameters)
-    value = engine.clv(model, parameters, spend, x, t_x, T)
+    value = engine.clv(
+        model, parameters, spend, x, t_x, T, margin=margin, annual_discount=annual_discount
+    )
     return ScoreTable(
         **base,
         p_alive=near.p_alive,

@@ -16,6 +16,7 @@ import numpy as np
 from clientela.accounts.models import Workspace
 from clientela.retention import engine
 from clientela.retention.models import RetentionModel
+from clientela.retention.reasons import NO_HOLDOUT, NUMERICAL_ERROR, UNKNOWN_MODEL
 from clientela.retention.selectors import (
     day_number,
     last_purchase_day,
@@ -23,7 +24,7 @@ from clientela.retention.selectors import (
     purchase_summary,
 )
 from clientela.retention.services.runs import RetentionError
-from clientela.retention.services.scoring import model_inputs
+from clientela.retention.services.scoring import ModelInputs, model_inputs
 from clientela.retention.stats import rfm
 
 MAX_GROUP = 7  # the last group is "7 or more"
@@ -67,16 +68,20 @@ def retention_validate(
     model: str = RetentionModel.BGNBD,
 ) -> ValidationReport:
     """Fit on purchases up to `calibration_end`, predict up to `holdout_end` (by default the
-    last purchase day). Raises RetentionError when the data cannot support the comparison."""
+    last purchase day). Raises RetentionError when the data cannot support the comparison or
+    the fit fails on it."""
+    if model not in RetentionModel.values:
+        raise RetentionError(UNKNOWN_MODEL, model=model)
     holdout_end = holdout_end or last_purchase_day(workspace)
     if holdout_end is None or holdout_end <= calibration_end:
-        raise RetentionError("There are no purchases after the end of the calibration period.")
+        raise RetentionError(NO_HOLDOUT)
     calibration = purchase_summary(workspace, as_of=calibration_end)
     inputs = model_inputs(calibration)
     readiness = rfm.fit_readiness(inputs.x, inputs.t_x, inputs.T, unit="weeks")
     if not readiness.ok:
-        raise RetentionError(f"The model cannot be fitted: {readiness.reason}.")
-    fit = engine.fit(model, inputs.x, inputs.t_x, inputs.T)
+        assert readiness.code is not None
+        raise RetentionError(readiness.code, **readiness.values)
+    fit = _fit(model, inputs)
     horizon = (holdout_end - calibration_end).days / engine.UNIT_DAYS
     predicted = engine.conditional_expected(
         model, fit.parameters, horizon, inputs.x, inputs.t_x, inputs.T
@@ -103,6 +108,15 @@ def retention_validate(
         conditional=_conditional(inputs.x, actual, predicted),
         weekly=_weekly(model, fit.parameters, calibration.first_day, row, days, weeks),
     )
+
+
+def _fit(model: str, inputs: ModelInputs) -> engine.Fit:
+    try:
+        return engine.fit(model, inputs.x, inputs.t_x, inputs.T)
+    except engine.FitFailed as exc:
+        raise RetentionError(exc.code, **exc.values) from exc
+    except ArithmeticError as exc:
+        raise RetentionError(NUMERICAL_ERROR) from exc
 
 
 def _conditional(

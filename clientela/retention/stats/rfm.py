@@ -1,14 +1,24 @@
 """RFM scores, named segments, and whether the data can carry a model fit.
 
-Scores are ranks, not fixed quintile edges: ``score = ceil(5 * rank / n)`` with tied values
-sharing their average rank. That gives every score from 1 to 5 its fifth of the customers when
-values differ, gives ties one score, and still works with 10 customers (two per score) or with
-everybody equal (all 3).
+Sources, and what is ours:
+
+- Scoring recency, frequency and monetary value 1 to 5 by quintile is the direct-marketing
+  practice described by Hughes (1994), *Strategic Database Marketing*, Probus. Here each
+  measure is scored on its own (not nested within recency), and the quintiles come from
+  ranks rather than fixed edges: ``score = ceil(5 * rank / n)`` with tied values sharing
+  their average rank. That gives every score from 1 to 5 its fifth of the customers when
+  values differ, gives ties one score, and still works with 10 customers (two per score) or
+  with everybody equal (all 3). The tie rule is our choice.
+- The segment names and the rules of `segments` are our own convention. Names of this kind
+  ("champions", "at risk", "hibernating") circulate in marketing practice and software, but
+  we follow no published definition of them; the rules are a plain reading of the scores.
+- The thresholds of `fit_readiness` are our rules of thumb (see the comment at them), not
+  published criteria.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -50,10 +60,19 @@ class RFMScores:
     segment: NDArray[np.str_]
 
 
+# Why a fit is refused. Each code comes with the numbers its sentence needs; the words (in the
+# reader's language) are the service layer's business, since this package imports no Django.
+TOO_FEW_CUSTOMERS = "too_few_customers"  # customers, minimum
+TOO_FEW_REPEAT_BUYERS = "too_few_repeat_buyers"  # repeat_customers, minimum
+HISTORY_TOO_SHORT = "history_too_short"  # history_days, minimum_days
+HISTORY_SHORTER_THAN_GAPS = "history_shorter_than_gaps"  # history_days, gap_days
+
+
 @dataclass(frozen=True)
 class Readiness:
     ok: bool
-    reason: str | None
+    code: str | None = None  # one of the codes above when not ok
+    values: dict[str, float] = field(default_factory=dict)
 
 
 def rank_scores(values: ArrayLike, *, higher_is_better: bool = True) -> IntArray:
@@ -81,7 +100,7 @@ def rfm(recency: ArrayLike, frequency: ArrayLike, monetary: ArrayLike | None = N
 
 def segments(r: IntArray, f: IntArray, m: IntArray, purchases: Array) -> NDArray[np.str_]:
     """Name each customer's segment from R and FM = ceil((F + M) / 2); the first rule that
-    matches wins:
+    matches wins. Names and rules are our own convention (see the module docstring):
 
     ======================  ====================================================
     new                     one purchase so far, R >= 4
@@ -128,23 +147,25 @@ def fit_readiness(
     n, n_repeat = int(x_.size), int(repeat.sum())
     days = _DAYS[unit]
     if n < MIN_CUSTOMERS:
-        return Readiness(False, f"only {n} customers; a model needs at least {MIN_CUSTOMERS}")
+        return Readiness(False, TOO_FEW_CUSTOMERS, {"customers": n, "minimum": MIN_CUSTOMERS})
     if n_repeat < MIN_REPEAT_CUSTOMERS:
         return Readiness(
             False,
-            f"only {n_repeat} customers bought again; a model needs at least "
-            f"{MIN_REPEAT_CUSTOMERS}",
+            TOO_FEW_REPEAT_BUYERS,
+            {"repeat_customers": n_repeat, "minimum": MIN_REPEAT_CUSTOMERS},
         )
     history_days = float(T_.max()) * days
     if history_days < MIN_HISTORY_DAYS:
         return Readiness(
-            False, f"{history_days:.0f} days of history; a model needs at least 8 weeks"
+            False,
+            HISTORY_TOO_SHORT,
+            {"history_days": round(history_days), "minimum_days": round(MIN_HISTORY_DAYS)},
         )
     median_gap_days = float(np.median(t_x_[repeat] / x_[repeat])) * days
     if history_days < MIN_GAP_MULTIPLE * median_gap_days:
         return Readiness(
             False,
-            f"{history_days:.0f} days of history is less than twice the usual gap between "
-            f"purchases ({median_gap_days:.0f} days)",
+            HISTORY_SHORTER_THAN_GAPS,
+            {"history_days": round(history_days), "gap_days": round(median_gap_days)},
         )
-    return Readiness(True, None)
+    return Readiness(True)

@@ -5,6 +5,13 @@ buys twice a year and has not bought for six weeks is not overdue at all. The us
 mean inter-purchase time, ``(last - first) / (purchases - 1)``, which needs two purchases.
 For customers with fewer (or with all purchases at one instant) the ratio is undefined: it is
 reported as 0 with ``defined`` False, never as NaN or inf.
+
+This is our own descriptive measure, cited from no paper: a plain reading of the customer's
+history with no probabilistic meaning (it ignores how regular the gaps are and how many there
+were). The model-based counterpart is P(alive) from BG/NBD (Fader, Hardie & Lee 2005,
+"Counting your customers the easy way", Marketing Science 24(2)) or Pareto/NBD (Schmittlein,
+Morrison & Colombo 1987, Management Science 33(1)), which the engine computes beside it.
+`overdue_from_summary` reads the (x, t_x, T) summary in the notation of those papers.
 """
 
 from __future__ import annotations

@@ -6,5 +6,6 @@ urlpatterns = [
     path("retention/", retention.retention_dashboard, name="retention"),
     path("retention/refresh/", retention.retention_refresh_start, name="retention_refresh"),
     path("retention/runs/<int:pk>/", retention.retention_run, name="retention_run"),
+    path("retention/settings/", retention.retention_settings, name="retention_settings"),
     path("retention/validation/", retention.retention_validation, name="retention_validation"),
 ]

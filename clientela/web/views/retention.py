@@ -4,22 +4,34 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clientela.accounts.models import Role
+from clientela.accounts.models import Role, Workspace
 from clientela.retention import reports
-from clientela.retention.models import RetentionModel, RetentionRun
+from clientela.retention.models import (
+    DEFAULT_CLV_ANNUAL_DISCOUNT,
+    DEFAULT_CLV_MARGIN,
+    RetentionModel,
+    RetentionRun,
+)
 from clientela.retention.services import (
     RetentionError,
     retention_refresh_enqueue,
+    retention_settings_for,
+    retention_settings_update,
     retention_validate,
 )
+from clientela.retention.services.validation import MAX_GROUP, ValidationReport
 from clientela.web.access import WorkspaceRequest, workspace_view
+from clientela.web.forms import RetentionSettingsForm
 
 
 def _run_context(request: WorkspaceRequest, run: RetentionRun | None) -> dict[str, Any]:
@@ -27,6 +39,31 @@ def _run_context(request: WorkspaceRequest, run: RetentionRun | None) -> dict[st
         "run": run,
         "can_refresh": request.membership.has_role(Role.MANAGER),
         "models": RetentionModel.choices,
+    }
+
+
+def _percent(value: Decimal) -> str:
+    # 0.3550 -> "35.5%" ("35,5%" in Romanian): no trailing zeros, the locale's separator.
+    return f"{number_format(Decimal(format((value * 100).normalize(), 'f')))}%"
+
+
+def _clv_basis(workspace: Workspace, current: RetentionRun | None) -> dict[str, Any]:
+    """The margin and discount rate behind the CLV shown, and those the next refresh uses
+    when they differ (the owner changed them since)."""
+    saved = retention_settings_for(workspace)
+    upcoming = (saved.clv_margin, saved.clv_annual_discount)
+    used = None
+    if current is not None and current.fitted:
+        # Runs from before the settings existed valued customers with the defaults.
+        used = (
+            current.clv_margin if current.clv_margin is not None else DEFAULT_CLV_MARGIN,
+            current.clv_annual_discount
+            if current.clv_annual_discount is not None
+            else DEFAULT_CLV_ANNUAL_DISCOUNT,
+        )
+    return {
+        "clv_used": [_percent(v) for v in used] if used else None,
+        "clv_next": [_percent(v) for v in upcoming] if used != upcoming else None,
     }
 
 
@@ -38,6 +75,7 @@ def retention_dashboard(request: WorkspaceRequest) -> HttpResponse:
     context = {
         **_run_context(request, reports.latest_run(workspace)),
         "current": RetentionRun.objects.current(workspace),
+        **_clv_basis(workspace, RetentionRun.objects.current(workspace)),
         "segments": reports.segment_rows(workspace),
         "dropped": dropped,
         "lowest": lowest,
@@ -77,6 +115,24 @@ def retention_run(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return render(request, "web/retention/_run.html", _run_context(request, run))
 
 
+@workspace_view(min_role=Role.MANAGER)
+def retention_settings(request: WorkspaceRequest) -> HttpResponse:
+    current = retention_settings_for(request.workspace)
+    initial = {name: getattr(current, name) for name in RetentionSettingsForm.base_fields}
+    form = RetentionSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retention_settings_update(
+                workspace=request.workspace, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            return redirect("web:retention", ws=request.workspace.slug)
+    return render(request, "web/retention/settings.html", {"form": form})
+
+
 @workspace_view()
 def retention_validation(request: WorkspaceRequest) -> HttpResponse:
     context: dict[str, Any] = {"calibration_end": request.GET.get("calibration_end", "")}
@@ -98,5 +154,24 @@ def retention_validation(request: WorkspaceRequest) -> HttpResponse:
                 "actual_label": _("Actual"),
                 "expected_label": _("Model"),
                 "parameters": dataclasses.asdict(report)["parameters"],
+                "conditional": _conditional_chart(report),
             }
     return render(request, "web/retention/validation.html", context)
+
+
+def _conditional_chart(report: ValidationReport) -> dict[str, Any]:
+    """Mean holdout purchases by calibration repeat purchases, actual against the model's
+    conditional expectation (Fader, Hardie & Lee 2005, figure 4)."""
+    rows = report.conditional
+    return {
+        "labels": [
+            f"{r.purchases}+" if r.purchases == MAX_GROUP else str(r.purchases) for r in rows
+        ],
+        "actual": [round(r.actual, 3) for r in rows],
+        "predicted": [round(r.predicted, 3) for r in rows],
+        "customers": [r.customers for r in rows],
+        "actual_label": _("Actual"),
+        "predicted_label": _("Model"),
+        "x_title": _("Repeat purchases in calibration"),
+        "y_title": _("Mean purchases in the holdout"),
+    }

@@ -114,9 +114,9 @@ class Command(BaseCommand):
             params = ", ".join(f"{k} = {v:.4f}" for k, v in run.parameters.items())
             self.stdout.write(f"{run.model}: {params}; LL = {run.log_likelihood:.2f}")
         if run.reason:
-            self.stdout.write(f"reason: {run.reason}")
+            self.stdout.write(f"reason: {run.reason_text}")
         if run.status == "failed":
-            raise CommandError(f"The refresh failed: {run.reason}")
+            raise CommandError(f"The refresh failed: {run.reason_text}")
 
     def _validate(
         self,

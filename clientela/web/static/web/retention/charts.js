@@ -33,5 +33,26 @@ document.addEventListener("DOMContentLoaded", function () {
       },
       options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }
     });
+    var conditional = document.getElementById("conditional-chart");
+    if (conditional && v.conditional) {
+      var c = v.conditional;
+      new Chart(conditional, {
+        type: "line",
+        data: {
+          labels: c.labels,
+          datasets: [
+            { label: c.actual_label, data: c.actual, borderColor: "#2f6f5e", backgroundColor: "#2f6f5e" },
+            { label: c.predicted_label, data: c.predicted, borderColor: "#b5542d", backgroundColor: "#b5542d", borderDash: [6, 4] }
+          ]
+        },
+        options: {
+          maintainAspectRatio: false,
+          scales: {
+            x: { title: { display: true, text: c.x_title } },
+            y: { beginAtZero: true, title: { display: true, text: c.y_title } }
+          }
+        }
+      });
+    }
   }
 });

@@ -1,0 +1,56 @@
+"""A workspace's retention settings: the gross margin and discount rate its CLV uses."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from clientela.accounts.models import User, Workspace
+from clientela.retention.models import RetentionSettings
+from clientela.timeline.services import event_record
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+def retention_settings_for(workspace: Workspace) -> RetentionSettings:
+    """The saved settings, or the defaults (unsaved) for a workspace that has none yet."""
+    saved = RetentionSettings.objects.for_workspace(workspace).first()
+    return saved or RetentionSettings(workspace=workspace)
+
+
+@transaction.atomic
+def retention_settings_update(
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    clv_margin: Decimal | float | None = None,
+    clv_annual_discount: Decimal | float | None = None,
+) -> RetentionSettings:
+    """Save the values given (None keeps the current one), to four decimals; raises django's
+    ValidationError for a margin outside (0, 1] or a discount rate outside [0, 1). The next
+    refresh values customers with them."""
+    settings = retention_settings_for(workspace)
+    old = settings.as_dict()
+    if clv_margin is not None:
+        settings.clv_margin = _four_places(clv_margin)
+    if clv_annual_discount is not None:
+        settings.clv_annual_discount = _four_places(clv_annual_discount)
+    settings.updated_at = timezone.now()
+    settings.full_clean(exclude=["workspace"], validate_constraints=False)
+    settings.save()
+    event_record(
+        workspace=workspace,
+        actor=actor,
+        kind="retention.settings_updated",
+        subject=settings,
+        old=old,
+        new=settings.as_dict(),
+    )
+    return settings
+
+
+def _four_places(value: Decimal | float) -> Decimal:
+    # str() first: Decimal(0.1) would carry the float's binary expansion.
+    return Decimal(str(value)).quantize(FOUR_PLACES, rounding=ROUND_HALF_EVEN)

@@ -1,0 +1,185 @@
+"""Fits that are refused or fail: the validation page, the console and the API say why, in the
+reader's language, and nothing answers with a server error or a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from clientela.retention.management.commands.retention import Command
+from clientela.retention.models import CustomerScore, RetentionRun, RunStatus
+from clientela.retention.services import retention_run_execute, retention_run_request
+
+from .factories import BUCHAREST, customers, order
+from .test_api import Api
+
+CALIBRATION_END = "2026-03-12"
+NOT_CONVERGED = (
+    "The search for the BG/NBD parameters did not converge on these purchases; "
+    "try the other model or a different date."
+)
+
+
+def unfittable_shop(workspace):
+    """120 customers who all first bought on 1 January; half bought again on 29 January, the
+    others never. Enough data to pass the readiness checks (70 days of history, a 28-day gap),
+    but no interior maximum for BG/NBD: L-BFGS-B stops without converging, every time."""
+    people = customers(workspace, 120)
+    for i, person in enumerate(people):
+        order(person, dt.datetime(2026, 1, 1, 12, tzinfo=BUCHAREST), 20)
+        if i < 60:
+            order(person, dt.datetime(2026, 1, 29, 12, tzinfo=BUCHAREST), 20)
+        if i % 10 == 0:  # a holdout to compare with
+            order(person, dt.datetime(2026, 4, 1, 12, tzinfo=BUCHAREST), 20)
+    return people
+
+
+def small_shop(workspace):
+    for i, person in enumerate(customers(workspace, 10)):
+        order(person, dt.datetime(2026, 1, 1 + i, 12, tzinfo=BUCHAREST), 10)
+    order(person, dt.datetime(2026, 3, 1, 12, tzinfo=BUCHAREST), 10)
+
+
+@pytest.fixture(autouse=True)
+def english_around_each_test():
+    # A request in Romanian leaves Romanian active in the thread; give it back afterwards.
+    with translation.override("en"):
+        yield
+
+
+def romanian_or_skip(msgid: str) -> None:
+    # The Romanian catalogue is merged from the translators' notes after this branch; until
+    # then Romanian falls back to English and there is nothing Romanian to compare.
+    with translation.override("ro"):
+        if translation.gettext(msgid) == msgid:
+            pytest.skip("the Romanian catalogue does not carry the retention reasons yet")
+
+
+def validation_url() -> str:
+    return reverse("web:retention_validation", kwargs={"ws": "alice"})
+
+
+@pytest.mark.django_db
+def test_a_fit_that_fails_on_the_validation_page_is_a_message_not_a_500(cast, client_for):
+    unfittable_shop(cast.shop)
+    page = client_for(cast.viewer).get(validation_url(), {"calibration_end": CALIBRATION_END})
+
+    assert page.status_code == 200
+    assert page.context["error"] == NOT_CONVERGED
+    assert "report" not in page.context
+    assert f'<p class="error" role="alert">{NOT_CONVERGED}</p>' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_refused_fit_on_the_validation_page_gives_the_reason(cast, client_for):
+    small_shop(cast.shop)
+    page = client_for(cast.viewer).get(validation_url(), {"calibration_end": "2026-02-01"})
+
+    assert page.status_code == 200
+    assert page.context["error"] == (
+        "The model cannot be fitted: only 10 customers; a model needs at least 100."
+    )
+
+
+@pytest.mark.django_db
+def test_the_validation_page_words_the_failure_in_romanian(cast, client_for):
+    romanian_or_skip(NOT_CONVERGED.replace("BG/NBD", "%(model)s"))
+    unfittable_shop(cast.shop)
+    client = client_for(cast.viewer)
+    client.cookies["django_language"] = "ro"
+    page = client.get(validation_url(), {"calibration_end": CALIBRATION_END})
+
+    assert page.status_code == 200
+    assert page.context["error"] == (
+        "Căutarea parametrilor modelului BG/NBD nu a convers pe aceste cumpărări; "
+        "încercați celălalt model sau altă dată."
+    )
+
+
+@pytest.mark.django_db
+def test_the_console_prints_one_error_line_and_exits_1_without_a_traceback(cast):
+    unfittable_shop(cast.shop)
+    out, err = io.StringIO(), io.StringIO()
+    command = Command(stdout=out, stderr=err)
+
+    with pytest.raises(SystemExit) as exit_:
+        command.run_from_argv(
+            [
+                *("clientela", "retention", "validate", "--workspace", "alice"),
+                *("--calibration-end", CALIBRATION_END),
+            ]
+        )
+
+    assert exit_.value.code == 1
+    assert err.getvalue() == f"CommandError: {NOT_CONVERGED}\n"
+    assert out.getvalue() == ""
+
+
+@pytest.mark.django_db
+def test_a_refresh_whose_fit_fails_stores_the_code_and_publishes_nothing(cast):
+    unfittable_shop(cast.shop)
+    run = retention_run_execute(
+        run=retention_run_request(workspace=cast.shop, actor=None), today=dt.date(2026, 3, 12)
+    )
+
+    assert (run.status, run.published, run.reason_code) == (
+        RunStatus.FAILED,
+        False,
+        "fit_not_converged",
+    )
+    assert run.reason_values["model"] == "bgnbd"
+    assert run.reason_text == NOT_CONVERGED
+    assert not CustomerScore.objects.exists()
+    assert RetentionRun.objects.current(cast.shop) is None
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_reason_of_a_refused_run_in_the_request_language(cast):
+    small_shop(cast.shop)
+    run = retention_run_execute(
+        run=retention_run_request(workspace=cast.shop, actor=None), today=dt.date(2026, 6, 30)
+    )
+    api = Api(cast.shop, cast.viewer)
+
+    body = api.get(f"/runs/{run.pk}").json()
+    assert (body["status"], body["reason_code"], body["reason"]) == (
+        "refused",
+        "too_few_customers",
+        "only 10 customers; a model needs at least 100",
+    )
+    romanian_or_skip("The model cannot be fitted: %(reason)s.")
+    api.headers["Accept-Language"] = "ro"
+    assert api.get(f"/runs/{run.pk}").json()["reason"] == (
+        "doar 10 clienți; un model are nevoie de cel puțin 100"
+    )
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_a_refusal_in_romanian(cast, client_for):
+    romanian_or_skip("The model cannot be fitted: %(reason)s.")
+    small_shop(cast.shop)
+    retention_run_execute(
+        run=retention_run_request(workspace=cast.shop, actor=None), today=dt.date(2026, 6, 30)
+    )
+    client = client_for(cast.owner)
+    client.cookies["django_language"] = "ro"
+    html = client.get(reverse("web:retention", kwargs={"ws": "alice"})).content.decode()
+    assert (
+        '<span class="reason">doar 10 clienți; un model are nevoie de cel puțin 100</span>' in html
+    )
+
+
+def test_every_reason_code_has_words_in_english():
+    from clientela.retention import engine, reasons
+
+    with translation.override("en"):
+        assert reasons.reason_text(
+            "history_too_short", {"history_days": 1, "minimum_days": 56}
+        ) == ("1 day of history; a model needs at least 56 days")
+        assert reasons.error_text(engine.INFINITE_MEAN_SPEND, {}) == (
+            "The spend model gives an infinite mean spend."
+        )
