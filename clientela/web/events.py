@@ -62,6 +62,8 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "outreach.mail_suppressed": _("E-mail not sent: address suppressed"),
     "outreach.mail_bounced": _("E-mail bounced"),
     "outreach.suppressed": _("Address suppressed"),
+    "outreach.unsuppressed": _("Address no longer suppressed"),
+    "outreach.complaint": _("Marked a message as spam"),
     "outreach.sending_paused": _("Sending paused"),
     "outreach.sending_resumed": _("Sending resumed"),
     # retention (`retention.run_<status>` from the refresh runs)
@@ -69,6 +71,7 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "retention.run_succeeded": _("Retention refresh finished"),
     "retention.run_failed": _("Retention refresh failed"),
     "retention.run_refused": _("Retention refresh refused"),
+    "retention.settings_updated": _("Customer value settings changed"),
 }
 
 
