@@ -14,6 +14,7 @@ from clientela.accounts.models import Role
 from clientela.api.auth import actor_of, require_role, workspace_of
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
 from clientela.api.pagination import PageParams, page_of
+from clientela.api.routers.exports import CSV_RESPONSE, customer_export
 from clientela.api.schemas.customers import (
     CustomerFilters,
     CustomerIn,
@@ -71,6 +72,14 @@ def _filtered(request: HttpRequest, filters: CustomerFilters) -> QuerySet[Custom
 @router.get("", response={200: CustomerPage, **READ}, summary="List customers, newest first")
 def customer_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
     return page_of(_filtered(request, filters), filters)
+
+
+router.get(
+    "/export.csv",
+    response=READ,
+    openapi_extra=CSV_RESPONSE,
+    summary="Customers as CSV (managers and owners)",
+)(customer_export)
 
 
 @router.post("", response={201: CustomerOut, **WRITE}, summary="Create a customer")
