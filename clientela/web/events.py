@@ -16,6 +16,11 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "order.changed": _("Order changed"),
     "order.deleted": _("Order deleted"),
     "import.finished": _("Import finished"),
+    "membership.added": _("Member added"),
+    "membership.role_changed": _("Member's role changed"),
+    "membership.removed": _("Member removed"),
+    "token.created": _("API token created"),
+    "token.revoked": _("API token revoked"),
 }
 
 

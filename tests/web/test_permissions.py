@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clientela.accounts.models import Role
+from clientela.accounts.models import Membership, Role
+from clientela.accounts.services import token_create
 from clientela.customers.models import ImportJob, ImportKind
 from tests.outreach_content.objects import outreach_objects
 from tests.retention_service.objects import retention_objects
@@ -68,6 +69,11 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:outreach_list_new": (None, MANAGERS),
     "web:outreach_list": ("outreach_list", MEMBERS),
     "web:outreach_mailsink": (None, MANAGERS),
+    "web:tokens": (None, MEMBERS),
+    # POST only: members reach the view, which refuses GET.
+    "web:token_revoke": ("token", (302, 404, 405, 405, 405, 405)),
+    "web:team": (None, (302, 404, 403, 403, 403, 200)),
+    "web:team_member": ("membership", (302, 404, 403, 403, 403, 405)),
     "web:retention": (None, MEMBERS),
     "web:retention_refresh": (None, (302, 404, 403, 403, 405, 405)),
     "web:retention_run": ("retention_run", MEMBERS),
@@ -120,6 +126,10 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         "customer": shop.customer.pk,
         "product": shop.product.pk,
         "import_job": job.pk,
+        "token": token_create(
+            membership=Membership.objects.get(workspace=cast.shop, user=cast.owner), name="t"
+        ).token.pk,
+        "membership": Membership.objects.get(workspace=cast.shop, user=cast.teammate).pk,
         **outreach_objects(cast),
         **retention_objects(cast),
     }
@@ -225,6 +235,10 @@ POSTS = [
     ("web:outreach_letter_done", "outreach_letter"),
     ("web:outreach_list_new", None),
     ("web:retention_refresh", None),
+    ("web:tokens", None),
+    ("web:token_revoke", "token"),
+    ("web:team", None),
+    ("web:team_member", "membership"),
     ("web:public_confirm", None),
     ("web:public_subscribe", None),
     ("web:public_preferences", None),
