@@ -76,18 +76,25 @@ LAST = [
 
 def _fill_sql(vendor: str, workspace_id: int, count: int) -> str:
     # Every value interpolated below is an int or a name from the lists above.
+    from clientela.customers.normalize import search_key
+
     def pick(names: list[str], step: str) -> str:
         whens = " ".join(f"WHEN {i} THEN '{n}'" for i, n in enumerate(names))
         return f"CASE ({step}) % {len(names)} {whens} END"
 
     first, last = pick(FIRST, "i"), pick(LAST, "i / 7")
+    # The stored search keys, as the services would write them (see Customer.search_*).
+    last_key = pick([search_key(n) for n in LAST], "i / 7")
+    name_key = f"{pick([search_key(n) for n in FIRST], 'i')} || ' ' || {last_key}"
     values = (
         f"{workspace_id}, 'C' || i, {first}, {last}, 'client' || i || '@example.com', '', '', "
-        "'Cluj', '', 'RO', 'ro', '', {now}, {now}"
+        "'Cluj', '', 'RO', 'ro', '', {now}, {now}, "
+        f"{name_key}, {last_key}, 'client' || i || '@example.com', 'c' || i"
     )
     columns = (
         "workspace_id, external_id, first_name, last_name, email, phone, address_line, city, "
-        "postal_code, country, language, notes, created_at, updated_at"
+        "postal_code, country, language, notes, created_at, updated_at, "
+        "search_name, search_last_name, search_email, search_external_id"
     )
     if vendor == "postgresql":
         return (
@@ -286,7 +293,7 @@ def main() -> None:
         print(json.dumps(worker(args.customers, args.requests)))
         return
     print(
-        "ours: keyset pagination + prefix search on expression indexes; "
+        "ours: keyset pagination + prefix search on indexed search keys; "
         "peer: Paginator (COUNT(*) + OFFSET) + icontains"
     )
     if not args.no_sqlite:

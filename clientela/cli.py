@@ -6,6 +6,10 @@
     clientela mailsink                                   local SMTP sink for the demo
     clientela demo [--reset]                             demo login and shop (CDNOW data)
     clientela import customers FILE --workspace SLUG     CSV import (see `clientela import -h`)
+    clientela export customers|orders --workspace SLUG [--output FILE]   CSV export
+    clientela workspace create --slug S --name N --owner EMAIL   new workspace (and owner)
+    clientela member add --workspace S --email E --role ROLE     add a user to a workspace
+    clientela token create --email E --workspace S --name N      print a new API token once
 
 Each of these is a management command of the same name, and every other sub-command
 (`migrate`, `createsuperuser`, …) is Django's: arguments pass through unchanged.

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.models import (
     ApiToken,
@@ -27,6 +28,24 @@ TOKEN_PREFIX = "clt"  # noqa: S105 - a public marker, not a secret
 
 class TokenInvalid(Exception):
     pass
+
+
+class MembershipError(ValueError):
+    """A team change refused for a reason the user can fix; `message` is translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def user_create(*, email: str, password: str, name: str = "") -> User:
+    """A user who can log in; the e-mail is normalised and must be new."""
+    address = email.strip().lower()
+    if User.objects.filter(email=address).exists():
+        raise MembershipError(
+            _("A user with the e-mail %(email)s already exists.") % {"email": address}
+        )
+    return User.objects.create_user(address, password, name=name)
 
 
 @transaction.atomic
@@ -47,6 +66,10 @@ def workspace_create(*, name: str, slug: str, owner: User, currency: str = "RON"
 def membership_add(
     *, workspace: Workspace, user: User, role: Role, actor: User | None
 ) -> Membership:
+    if Membership.objects.filter(workspace=workspace, user=user).exists():
+        raise MembershipError(
+            _("%(email)s is already a member of this workspace.") % {"email": user.email}
+        )
     membership = Membership.objects.create(workspace=workspace, user=user, role=role)
     event_record(
         workspace=workspace,
@@ -56,6 +79,56 @@ def membership_add(
         new={"user": user.email, "role": role.value},
     )
     return membership
+
+
+def _owners_left_without(membership: Membership) -> int:
+    # Locks the workspace's owner rows on PostgreSQL so two owners demoting each other at
+    # once cannot both succeed; SQLite serialises writers already.
+    others = Membership.objects.select_for_update().filter(
+        workspace_id=membership.workspace_id, role=Role.OWNER
+    )
+    return len([row for row in others if row.pk != membership.pk])
+
+
+def _refuse_last_owner(membership: Membership) -> None:
+    if membership.role == Role.OWNER and _owners_left_without(membership) == 0:
+        raise MembershipError(_("A workspace needs at least one owner."))
+
+
+@transaction.atomic
+def membership_role_change(*, membership: Membership, role: Role, actor: User) -> Membership:
+    """Give the member another role; the last owner stays an owner."""
+    old = membership.role
+    if old == role:
+        return membership
+    if role != Role.OWNER:
+        _refuse_last_owner(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    event_record(
+        workspace=membership.workspace,
+        actor=actor,
+        kind="membership.role_changed",
+        subject=membership,
+        old={"user": membership.user.email, "role": old},
+        new={"user": membership.user.email, "role": Role(role).value},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User) -> None:
+    """Take the member out of the workspace (their API tokens go with it); never the last owner."""
+    _refuse_last_owner(membership)
+    event_record(
+        workspace=membership.workspace,
+        actor=actor,
+        kind="membership.removed",
+        subject_type="membership",
+        subject_id=membership.pk,
+        old={"user": membership.user.email, "role": membership.role},
+    )
+    membership.delete()
 
 
 def _digest(secret: str) -> str:

@@ -107,7 +107,8 @@ def cursor_parse(value: str) -> tuple[datetime, int] | None:
     return (moment, number) if moment.tzinfo is not None else None
 
 
-def _filtered_orders(workspace: Workspace, filters: OrderFilters) -> QuerySet[Order]:
+def orders_filtered(*, workspace: Workspace, filters: OrderFilters) -> QuerySet[Order]:
+    """The orders that pass `filters` (the list's and the export's), in no order."""
     queryset = Order.objects.for_workspace(workspace).select_related("customer")
     zone = _zone(workspace)
     if filters.status:
@@ -130,7 +131,7 @@ def order_page(
     size: int = PAGE_SIZE,
 ) -> OrderPage:
     """Orders newest first, continued from a `(placed_at, id)` cursor; never counts them."""
-    queryset = _filtered_orders(workspace, filters)
+    queryset = orders_filtered(workspace=workspace, filters=filters)
     above = cursor_parse(before) if before else None
     if above is not None:
         moment, pk = above

@@ -7,12 +7,13 @@ return) get a leading single quote; the importer removes exactly that quote agai
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from clientela.accounts.models import Workspace
-from clientela.commerce.models import Order
-from clientela.customers.models import Customer
+from clientela.commerce.selectors import OrderFilters, orders_filtered
+from clientela.customers.selectors import CustomerFilters, customers_filtered
 
 CUSTOMER_COLUMNS = [
     "external_id",
@@ -46,15 +47,34 @@ def safe_cell(value: Any) -> str:
     return text
 
 
-def customers_export_csv(workspace: Workspace, stream: TextIO) -> int:
-    """Write every customer of `workspace` to `stream`; return the number of rows."""
-    writer = csv.writer(stream)
-    writer.writerow(CUSTOMER_COLUMNS)
-    customers = Customer.objects.for_workspace(workspace).order_by("pk").prefetch_related("tags")
-    count = 0
+class _Line:
+    """A file-like object whose write returns the text: csv.writer then yields lines."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """The CSV text of `header` and `rows`, one line at a time, cells neutralised.
+
+    A generator, so a web response or a file receives the export as it is read from the
+    database, in chunks of CHUNK rows: memory stays flat whatever the number of rows.
+    """
+    writer = csv.writer(_Line())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([safe_cell(value) for value in row])
+
+
+def customer_rows(
+    workspace: Workspace, filters: CustomerFilters | None = None
+) -> Iterator[list[Any]]:
+    """The customers of `workspace` passing `filters` (the list's), oldest first."""
+    queryset = customers_filtered(workspace=workspace, filters=filters or CustomerFilters())
+    customers = queryset.order_by("pk").prefetch_related("tags")
     for c in customers.iterator(chunk_size=CHUNK):
         tags = "|".join(sorted(tag.name for tag in c.tags.all()))
-        row = [
+        yield [
             c.external_id,
             c.first_name,
             c.last_name,
@@ -67,18 +87,13 @@ def customers_export_csv(workspace: Workspace, stream: TextIO) -> int:
             c.language,
             tags,
         ]
-        writer.writerow([safe_cell(value) for value in row])
-        count += 1
-    return count
 
 
-def orders_export_csv(workspace: Workspace, stream: TextIO) -> int:
-    """Write every order of `workspace` (times in its time zone); return the number of rows."""
+def order_rows(workspace: Workspace, filters: OrderFilters | None = None) -> Iterator[list[Any]]:
+    """The orders of `workspace` passing `filters`, oldest first, times in its time zone."""
     zone = ZoneInfo(workspace.time_zone)
-    writer = csv.writer(stream)
-    writer.writerow(ORDER_COLUMNS)
     orders = (
-        Order.objects.for_workspace(workspace)
+        orders_filtered(workspace=workspace, filters=filters or OrderFilters())
         .order_by("pk")
         .values_list(
             "external_id",
@@ -90,9 +105,8 @@ def orders_export_csv(workspace: Workspace, stream: TextIO) -> int:
             "total",
         )
     )
-    count = 0
     for ext_id, customer_id, email, placed_at, status, currency, total in orders.iterator(CHUNK):
-        row = [
+        yield [
             ext_id,
             customer_id,
             email,
@@ -101,6 +115,25 @@ def orders_export_csv(workspace: Workspace, stream: TextIO) -> int:
             currency,
             f"{total:.2f}",
         ]
-        writer.writerow([safe_cell(value) for value in row])
+
+
+def _write(lines: Iterator[str], stream: TextIO) -> int:
+    count = -1  # the header is not a row
+    for line in lines:
+        stream.write(line)
         count += 1
     return count
+
+
+def customers_export_csv(
+    workspace: Workspace, stream: TextIO, filters: CustomerFilters | None = None
+) -> int:
+    """Write the customers of `workspace` to `stream`; return the number of rows."""
+    return _write(csv_lines(CUSTOMER_COLUMNS, customer_rows(workspace, filters)), stream)
+
+
+def orders_export_csv(
+    workspace: Workspace, stream: TextIO, filters: OrderFilters | None = None
+) -> int:
+    """Write the orders of `workspace` (times in its time zone); return the number of rows."""
+    return _write(csv_lines(ORDER_COLUMNS, order_rows(workspace, filters)), stream)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientela.accounts.models import Language
-from clientela.accounts.scoping import WorkspaceScoped
+from clientela.accounts.scoping import WorkspaceQuerySet, WorkspaceScoped
+from clientela.customers.normalize import SEARCH_KEY_LENGTH, search_key
 
 
 class Tag(WorkspaceScoped):
@@ -20,8 +24,37 @@ class Tag(WorkspaceScoped):
         return self.name
 
 
+# The columns a search looks at, and the stored keys (see `search_key`) it compares with.
+SEARCH_SOURCES = ("first_name", "last_name", "email", "external_id")
+SEARCH_KEYS = ("search_name", "search_last_name", "search_email", "search_external_id")
+
+
+class CustomerQuerySet(WorkspaceQuerySet):
+    """Bulk writes keep the search keys in step with their columns, as `save()` does."""
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        rows = list(objs)
+        for customer in rows:
+            customer.search_keys_fill()
+        return super().bulk_create(rows, *args, **kwargs)
+
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], *args: Any, **kwargs: Any
+    ) -> int:
+        rows, names = list(objs), list(fields)
+        if set(names) & set(SEARCH_SOURCES):
+            for customer in rows:
+                customer.search_keys_fill()
+            names += [key for key in SEARCH_KEYS if key not in names]
+        return super().bulk_update(rows, names, *args, **kwargs)
+
+
 class Customer(WorkspaceScoped):
-    """A client of the shop or agency. `email` is the primary address, copied for lists."""
+    """A client of the shop or agency. `email` is the primary address, copied for lists.
+
+    The `search_*` columns hold `search_key` of the name, last name, e-mail and external id;
+    every write path (save, bulk_create, bulk_update) refreshes them, never a form.
+    """
 
     external_id = models.CharField(max_length=100, null=True, blank=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
@@ -37,6 +70,13 @@ class Customer(WorkspaceScoped):
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # "first last", so that "ana pop" finds Ana Popescu and "ana" finds every Ana.
+    search_name = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, editable=False)
+    search_last_name = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, editable=False)
+    search_email = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, editable=False)
+    search_external_id = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, editable=False)
+
+    objects = CustomerQuerySet.as_manager()  # type: ignore[misc]  # the base declares a plainer one
 
     class Meta:
         constraints = [
@@ -55,6 +95,19 @@ class Customer(WorkspaceScoped):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_keys_fill()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCH_SOURCES):
+            kwargs["update_fields"] = {*update_fields, *SEARCH_KEYS}
+        super().save(*args, **kwargs)
+
+    def search_keys_fill(self) -> None:
+        self.search_name = search_key(f"{self.first_name} {self.last_name}")
+        self.search_last_name = search_key(self.last_name)
+        self.search_email = search_key(self.email)
+        self.search_external_id = search_key(self.external_id or "")
 
     @property
     def display_name(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _EMAIL = re.compile(
     r"^[^@\s<>(),;:\"\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
@@ -31,3 +32,20 @@ def normalize_email(raw: str) -> str:
     if len(value) > 254 or not _EMAIL.match(value) or "\n" in raw or "\r" in raw:
         raise InvalidEmail(raw)
     return value
+
+
+SEARCH_KEY_LENGTH = 255
+
+
+def search_key(text: str) -> str:
+    """The form in which customers are searched: case and diacritics folded, spaces collapsed.
+
+    "Ștefan", "ȘTEFAN", "ştefan" (cedilla) and "stefan" all give "stefan", so a user who
+    types without diacritics, or in capitals, finds the customer. Python folds every
+    Unicode letter here, once, when the row is written: the database only compares
+    stored keys and never needs to know Unicode case rules (SQLite's lower() does not).
+    The key of a prefix is a prefix of the key, so a prefix search stays a prefix search.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.split())[:SEARCH_KEY_LENGTH]

@@ -1,9 +1,11 @@
 """Reads for customers: the keyset-paginated list with prefix search, and counts.
 
 The list never counts the whole table and never uses `LIKE '%x%'`: it walks the
-`(workspace, -id)` index page by page and matches a search as a prefix of the lower-cased
-name, e-mail or external id, served by the expression indexes of migration
-`web.0001_customer_prefix_indexes`.
+`(workspace, -id)` index page by page and matches a search as a prefix of the stored
+search keys (name as "first last", last name, e-mail, external id; case and diacritics
+folded by `search_key`, so "stefan" and "ȘTEFAN" both find Ștefan on SQLite and
+PostgreSQL alike), served by the indexes of migration `customers.0002_search_keys`.
+The web list, the API list and the exports all filter through `customers_filtered`.
 """
 
 from __future__ import annotations
@@ -12,16 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import Func
-from django.db.models.functions import Coalesce, Collate, Lower, Substr
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Collate, Substr
 
 from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order
-from clientela.customers.models import Customer, Tag
+from clientela.customers.models import SEARCH_KEYS, Customer, Tag
+from clientela.customers.normalize import search_key
 
 PAGE_SIZE = 50
-SEARCH_COLUMNS = ("first_name", "last_name", "email", "external_id")
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,12 @@ class KeysetPage:
     previous_before: int | None
 
 
-def _lowered(column: str) -> Func:
+def _key(column: str) -> F | Collate:
     # Byte order ("C") makes a prefix an index range on PostgreSQL whatever the database
     # collation; SQLite compares bytes already.
     if connection.vendor == "postgresql":
-        return Collate(Lower(column), "C")
-    return Lower(column)
+        return Collate(F(column), "C")
+    return F(column)
 
 
 def _successor(prefix: str) -> str:
@@ -54,29 +55,25 @@ def _successor(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _prefix_match(queryset: QuerySet[Customer], search: str) -> QuerySet[Customer]:
-    """Rows where a search column starts with `search`, as index ranges (any number of rows)."""
-    prefix = search.strip().lower()
-    if not prefix:
-        return queryset
+def _prefix_match(queryset: QuerySet[Customer], prefix: str) -> QuerySet[Customer]:
+    """Rows where a search key starts with `prefix`, as index ranges (any number of rows)."""
     upper = _successor(prefix)
     condition = Q()
     annotations = {}
-    for column in SEARCH_COLUMNS:
-        alias = f"_lower_{column}"
-        annotations[alias] = _lowered(column)
+    for column in SEARCH_KEYS:
+        alias = f"_key_{column}"
+        annotations[alias] = _key(column)
         condition |= Q(**{f"{alias}__gte": prefix, f"{alias}__lt": upper})
     return queryset.alias(**annotations).filter(condition)
 
 
-def _prefix_scan(queryset: QuerySet[Customer], search: str) -> QuerySet[Customer]:
-    """The same rows as `_prefix_match`, tested row by row (no index on the expression)."""
-    prefix = search.strip().lower()
+def _prefix_scan(queryset: QuerySet[Customer], prefix: str) -> QuerySet[Customer]:
+    """The same rows as `_prefix_match`, tested row by row (no index range)."""
     condition = Q()
     annotations = {}
-    for column in SEARCH_COLUMNS:
+    for column in SEARCH_KEYS:
         alias = f"_head_{column}"
-        annotations[alias] = Substr(Lower(column), 1, len(prefix))
+        annotations[alias] = Substr(column, 1, len(prefix))
         condition |= Q(**{alias: prefix})
     return queryset.alias(**annotations).filter(condition)
 
@@ -86,8 +83,9 @@ def customers_filtered(
 ) -> QuerySet[Customer]:
     """The customers that pass `filters`; `scan` tests the search row by row (see below)."""
     queryset: QuerySet[Customer] = Customer.objects.for_workspace(workspace)
-    if filters.search.strip():
-        queryset = (_prefix_scan if scan else _prefix_match)(queryset, filters.search)
+    prefix = search_key(filters.search)
+    if prefix:
+        queryset = (_prefix_scan if scan else _prefix_match)(queryset, prefix)
     if filters.tag:
         queryset = queryset.filter(tags__workspace=workspace, tags__name=filters.tag)
     if filters.language:
@@ -148,7 +146,7 @@ def customer_page(
     and the indexes are used only when it does not fill the page. Both give exactly the
     newest matching rows.
     """
-    if filters.search.strip() and before is None and _walk_first():
+    if search_key(filters.search) and before is None and _walk_first():
         page = _window_page(workspace, filters, after, size)
         if page is not None:
             return page

@@ -12,12 +12,13 @@ from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django_htmx.middleware import HtmxDetails
 
 from clientela.accounts.models import Membership, Role, User, Workspace
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # a page or a streamed download
 
 
 class WorkspaceRequest(HttpRequest):
@@ -50,7 +51,7 @@ def workspace_view(min_role: Role = Role.VIEWER) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, ws: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, ws: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             membership = membership_for(cast(User, request.user), ws)
             if not membership.has_role(min_role):
                 raise PermissionDenied

@@ -72,6 +72,8 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "retention.run_failed": _("Retention refresh failed"),
     "retention.run_refused": _("Retention refresh refused"),
     "retention.settings_updated": _("Customer value settings changed"),
+    "membership.role_changed": _("Member's role changed"),
+    "membership.removed": _("Member removed"),
 }
 
 

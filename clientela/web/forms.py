@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clientela.accounts.models import Language
+from clientela.accounts.models import Language, Role
 from clientela.accounts.services import login_is_locked
 from clientela.commerce.models import OrderStatus
 from clientela.customers.models import ImportKind
@@ -156,3 +156,20 @@ class RetentionSettingsForm(forms.Form):
             "below 1: 0.10 for 10 percent a year."
         ),
     )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Where the token will be used, e.g. “accounting export”."),
+    )
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of an existing user"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

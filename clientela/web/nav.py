@@ -31,6 +31,8 @@ NAV: list[NavEntry] = [
     NavEntry(_("Products"), "web:products"),
     NavEntry(_("Imports"), "web:imports", Role.MANAGER),
     NavEntry(_("Retention"), "web:retention"),
+    NavEntry(_("Team"), "web:team", Role.OWNER),
+    NavEntry(_("API tokens"), "web:tokens"),
 ]
 
 CUSTOMER_PANELS: list[str] = ["web/retention/_customer_scores.html"]

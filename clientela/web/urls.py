@@ -17,6 +17,7 @@ workspace_patterns = [
     path("", include("clientela.web.routes.imports")),
     path("", include("clientela.web.routes.outreach")),
     path("", include("clientela.web.routes.retention")),
+    path("", include("clientela.web.routes.accounts")),
 ]
 
 urlpatterns = [

@@ -322,3 +322,28 @@ def test_a_body_that_is_not_json_is_a_json_400(cast, tokens):
     assert response.status_code == 400
     assert response.json() == {"detail": "The request body is not valid JSON."}
     assert Customer.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Ștefan", ["Ana Ștefănescu", "Ștefan Țurcanu"]),
+        ("ȘTEFAN", ["Ana Ștefănescu", "Ștefan Țurcanu"]),
+        ("ștefan", ["Ana Ștefănescu", "Ștefan Țurcanu"]),
+        ("stefan", ["Ana Ștefănescu", "Ștefan Țurcanu"]),
+        ("ȚURCANU", ["Ștefan Țurcanu"]),
+        ("ştefan ţ", ["Ștefan Țurcanu"]),  # cedillas typed, commas stored
+        ("ene", []),  # the other shop's customer
+    ],
+)
+def test_list_search_ignores_capitals_and_diacritics_like_the_web_list(
+    cast, owner_api, query, expected
+):
+    for first, last in [("Ștefan", "Țurcanu"), ("Ana", "Ștefănescu"), ("Ion", "Stan")]:
+        customer_create(workspace=cast.shop, actor=None, first_name=first, last_name=last)
+    customer_create(workspace=cast.other_shop, actor=None, first_name="Ștefan", last_name="Ene")
+
+    response = owner_api.get("/customers", q=query)
+
+    assert response.status_code == 200
+    assert [item["display_name"] for item in response.json()["items"]] == expected

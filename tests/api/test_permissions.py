@@ -84,6 +84,14 @@ CORE: Rows = {
         lambda s: ("/customers", {"first_name": "New"}),
         allowed(201, 403, 201, 201, 201),
     ),
+    ("GET", "/customers/export.csv"): (
+        lambda s: ("/customers/export.csv", None),
+        allowed(200, 403, 403, 200, 200),
+    ),
+    ("GET", "/orders/export.csv"): (
+        lambda s: ("/orders/export.csv", None),
+        allowed(200, 403, 403, 200, 200),
+    ),
     ("GET", "/customers/{customer_id}"): (
         lambda s: (f"/customers/{s.customer.pk}", None),
         READ_OBJECT,
@@ -190,8 +198,14 @@ def test_each_caller_gets_the_expected_status(
     response = _call(tokens.get(caller), operation[0], path, body)
 
     assert response.status_code == expected[caller], response.content
-    assert response["Content-Type"] == "application/json; charset=utf-8" or (
-        response.status_code == 204 and response.content == b""
+    assert (
+        response["Content-Type"] == "application/json; charset=utf-8"
+        or (response.status_code == 204 and response.content == b"")
+        or (
+            operation[1].endswith("/export.csv")
+            and response.status_code == 200
+            and response["Content-Type"] == "text/csv; charset=utf-8"
+        )
     )
 
 

@@ -17,6 +17,10 @@ from clientela.cli import main
         ("mailsink", "clientela.demo"),
         ("demo", "clientela.demo"),
         ("import", "clientela.customers"),
+        ("export", "clientela.customers"),
+        ("workspace", "clientela.accounts"),
+        ("member", "clientela.accounts"),
+        ("token", "clientela.accounts"),
     ],
 )
 def test_each_sub_command_is_the_management_command_of_its_app(command, app):

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clientela.accounts.models import Role
+from clientela.accounts.models import Membership, Role
+from clientela.accounts.services import token_create
 from clientela.customers.models import ImportJob, ImportKind
 from tests.outreach_content.objects import outreach_objects
 from tests.retention_service.objects import retention_objects
@@ -34,11 +35,13 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:dashboard": (None, MEMBERS),
     "web:customers": (None, MEMBERS),
     "web:customer_new": (None, AGENTS),
+    "web:customer_export": (None, MANAGERS),
     "web:customer": ("customer", MEMBERS),
     "web:customer_edit": ("customer", AGENTS),
     # GET only leads back to the customer page; the form posts here.
     "web:customer_tags": ("customer", (302, 404, 403, 302, 302, 302)),
     "web:orders": (None, MEMBERS),
+    "web:order_export": (None, MANAGERS),
     "web:products": (None, MEMBERS),
     "web:product_new": (None, MANAGERS),
     "web:product_edit": ("product", MANAGERS),
@@ -66,6 +69,11 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:outreach_list_new": (None, MANAGERS),
     "web:outreach_list": ("outreach_list", MEMBERS),
     "web:outreach_mailsink": (None, MANAGERS),
+    "web:tokens": (None, MEMBERS),
+    # POST only: members reach the view, which refuses GET.
+    "web:token_revoke": ("token", (302, 404, 405, 405, 405, 405)),
+    "web:team": (None, (302, 404, 403, 403, 403, 200)),
+    "web:team_member": ("membership", (302, 404, 403, 403, 403, 405)),
     "web:retention": (None, MEMBERS),
     "web:retention_refresh": (None, (302, 404, 403, 403, 405, 405)),
     "web:retention_run": ("retention_run", MEMBERS),
@@ -119,6 +127,10 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         "customer": shop.customer.pk,
         "product": shop.product.pk,
         "import_job": job.pk,
+        "token": token_create(
+            membership=Membership.objects.get(workspace=cast.shop, user=cast.owner), name="t"
+        ).token.pk,
+        "membership": Membership.objects.get(workspace=cast.shop, user=cast.teammate).pk,
         **outreach_objects(cast),
         **retention_objects(cast),
     }
@@ -225,6 +237,10 @@ POSTS = [
     ("web:outreach_list_new", None),
     ("web:retention_refresh", None),
     ("web:retention_settings", None),
+    ("web:tokens", None),
+    ("web:token_revoke", "token"),
+    ("web:team", None),
+    ("web:team_member", "membership"),
     ("web:public_confirm", None),
     ("web:public_subscribe", None),
     ("web:public_preferences", None),
@@ -247,8 +263,10 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:health",
         "web:dashboard",
         "web:customers",
+        "web:customer_export",
         "web:customer",
         "web:orders",
+        "web:order_export",
         "web:products",
         "web:import_job",
         "web:outreach",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Status
@@ -14,6 +14,7 @@ from clientela.accounts.models import Role
 from clientela.api.auth import actor_of, require_role, workspace_of
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
 from clientela.api.pagination import PageParams, page_of
+from clientela.api.routers.exports import CSV_RESPONSE, customer_export
 from clientela.api.schemas.customers import (
     CustomerFilters,
     CustomerIn,
@@ -25,6 +26,8 @@ from clientela.api.schemas.customers import (
 from clientela.api.types import QueryId
 from clientela.customers.models import Customer
 from clientela.customers.normalize import InvalidEmail, normalize_email
+from clientela.customers.selectors import CustomerFilters as ListFilters
+from clientela.customers.selectors import customers_filtered
 from clientela.customers.services import (
     CustomerError,
     customer_create,
@@ -47,18 +50,14 @@ def _customer(request: HttpRequest, customer_id: int) -> Customer:
     return get_object_or_404(_customers(request), pk=customer_id)
 
 
-def _filtered(queryset: QuerySet[Customer], filters: CustomerFilters) -> QuerySet[Customer]:
-    if filters.q:
-        queryset = queryset.filter(
-            Q(first_name__istartswith=filters.q)
-            | Q(last_name__istartswith=filters.q)
-            | Q(email__istartswith=filters.q)
-            | Q(external_id__istartswith=filters.q)
-        )
-    if filters.tag:
-        queryset = queryset.filter(tags__name=filters.tag)
-    if filters.language:
-        queryset = queryset.filter(language=filters.language)
+def _filtered(request: HttpRequest, filters: CustomerFilters) -> QuerySet[Customer]:
+    # The web list's selector, so that a search finds the same customers in both.
+    queryset = customers_filtered(
+        workspace=workspace_of(request),
+        filters=ListFilters(
+            search=filters.q or "", tag=filters.tag or "", language=filters.language or ""
+        ),
+    ).prefetch_related("emails", "tags", "consents")
     if filters.external_id:
         queryset = queryset.filter(external_id=filters.external_id)
     if filters.email:
@@ -72,7 +71,15 @@ def _filtered(queryset: QuerySet[Customer], filters: CustomerFilters) -> QuerySe
 
 @router.get("", response={200: CustomerPage, **READ}, summary="List customers, newest first")
 def customer_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
-    return page_of(_filtered(_customers(request), filters), filters)
+    return page_of(_filtered(request, filters), filters)
+
+
+router.get(
+    "/export.csv",
+    response=READ,
+    openapi_extra=CSV_RESPONSE,
+    summary="Customers as CSV (managers and owners)",
+)(customer_export)
 
 
 @router.post("", response={201: CustomerOut, **WRITE}, summary="Create a customer")

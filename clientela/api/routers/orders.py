@@ -15,6 +15,7 @@ from clientela.accounts.models import Role, Workspace
 from clientela.api.auth import actor_of, require_role, workspace_of
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
 from clientela.api.pagination import page_of
+from clientela.api.routers.exports import CSV_RESPONSE, order_export
 from clientela.api.schemas.commerce import (
     LineIn,
     OrderFilters,
@@ -83,6 +84,14 @@ def _lines(workspace: Workspace, lines: list[LineIn]) -> list[dict[str, Any]]:
 @router.get("", response={200: OrderPage, **READ}, summary="List orders, newest first")
 def order_list(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str, Any]:
     return page_of(_filtered(_orders(request), filters), filters)
+
+
+router.get(
+    "/export.csv",
+    response=READ,
+    openapi_extra=CSV_RESPONSE,
+    summary="Orders as CSV (managers and owners)",
+)(order_export)
 
 
 @router.post("", response={201: OrderOut, **WRITE}, summary="Record an order")

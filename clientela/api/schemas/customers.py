@@ -121,7 +121,11 @@ class CustomerOut(Schema):
 
 class CustomerFilters(PageParams):
     q: Annotated[Text100, NonEmpty] | None = Field(
-        None, description="Prefix of the first or last name, e-mail or external id."
+        None,
+        description=(
+            "Prefix of the name (first then last), the last name, an e-mail or the external "
+            "id; capitals and diacritics are ignored (`stefan` finds Ștefan)."
+        ),
     )
     tag: Annotated[Text60, NonEmpty] | None = None
     language: Language | None = None

@@ -19,12 +19,14 @@ from clientela.customers.services import (
 from clientela.timeline.models import Event
 from clientela.web import nav
 from clientela.web.access import WorkspaceRequest, workspace_view
+from clientela.web.exporting import CUSTOMER_FILTERS, export_query
 from clientela.web.forms import CustomerFilterForm, CustomerForm, TagsForm
 
 TIMELINE_PAGE_SIZE = 20
 
 
-def _filters(form: CustomerFilterForm) -> CustomerFilters:
+def list_filters(form: CustomerFilterForm) -> CustomerFilters:
+    """The selector's filters from a valid filter form (the list and its export)."""
     data = form.cleaned_data
     has_orders = {"yes": True, "no": False}.get(data["orders"])
     return CustomerFilters(
@@ -40,11 +42,17 @@ def customer_list(request: WorkspaceRequest) -> HttpResponse:
         form.is_valid()
     page = customer_page(
         workspace=request.workspace,
-        filters=_filters(form),
+        filters=list_filters(form),
         after=form.cleaned_data["after"],
         before=form.cleaned_data["before"],
     )
-    context = {"form": form, "page": page, "tags": tag_names(workspace=request.workspace)}
+    context = {
+        "form": form,
+        "page": page,
+        "tags": tag_names(workspace=request.workspace),
+        "can_export": request.membership.has_role(Role.MANAGER),
+        "export_query": export_query(request.GET, CUSTOMER_FILTERS),
+    }
     if request.htmx and request.htmx.target == "customer-rows":
         return render(request, "web/customers/_rows.html", context)
     return render(request, "web/customers/list.html", context)

@@ -16,6 +16,7 @@ from clientela.commerce.selectors import (
 from clientela.commerce.services import CommerceError, product_create, product_update
 from clientela.customers.selectors import keyset_page
 from clientela.web.access import WorkspaceRequest, workspace_view
+from clientela.web.exporting import ORDER_FILTERS, export_query
 from clientela.web.forms import OrderFilterForm, ProductForm
 
 
@@ -34,7 +35,12 @@ def order_list(request: WorkspaceRequest) -> HttpResponse:
         after=data["after"],
         before=data["before"],
     )
-    context = {"form": form, "page": page}
+    context = {
+        "form": form,
+        "page": page,
+        "can_export": request.membership.has_role(Role.MANAGER),
+        "export_query": export_query(request.GET, ORDER_FILTERS),
+    }
     if request.htmx and request.htmx.target == "order-rows":
         return render(request, "web/orders/_rows.html", context)
     return render(request, "web/orders/list.html", context)

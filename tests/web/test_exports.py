@@ -1,0 +1,75 @@
+"""CSV downloads from the customer and order lists, and `clientela export`."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.imports.export_data import CUSTOMERS_ALL, ORDERS_ALL, export_shop, first_cells
+
+pytestmark = pytest.mark.django_db
+
+
+def _download(client, url: str, **query: str) -> str:  # type: ignore[no-untyped-def]
+    response = client.get(url, query)
+    assert response.status_code == 200
+    assert response.streaming  # rows are sent as they are read, never held whole
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return b"".join(response.streaming_content).decode()
+
+
+def test_a_manager_downloads_every_customer_of_the_shop_neutralised(cast, client_for):
+    export_shop(cast)
+    text = _download(client_for(cast.manager), "/w/alice/customers/export.csv")
+    assert first_cells(text) == CUSTOMERS_ALL
+
+
+def test_the_customer_download_keeps_the_lists_filters(cast, client_for):
+    export_shop(cast)
+    text = _download(client_for(cast.owner), "/w/alice/customers/export.csv", q="stef")
+    assert first_cells(text) == CUSTOMERS_ALL[:2]
+
+
+def test_the_order_download_keeps_the_lists_filters(cast, client_for):
+    export_shop(cast)
+    client = client_for(cast.manager)
+    assert first_cells(_download(client, "/w/alice/orders/export.csv")) == ORDERS_ALL
+    cancelled = _download(client, "/w/alice/orders/export.csv", status="cancelled")
+    assert first_cells(cancelled) == [ORDERS_ALL[0], ORDERS_ALL[2]]
+
+
+def test_the_download_link_carries_the_current_filters_and_only_managers_see_it(cast, client_for):
+    export_shop(cast)
+    page = client_for(cast.manager).get(
+        "/w/alice/customers/", {"q": "stef", "language": "ro", "after": "99"}
+    )
+    assert 'href="/w/alice/customers/export.csv?q=stef&amp;language=ro"' in page.content.decode()
+    orders = client_for(cast.owner).get("/w/alice/orders/", {"status": "placed"})
+    assert 'href="/w/alice/orders/export.csv?status=placed"' in orders.content.decode()
+    as_agent = client_for(cast.teammate).get("/w/alice/customers/").content.decode()
+    assert "export.csv" not in as_agent
+    assert client_for(cast.teammate).get("/w/alice/customers/export.csv").status_code == 403
+
+
+def test_the_command_writes_a_workspaces_customers_to_stdout(cast):
+    export_shop(cast)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export", "customers", "--workspace", "alice", stdout=out, stderr=err)
+    assert first_cells(out.getvalue()) == CUSTOMERS_ALL
+    assert err.getvalue() == "Exported 2 rows.\n"
+
+
+def test_the_command_writes_orders_to_a_file(cast, tmp_path):
+    export_shop(cast)
+    target = tmp_path / "orders.csv"
+    out = io.StringIO()
+    call_command("export", "orders", "--workspace", "charlie", "--output", str(target), stdout=out)
+    assert first_cells(target.read_text(encoding="utf-8")) == [ORDERS_ALL[0], ["O3", "C3"]]
+    assert out.getvalue() == ""
+
+
+def test_the_command_refuses_an_unknown_workspace(cast):
+    with pytest.raises(CommandError, match="No workspace nowhere"):
+        call_command("export", "customers", "--workspace", "nowhere", stdout=io.StringIO())
