@@ -94,7 +94,12 @@ def envelope_for(row: Outbox, from_name: str, from_address: str) -> Envelope:
 
 
 def _changes(row: Outbox, outcome: Outcome, now: datetime) -> dict[str, object]:
-    done = {"lease_until": None, "last_smtp_code": outcome.code, "last_smtp_reply": outcome.reply}
+    done = {
+        "lease_until": None,
+        "last_smtp_code": outcome.code,
+        "last_smtp_reply": outcome.reply,
+        "last_attempt_at": now,
+    }
     if outcome is SUPPRESSED:
         return {**done, "status": OutboxStatus.SUPPRESSED}
     if outcome.verdict is Verdict.SENT:

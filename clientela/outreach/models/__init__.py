@@ -8,6 +8,7 @@ from clientela.outreach.models.delivery import (
     Outbox,
     OutboxKind,
     OutboxStatus,
+    PauseReason,
     SuppressedAddress,
     SuppressionReason,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "Outbox",
     "OutboxKind",
     "OutboxStatus",
+    "PauseReason",
     "SuppressedAddress",
     "SuppressionReason",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from clientela.outreach.delivery.instance import instance_check, instance_resume
+from clientela.outreach.delivery.instance import instance_resume
 from clientela.outreach.delivery.worker import WorkerOptions, worker_run
 
 
@@ -26,16 +26,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--resume-after-restore",
             action="store_true",
-            help="adopt this data directory's instance id and resume sending, then exit",
+            help=(
+                "adopt this data directory's instance id and resume every workspace paused "
+                "by a restored backup, then exit"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["resume_after_restore"]:
-            instance_resume()
-            self.stdout.write("Sending resumed.")
+            resumed = instance_resume()
+            self.stdout.write(f"Sending resumed ({resumed} workspaces were paused by a restore).")
             return
-        if not instance_check():
-            self.stderr.write("Sending is paused (see the log); waiting for it to resume.")
         stopping: list[int] = []
         # Finish the batch in hand on SIGTERM so its results are recorded, then leave.
         signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
