@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clientela.accounts.models import Role
 from clientela.customers.models import ImportJob, ImportKind
 from tests.outreach_content.objects import outreach_objects
+from tests.outreach_delivery.objects import delivery_objects
 from tests.retention_service.objects import retention_objects
 from tests.web.conftest import post
 
@@ -66,6 +67,9 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:outreach_list_new": (None, MANAGERS),
     "web:outreach_list": ("outreach_list", MEMBERS),
     "web:outreach_mailsink": (None, MANAGERS),
+    "web:outreach_mailsink_message": ("outreach_outbox", MANAGERS),
+    "web:outreach_delivery": (None, MANAGERS),
+    "web:outreach_delivery_pause": (None, (302, 404, 403, 403, 405, 405)),
     "web:retention": (None, MEMBERS),
     "web:retention_refresh": (None, (302, 404, 403, 403, 405, 405)),
     "web:retention_run": ("retention_run", MEMBERS),
@@ -119,6 +123,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         "product": shop.product.pk,
         "import_job": job.pk,
         **outreach_objects(cast),
+        **delivery_objects(cast),
         **retention_objects(cast),
     }
 
@@ -222,6 +227,7 @@ POSTS = [
     ("web:outreach_campaign_test", "outreach_campaign"),
     ("web:outreach_letter_done", "outreach_letter"),
     ("web:outreach_list_new", None),
+    ("web:outreach_delivery_pause", None),
     ("web:retention_refresh", None),
     ("web:public_confirm", None),
     ("web:public_subscribe", None),
@@ -260,6 +266,8 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:outreach_lists",
         "web:outreach_list",
         "web:outreach_mailsink",
+        "web:outreach_mailsink_message",
+        "web:outreach_delivery",
         "web:retention",
         "web:retention_run",
         "web:retention_validation",
