@@ -9,6 +9,7 @@ from clientela.outreach.models.delivery import (
     OutboxKind,
     OutboxStatus,
     PauseReason,
+    RelayBucket,
     SuppressedAddress,
     SuppressionReason,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "OutboxKind",
     "OutboxStatus",
     "PauseReason",
+    "RelayBucket",
     "SuppressedAddress",
     "SuppressionReason",
 ]

@@ -155,3 +155,15 @@ class DeliveryInstance(models.Model):
     paused_reason = models.TextField(blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+
+class RelayBucket(models.Model):
+    """One row (pk=1): the token bucket of the relay's rate limit, shared by every sender.
+
+    Each take is a conditional UPDATE on `version`, so senders and flush tasks on any
+    number of machines together stay within CLIENTELA_RELAY_RATE.
+    """
+
+    tokens = models.FloatField()
+    refilled_at = models.FloatField()  # Unix time of the last take, from the taker's clock
+    version = models.BigIntegerField(default=0)

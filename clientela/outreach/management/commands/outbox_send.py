@@ -19,9 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=25)
         parser.add_argument("--lease-seconds", type=int, default=300)
         parser.add_argument("--poll-seconds", type=float, default=1.0)
-        parser.add_argument(
-            "--workers", type=int, default=1, help="copies sharing CLIENTELA_RELAY_RATE"
-        )
         parser.add_argument("--drain", action="store_true", help="exit when nothing is due")
         parser.add_argument(
             "--resume-after-restore",
@@ -46,7 +43,6 @@ class Command(BaseCommand):
                 batch=options["batch"],
                 lease=timedelta(seconds=options["lease_seconds"]),
                 poll_seconds=options["poll_seconds"],
-                workers=options["workers"],
                 drain=options["drain"],
             ),
             should_stop=lambda: bool(stopping),
