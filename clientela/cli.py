@@ -1,8 +1,9 @@
 """The `clientela` console script: a thin front to Django's manage.py.
 
-    clientela serve [--all] [--workers N] [--port P]   web server (+ worker, clock, mail sink)
+    clientela serve [--all] [--workers N] [--port P]   web server (+ worker, sender, clock, sink)
     clientela worker                                     run queued tasks from every queue
     clientela clock                                      enqueue periodic jobs, once per slot
+    clientela outbox_send                                send due outbox rows over SMTP, polling
     clientela mailsink                                   local SMTP sink for the demo
     clientela demo [--reset]                             demo login and shop (CDNOW data)
     clientela import customers FILE --workspace SLUG     CSV import (see `clientela import -h`)

@@ -10,7 +10,15 @@ from ninja import NinjaAPI
 
 from clientela.api import errors
 from clientela.api.auth import TokenAuth
-from clientela.api.routers import customers, imports, orders, outreach, products, retention
+from clientela.api.routers import (
+    customers,
+    delivery,
+    imports,
+    orders,
+    outreach,
+    products,
+    retention,
+)
 
 api = NinjaAPI(
     title="Clientela API",
@@ -26,4 +34,5 @@ api.add_router("/products", products.router)
 api.add_router("/orders", orders.router)
 api.add_router("/imports", imports.router)
 api.add_router("/outreach", outreach.router)
+api.add_router("/delivery", delivery.router)
 api.add_router("/retention", retention.router)

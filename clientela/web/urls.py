@@ -16,6 +16,7 @@ workspace_patterns = [
     path("", include("clientela.web.routes.orders")),
     path("", include("clientela.web.routes.imports")),
     path("", include("clientela.web.routes.outreach")),
+    path("", include("clientela.web.routes.delivery")),
     path("", include("clientela.web.routes.retention")),
     path("", include("clientela.web.routes.accounts")),
 ]

@@ -13,12 +13,15 @@ from clientela.outreach.delivery.claim import outbox_claim
 from clientela.outreach.delivery.dkim import dkim_sign
 from clientela.outreach.delivery.instance import FILE_NAME, instance_check, instance_resume
 from clientela.outreach.delivery.message import Draft, message_build, message_bytes
+from clientela.outreach.delivery.services import delivery_pause_set
 from clientela.outreach.delivery.verp import (
     LOCAL_PART_MAX,
     bounce_address,
     outbox_id_from_bounce_address,
 )
-from clientela.outreach.models import DeliveryInstance
+from clientela.outreach.models import DeliveryInstance, DeliverySettings
+from clientela.outreach.tasks import outbox_flush
+from clientela.timeline.models import Event
 from tests.outreach_delivery.helpers import queue
 
 
@@ -87,20 +90,55 @@ def test_a_fresh_install_creates_one_id_in_both_places(tmp_path):
     assert row.instance_id == (tmp_path / FILE_NAME).read_text() and not row.paused
 
 
+PAUSED = {"sending_paused": True, "reason": "restore"}
+RESUMED = {"sending_paused": False, "reason": ""}
+
+
 @pytest.mark.django_db
-def test_a_restored_database_pauses_sending_until_an_operator_resumes(cast, tmp_path, caplog):
+def test_a_restored_database_pauses_every_workspace_until_each_is_resumed(cast, tmp_path, caplog):
     instance_check(tmp_path)
-    queue(cast.shop, "ana@example.ro")
+    mine = queue(cast.shop, "ana@example.ro")
+    theirs = queue(cast.other_shop, "bob@example.ro")
     elsewhere = tmp_path / "new-machine"  # the backup restored next to another data dir
 
     with caplog.at_level(logging.ERROR):
         assert instance_check(elsewhere) is False
-    row = DeliveryInstance.objects.get()
-    assert row.paused and "differs" in row.paused_reason
-    assert "Sending paused" in caplog.text
+    assert "Sending paused in 2 workspaces" in caplog.text
+    assert sorted(
+        DeliverySettings.objects.values_list("workspace__slug", "sending_paused", "pause_reason")
+    ) == [("alice", True, "restore"), ("charlie", True, "restore")]
     assert outbox_claim(worker_id="w", limit=10) == []
-    assert instance_check(elsewhere) is False  # still paused at the next start
-
-    instance_resume(elsewhere)
+    # The mismatch is decided once: the next start neither pauses again nor lifts the pause.
     assert instance_check(elsewhere) is True
-    assert len(outbox_claim(worker_id="w", limit=10)) == 1
+    assert DeliveryInstance.objects.get().instance_id == (elsewhere / FILE_NAME).read_text()
+    assert outbox_claim(worker_id="w", limit=10) == []
+
+    delivery_pause_set(workspace=cast.shop, paused=False, actor=cast.owner)
+    assert [row.pk for row in outbox_claim(worker_id="w", limit=10)] == [mine.pk]
+
+    assert instance_resume(elsewhere) == 1  # the operator's CLI resumes the rest
+    assert [row.pk for row in outbox_claim(worker_id="w", limit=10)] == [theirs.pk]
+    assert list(
+        Event.objects.filter(kind__startswith="outreach.sending")
+        .order_by("pk")
+        .values_list("workspace__slug", "kind", "actor", "new")
+    ) == [
+        ("alice", "outreach.sending_paused", None, PAUSED),
+        ("charlie", "outreach.sending_paused", None, PAUSED),
+        ("alice", "outreach.sending_resumed", cast.owner.pk, RESUMED),
+        ("charlie", "outreach.sending_resumed", None, RESUMED),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_flush_task_also_pauses_a_restored_database_before_sending(cast, sink, settings):
+    settings.DATA_DIR = settings.DATA_DIR / "flush-test"
+    DeliveryInstance.objects.create(pk=1, instance_id="id-of-the-machine-backed-up")
+    row = queue(cast.shop, "ana@example.ro")
+
+    assert outbox_flush.call() == 0
+
+    assert sink.received == []
+    row.refresh_from_db()
+    assert row.status == "queued"
+    assert DeliverySettings.objects.get(workspace=cast.shop).pause_reason == "restore"

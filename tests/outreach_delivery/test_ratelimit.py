@@ -1,8 +1,12 @@
-"""The per-worker token bucket: a burst up to the rate, then one message per 1/rate seconds."""
+"""The relay's token bucket: a burst up to the rate, then one message per 1/rate seconds,
+also when several senders share it through the database."""
 
 from __future__ import annotations
 
-from clientela.outreach.delivery.ratelimit import TokenBucket
+import pytest
+
+from clientela.outreach.delivery.ratelimit import SharedTokenBucket, TokenBucket
+from clientela.outreach.models import RelayBucket
 
 
 class FakeClock:
@@ -34,3 +38,18 @@ def test_no_limit_never_waits():
     bucket = TokenBucket(0, clock=clock, sleep=clock.sleep)
     assert [bucket.take() for _ in range(100)] == [0.0] * 100
     assert clock.sleeps == []
+
+
+@pytest.mark.django_db
+def test_two_senders_share_one_limit_through_the_database():
+    clock = FakeClock()
+    clock.now = 1_800_000_000.0
+    senders = [SharedTokenBucket(10, clock=clock, sleep=clock.sleep) for _ in range(2)]
+
+    # Alternating takes: apart, each process would have had a burst of 10 of its own.
+    waits = [senders[n % 2].take() for n in range(15)]
+
+    assert waits[:10] == [0.0] * 10
+    assert [round(w, 6) for w in waits[10:]] == [0.1] * 5
+    assert round(clock.now - 1_800_000_000.0, 6) == 0.5
+    assert RelayBucket.objects.get().version == 15

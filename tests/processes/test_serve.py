@@ -1,7 +1,7 @@
-"""`clientela serve --all` runs the web server, a worker, the clock and the demo mail sink
-as real processes, and stops every one of them on a signal.
+"""`clientela serve --all` runs the web server, a worker, the outbox sender, the clock and the
+demo mail sink as real processes, and stops every one of them on a signal.
 
-Each test starts five Django processes: a few seconds on an idle machine, much more on a
+Each test starts six Django processes: a few seconds on an idle machine, much more on a
 busy one, hence the `slow` mark.
 """
 
@@ -74,7 +74,13 @@ def wait_for_children(pid: int, names: list[str], timeout: float = 20) -> dict[i
     raise AssertionError(f"not all of {names} started: {descendants(pid)}")
 
 
-CHILDREN = ["gunicorn", "clientela.cli worker", "clientela.cli clock", "clientela.cli mailsink"]
+CHILDREN = [
+    "gunicorn",
+    "clientela.cli worker",
+    "clientela.cli outbox_send",
+    "clientela.cli clock",
+    "clientela.cli mailsink",
+]
 
 
 def send_to_sink(port: int) -> None:
@@ -130,6 +136,49 @@ def test_when_one_process_dies_serve_stops_the_others_and_fails(serve_all, data_
     assert proc.wait(timeout=30) == 1
     assert wait_until_gone(children) == {}
     assert "clock exited with status -9" in (data_dir / "serve-crash.log").read_text()
+
+
+# Run in the serve's own database: a workspace and one letter due `DELAY` seconds from now,
+# written straight to the outbox, so that no task, wake or campaign is involved.
+QUEUE_LATER = """
+from datetime import timedelta
+from django.utils import timezone
+from clientela.accounts.models import User
+from clientela.accounts.services import workspace_create
+from clientela.outreach.delivery.services import OutboxDraft, outbox_enqueue
+owner = User.objects.create_user("later@example.com", "x" * 20, name="Later")
+shop = workspace_create(name="Later", slug="later", owner=owner)
+row = outbox_enqueue(workspace=shop, draft=OutboxDraft(
+    to_address="ana.popescu@example.ro", subject="Due later", body_text="Vă mulțumim!",
+    kind="transactional", source_type="test", source_id=None, dedup_key="later",
+    not_before=timezone.now() + timedelta(seconds=DELAY)))
+print("QUEUED", row.message_id, row.not_before.timestamp())
+"""
+DELAY = 4
+
+
+def test_serve_all_sends_a_letter_that_falls_due_later_without_any_wake(serve_all, data_dir):
+    proc, _, _ = serve_all("serve-later.log")
+    wait_for_children(proc.pid, CHILDREN)
+    script = QUEUE_LATER.replace("DELAY", str(DELAY))
+    output = clientela("shell", "-c", script, env=process_env(data_dir))
+    _, message_id, due = next(ln for ln in output.splitlines() if ln.startswith("QUEUED")).split()
+
+    deadline = time.monotonic() + DELAY + 20
+    found: list[Path] = []
+    while not found and time.monotonic() < deadline:
+        found = [
+            path
+            for path in (data_dir / "mailsink").glob("*.eml")
+            if f"Message-ID: {message_id}" in path.read_text()
+        ]
+        time.sleep(0.2)
+
+    assert len(found) == 1, "the sender never sent the letter"
+    # Not before it fell due: the sink names each file by its arrival time.
+    assert found[0].stat().st_mtime >= float(due)
+    assert "Subject: Due later" in found[0].read_text()
+    assert stop(proc, signal.SIGTERM) == 0
 
 
 def test_children_do_not_outlive_a_killed_serve(serve_all, data_dir):

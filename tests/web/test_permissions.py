@@ -14,6 +14,7 @@ from clientela.accounts.models import Membership, Role
 from clientela.accounts.services import token_create
 from clientela.customers.models import ImportJob, ImportKind
 from tests.outreach_content.objects import outreach_objects
+from tests.outreach_delivery.objects import delivery_objects
 from tests.retention_service.objects import retention_objects
 from tests.web.conftest import post
 
@@ -74,6 +75,9 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:token_revoke": ("token", (302, 404, 405, 405, 405, 405)),
     "web:team": (None, (302, 404, 403, 403, 403, 200)),
     "web:team_member": ("membership", (302, 404, 403, 403, 403, 405)),
+    "web:outreach_mailsink_message": ("outreach_outbox", MANAGERS),
+    "web:outreach_delivery": (None, MANAGERS),
+    "web:outreach_delivery_pause": (None, (302, 404, 403, 403, 405, 405)),
     "web:retention": (None, MEMBERS),
     "web:retention_refresh": (None, (302, 404, 403, 403, 405, 405)),
     "web:retention_run": ("retention_run", MEMBERS),
@@ -132,6 +136,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         ).token.pk,
         "membership": Membership.objects.get(workspace=cast.shop, user=cast.teammate).pk,
         **outreach_objects(cast),
+        **delivery_objects(cast),
         **retention_objects(cast),
     }
 
@@ -235,6 +240,7 @@ POSTS = [
     ("web:outreach_campaign_test", "outreach_campaign"),
     ("web:outreach_letter_done", "outreach_letter"),
     ("web:outreach_list_new", None),
+    ("web:outreach_delivery_pause", None),
     ("web:retention_refresh", None),
     ("web:retention_settings", None),
     ("web:tokens", None),
@@ -280,6 +286,8 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:outreach_lists",
         "web:outreach_list",
         "web:outreach_mailsink",
+        "web:outreach_mailsink_message",
+        "web:outreach_delivery",
         "web:retention",
         "web:retention_run",
         "web:retention_validation",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from clientela.accounts.models import Workspace
 from clientela.outreach.models import (
+    DeliveryInstance,
     DeliverySettings,
     Outbox,
     OutboxStatus,
@@ -32,8 +35,44 @@ def outbox_for_workspace(
     return rows.order_by("-id")
 
 
-def suppression_for_workspace(workspace: Workspace) -> QuerySet[SuppressedAddress]:
-    return SuppressedAddress.objects.for_workspace(workspace).order_by("-id")
+def suppression_for_workspace(
+    workspace: Workspace, *, search: str = ""
+) -> QuerySet[SuppressedAddress]:
+    """The workspace's suppressed addresses, newest first; `search` is a part of the address."""
+    rows = SuppressedAddress.objects.for_workspace(workspace)
+    if search.strip():
+        rows = rows.filter(address__icontains=search.strip())
+    return rows.order_by("-id")
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    """Whether the workspace's mail leaves, why not, and how many rows are in each state."""
+
+    paused: bool
+    pause_reason: str  # a PauseReason value, "" while not paused
+    paused_at: datetime | None
+    # The install-wide switch (only the operator's CLI clears it): nothing leaves anywhere.
+    install_paused: bool
+    counts: dict[str, int]  # every OutboxStatus value, zeros included
+
+
+def delivery_status(workspace: Workspace) -> DeliveryStatus:
+    own = delivery_settings_for(workspace)
+    found = dict(
+        Outbox.objects.for_workspace(workspace)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return DeliveryStatus(
+        paused=own.sending_paused,
+        pause_reason=own.pause_reason if own.sending_paused else "",
+        paused_at=own.paused_at if own.sending_paused else None,
+        install_paused=DeliveryInstance.objects.filter(pk=1, paused=True).exists(),
+        counts={status.value: found.get(status.value, 0) for status in OutboxStatus},
+    )
 
 
 def address_is_suppressed(workspace: Workspace, address: str) -> bool:

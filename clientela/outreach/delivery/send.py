@@ -25,7 +25,7 @@ from clientela.outreach.delivery.message import (
     message_bytes,
     needs_smtputf8,
 )
-from clientela.outreach.delivery.ratelimit import TokenBucket
+from clientela.outreach.delivery.ratelimit import Bucket
 from clientela.outreach.delivery.retry import Outcome, Verdict, outcome_of, retry_delay
 from clientela.outreach.delivery.selectors import outbox_blocked
 from clientela.outreach.delivery.smtp import Relay
@@ -94,7 +94,12 @@ def envelope_for(row: Outbox, from_name: str, from_address: str) -> Envelope:
 
 
 def _changes(row: Outbox, outcome: Outcome, now: datetime) -> dict[str, object]:
-    done = {"lease_until": None, "last_smtp_code": outcome.code, "last_smtp_reply": outcome.reply}
+    done = {
+        "lease_until": None,
+        "last_smtp_code": outcome.code,
+        "last_smtp_reply": outcome.reply,
+        "last_attempt_at": now,
+    }
     if outcome is SUPPRESSED:
         return {**done, "status": OutboxStatus.SUPPRESSED}
     if outcome.verdict is Verdict.SENT:
@@ -172,7 +177,7 @@ def outbox_send_batch(
     worker_id: str,
     limit: int = 25,
     lease: timedelta = DEFAULT_LEASE,
-    bucket: TokenBucket | None = None,
+    bucket: Bucket | None = None,
 ) -> BatchReport:
     """Claim up to `limit` due rows and send them; the relay connection stays open."""
     rows = outbox_claim(worker_id=worker_id, limit=limit, lease=lease)

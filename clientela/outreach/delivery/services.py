@@ -19,6 +19,7 @@ from clientela.outreach.models import (
     DeliverySettings,
     Outbox,
     OutboxKind,
+    PauseReason,
     SuppressedAddress,
     SuppressionReason,
 )
@@ -160,20 +161,35 @@ def suppression_lift(
 
 @transaction.atomic
 def delivery_pause_set(
-    *, workspace: Workspace, paused: bool, actor: User | None
+    *,
+    workspace: Workspace,
+    paused: bool,
+    actor: User | None,
+    reason: PauseReason = PauseReason.MANUAL,
 ) -> DeliverySettings:
-    """Pause or resume this workspace's sending; rows already sending finish their batch."""
+    """Pause or resume this workspace's sending; rows already sending finish their batch.
+
+    Pausing an already paused workspace only replaces the reason (a restore outranks a
+    pause by hand: whoever resumes must know the queue may hold mail already sent).
+    """
     current, _ = DeliverySettings.objects.select_for_update().get_or_create(workspace=workspace)
-    if current.sending_paused != paused:
-        current.sending_paused = paused
-        current.updated_at = timezone.now()
-        current.save(update_fields=["sending_paused", "updated_at"])
-        event_record(
-            workspace=workspace,
-            kind="outreach.sending_paused" if paused else "outreach.sending_resumed",
-            subject=current,
-            actor=actor,
-            old={"sending_paused": not paused},
-            new={"sending_paused": paused},
-        )
+    old = {"sending_paused": current.sending_paused, "reason": current.pause_reason}
+    new_reason = reason.value if paused else ""
+    if paused and current.sending_paused and current.pause_reason == PauseReason.RESTORE:
+        new_reason = PauseReason.RESTORE.value
+    if old == {"sending_paused": paused, "reason": new_reason}:
+        return current
+    now = timezone.now()
+    current.sending_paused, current.pause_reason = paused, new_reason
+    current.paused_at = (current.paused_at or now) if paused else None
+    current.updated_at = now
+    current.save(update_fields=["sending_paused", "pause_reason", "paused_at", "updated_at"])
+    event_record(
+        workspace=workspace,
+        kind="outreach.sending_paused" if paused else "outreach.sending_resumed",
+        subject=current,
+        actor=actor,
+        old=old,
+        new={"sending_paused": paused, "reason": new_reason},
+    )
     return current

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from clientela.outreach.delivery.conf import delivery_conf
-from clientela.outreach.delivery.ratelimit import TokenBucket
+from clientela.outreach.delivery.instance import instance_check
+from clientela.outreach.delivery.ratelimit import SharedTokenBucket
 from clientela.outreach.delivery.send import outbox_send_batch
 from clientela.outreach.delivery.smtp import Relay
 
@@ -27,15 +28,20 @@ class WorkerOptions:
     batch: int = 25
     lease: timedelta = timedelta(minutes=5)
     poll_seconds: float = 1.0
-    workers: int = 1  # how many copies share the relay's rate limit
     drain: bool = False  # stop when nothing is due instead of polling
     max_messages: int | None = None
 
 
 def worker_run(options: WorkerOptions, *, should_stop: Callable[[], bool] = lambda: False) -> int:
-    """Send until `should_stop()`, or until nothing is due when draining; return claimed count."""
-    rate = delivery_conf().relay_rate / max(1, options.workers)
-    bucket = TokenBucket(rate) if rate > 0 else None
+    """Send until `should_stop()`, or until nothing is due when draining; return claimed count.
+
+    Every path that sends (the `outbox_send` sender, the `outbox_flush` task) comes through
+    here, so each checks the install's identity first: a restored database pauses its
+    workspaces before anything of it is claimed.
+    """
+    instance_check()
+    rate = delivery_conf().relay_rate
+    bucket = SharedTokenBucket(rate) if rate > 0 else None
     relay, name, handled, down_for = Relay.from_settings(), worker_name(), 0, 0.0
     try:
         while not should_stop():

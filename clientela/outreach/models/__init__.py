@@ -8,6 +8,8 @@ from clientela.outreach.models.delivery import (
     Outbox,
     OutboxKind,
     OutboxStatus,
+    PauseReason,
+    RelayBucket,
     SuppressedAddress,
     SuppressionReason,
 )
@@ -19,6 +21,8 @@ __all__ = [
     "Outbox",
     "OutboxKind",
     "OutboxStatus",
+    "PauseReason",
+    "RelayBucket",
     "SuppressedAddress",
     "SuppressionReason",
 ]

@@ -65,6 +65,8 @@ class Outbox(WorkspaceScoped):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_smtp_code = models.IntegerField(null=True, blank=True)
     last_smtp_reply = models.TextField(blank=True)
+    # When the last reply was recorded: the time a failed message shows.
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -117,6 +119,11 @@ class SuppressedAddress(WorkspaceScoped):
         return self.address
 
 
+class PauseReason(models.TextChoices):
+    MANUAL = "manual", _("Paused by hand")
+    RESTORE = "restore", _("A restored backup was detected")
+
+
 class DeliverySettings(models.Model):
     """A workspace's sending switches; a workspace without a row uses the defaults."""
 
@@ -124,6 +131,9 @@ class DeliverySettings(models.Model):
         "accounts.Workspace", on_delete=models.CASCADE, related_name="delivery_settings"
     )
     sending_paused = models.BooleanField(default=False)
+    # Why and since when sending is paused; blank while it is not.
+    pause_reason = models.CharField(max_length=10, choices=PauseReason.choices, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
     from_email = models.CharField(max_length=254, blank=True)
     from_name = models.CharField(max_length=100, blank=True)
     thank_you_enabled = models.BooleanField(default=True)
@@ -136,7 +146,8 @@ class DeliveryInstance(models.Model):
 
     `instance_id` is also written to a file in DATA_DIR. A restored backup brings the row
     but not the file (or the other way round), so a worker that finds them different pauses
-    all sending instead of mailing every customer a second time.
+    every workspace's sending instead of mailing every customer a second time. `paused`
+    stops the whole install; `outbox_send --resume-after-restore` clears it.
     """
 
     instance_id = models.CharField(max_length=64)
@@ -144,3 +155,15 @@ class DeliveryInstance(models.Model):
     paused_reason = models.TextField(blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+
+class RelayBucket(models.Model):
+    """One row (pk=1): the token bucket of the relay's rate limit, shared by every sender.
+
+    Each take is a conditional UPDATE on `version`, so senders and flush tasks on any
+    number of machines together stay within CLIENTELA_RELAY_RATE.
+    """
+
+    tokens = models.FloatField()
+    refilled_at = models.FloatField()  # Unix time of the last take, from the taker's clock
+    version = models.BigIntegerField(default=0)

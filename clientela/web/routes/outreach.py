@@ -31,7 +31,6 @@ urlpatterns = [
     path("outreach/lists/", v.list_index, name="outreach_lists"),
     path("outreach/lists/new/", v.list_new, name="outreach_list_new"),
     path("outreach/lists/<int:pk>/", v.list_detail, name="outreach_list"),
-    path("outreach/sent-mail/", v.mailsink, name="outreach_mailsink"),
 ]
 
 _ENTRIES = [

@@ -1,4 +1,4 @@
-"""Outreach pages: automations, templates, campaigns, letters to write, lists, sent mail."""
+"""Outreach pages: automations, templates, campaigns, letters to write, lists."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,7 +20,6 @@ from clientela.outreach.content import campaigns as campaign_services
 from clientela.outreach.content import letters as letter_services
 from clientela.outreach.content import lists as list_services
 from clientela.outreach.content import reports
-from clientela.outreach.content.mailsink import mailsink_messages
 from clientela.outreach.content.rendering import Rendered, TemplateInvalid
 from clientela.outreach.content.templates import (
     template_preview,
@@ -585,16 +583,4 @@ def list_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
             "subscriptions": subscriptions,
             "public_url": request.build_absolute_uri(f"/s/{found.public_token}/"),
         },
-    )
-
-
-# -- demo ----------------------------------------------------------------------------------
-
-
-@workspace_view(min_role=Role.MANAGER)
-def mailsink(request: WorkspaceRequest) -> HttpResponse:
-    return render(
-        request,
-        "web/outreach/mailsink.html",
-        {"messages_sent": mailsink_messages(), "now": timezone.now()},
     )

@@ -1,4 +1,5 @@
-"""`clientela serve`: the web server (gunicorn); with --all also a task worker and the clock."""
+"""`clientela serve`: the web server (gunicorn); with --all also a task worker, the outbox
+sender and the clock."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def _clientela(*args: str) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Serve the web app with gunicorn; --all also runs a task worker and the clock."
+    help = "Serve the web app with gunicorn; --all also runs a task worker, the sender, the clock."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -35,7 +36,10 @@ class Command(BaseCommand):
             "--all",
             action="store_true",
             dest="everything",
-            help="Also run a task worker and the clock (and the mail sink if CLIENTELA_DEMO=1).",
+            help=(
+                "Also run a task worker, the outbox sender and the clock (and the mail sink if "
+                "CLIENTELA_DEMO=1)."
+            ),
         )
 
     def handle(
@@ -51,6 +55,9 @@ class Command(BaseCommand):
         children = [Child("web", self._gunicorn(host, port, workers))]
         if everything:
             children.append(Child("worker", _clientela("worker")))
+            # Mail leaves only through a sender that polls the outbox: tasks merely wake one
+            # early, and rows due later (thank-you letters, retries) are never woken at all.
+            children.append(Child("sender", _clientela("outbox_send")))
             children.append(Child("clock", _clientela("clock")))
             if os.environ.get("CLIENTELA_DEMO") == "1":
                 children.append(Child("mailsink", _clientela("mailsink")))

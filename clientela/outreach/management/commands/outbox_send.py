@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from clientela.outreach.delivery.instance import instance_check, instance_resume
+from clientela.outreach.delivery.instance import instance_resume
 from clientela.outreach.delivery.worker import WorkerOptions, worker_run
 
 
@@ -19,23 +19,21 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=25)
         parser.add_argument("--lease-seconds", type=int, default=300)
         parser.add_argument("--poll-seconds", type=float, default=1.0)
-        parser.add_argument(
-            "--workers", type=int, default=1, help="copies sharing CLIENTELA_RELAY_RATE"
-        )
         parser.add_argument("--drain", action="store_true", help="exit when nothing is due")
         parser.add_argument(
             "--resume-after-restore",
             action="store_true",
-            help="adopt this data directory's instance id and resume sending, then exit",
+            help=(
+                "adopt this data directory's instance id and resume every workspace paused "
+                "by a restored backup, then exit"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["resume_after_restore"]:
-            instance_resume()
-            self.stdout.write("Sending resumed.")
+            resumed = instance_resume()
+            self.stdout.write(f"Sending resumed ({resumed} workspaces were paused by a restore).")
             return
-        if not instance_check():
-            self.stderr.write("Sending is paused (see the log); waiting for it to resume.")
         stopping: list[int] = []
         # Finish the batch in hand on SIGTERM so its results are recorded, then leave.
         signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
@@ -45,7 +43,6 @@ class Command(BaseCommand):
                 batch=options["batch"],
                 lease=timedelta(seconds=options["lease_seconds"]),
                 poll_seconds=options["poll_seconds"],
-                workers=options["workers"],
                 drain=options["drain"],
             ),
             should_stop=lambda: bool(stopping),

@@ -1,0 +1,12 @@
+"""Delivery pages under /w/<ws>/outreach/: the Delivery page and the demo's sent mail."""
+
+from django.urls import path
+
+from clientela.web.views import delivery as v
+
+urlpatterns = [
+    path("outreach/delivery/", v.delivery, name="outreach_delivery"),
+    path("outreach/delivery/pause/", v.delivery_pause, name="outreach_delivery_pause"),
+    path("outreach/sent-mail/", v.mailsink, name="outreach_mailsink"),
+    path("outreach/sent-mail/<int:pk>/", v.mailsink_message, name="outreach_mailsink_message"),
+]
