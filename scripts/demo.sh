@@ -10,6 +10,8 @@ uv sync --locked --inexact
 export CLIENTELA_DEMO=1
 port="${CLIENTELA_PORT:-8000}"
 export CLIENTELA_PORT="$port"
+# Links in the demo's mail and the login line point at the port actually served.
+export CLIENTELA_SITE_URL="${CLIENTELA_SITE_URL:-http://127.0.0.1:${port}}"
 
 uv run clientela migrate --no-input -v0
 uv run clientela demo
