@@ -42,9 +42,11 @@ def _fill(workspace_id: int, customers: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO customers_customer (workspace_id, first_name, last_name, email, phone,"
-            " address_line, city, postal_code, country, language, notes, created_at, updated_at)"
+            " address_line, city, postal_code, country, language, notes, created_at, updated_at,"
+            " search_name, search_last_name, search_email, search_external_id)"
             " SELECT %s, 'C' || i, '', 'c' || i || '@bench.example', '', '', '', '', 'RO', 'ro',"
-            " '', now(), now() FROM generate_series(1, %s) AS s(i)",
+            " '', now(), now(), 'c' || i, '', 'c' || i || '@bench.example', ''"
+            " FROM generate_series(1, %s) AS s(i)",
             [workspace_id, customers],
         )
         # Customers buy as BG/NBD says: exponential gaps at a rate drawn per customer (mean gap
