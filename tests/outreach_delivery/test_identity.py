@@ -19,7 +19,7 @@ from clientela.outreach.delivery.verp import (
     bounce_address,
     outbox_id_from_bounce_address,
 )
-from clientela.outreach.models import DeliveryInstance, DeliverySettings
+from clientela.outreach.models import DeliveryInstance, DeliverySettings, Outbox
 from clientela.outreach.tasks import outbox_flush
 from clientela.timeline.models import Event
 from tests.outreach_delivery.helpers import queue
@@ -141,4 +141,57 @@ def test_the_flush_task_also_pauses_a_restored_database_before_sending(cast, sin
     assert sink.received == []
     row.refresh_from_db()
     assert row.status == "queued"
+    assert DeliverySettings.objects.get(workspace=cast.shop).pause_reason == "restore"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_older_dump_restored_beside_the_same_data_directory_pauses_sending(
+    cast, sink, settings, caplog
+):
+    """Same machine, same data directory, same id: only the sending history tells the dump."""
+    from clientela.outreach.delivery.instance import LAST_SENT_NAME
+    from clientela.outreach.delivery.send import outbox_send_batch
+    from clientela.outreach.delivery.smtp import Relay
+
+    settings.DATA_DIR = settings.DATA_DIR / "same-dir-restore"
+    assert instance_check() is True
+    first = queue(cast.shop, "ana@example.ro")
+    relay = Relay.from_settings()
+    try:
+        assert outbox_send_batch(relay=relay, worker_id="w", limit=5).sent == 1
+        note = (settings.DATA_DIR / LAST_SENT_NAME).read_text().split()
+        assert note == [str(first.pk), first.message_id]
+        assert instance_check() is True  # the database knows the last message as sent
+
+        # The dump was taken before that letter went out: in it, the row is still queued.
+        Outbox.objects.filter(pk=first.pk).update(status="queued", sent_at=None)
+        with caplog.at_level(logging.ERROR):
+            assert instance_check() is False
+        assert "Sending paused in 2 workspaces" in caplog.text
+        assert outbox_send_batch(relay=relay, worker_id="w", limit=5).claimed == 0
+        assert len(sink.received) == 1  # Ana did not get her letter a second time
+        # Decided once: the next start does not pause again, and the manager resumes.
+        assert not (settings.DATA_DIR / LAST_SENT_NAME).exists()
+        assert instance_check() is True
+        delivery_pause_set(workspace=cast.shop, paused=False, actor=cast.owner)
+    finally:
+        relay.close()
+    assert DeliverySettings.objects.get(workspace=cast.shop).sending_paused is False
+    assert DeliverySettings.objects.get(workspace=cast.other_shop).pause_reason == "restore"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dump_without_the_last_sent_message_pauses_and_a_fresh_database_does_not(
+    cast, sink, settings
+):
+    from clientela.outreach.delivery.instance import last_sent_note
+
+    settings.DATA_DIR = settings.DATA_DIR / "missing-row"
+    # A brand-new database beside a kept folder: no identity row yet, nothing sent from it.
+    last_sent_note(999_999, "<gone@example>")
+    assert instance_check() is True
+    assert not DeliverySettings.objects.filter(sending_paused=True).exists()
+    # Once it has an identity, a note naming a message it never had means an older dump.
+    last_sent_note(999_999, "<gone@example>")
+    assert instance_check() is False
     assert DeliverySettings.objects.get(workspace=cast.shop).pause_reason == "restore"

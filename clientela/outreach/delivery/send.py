@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from clientela.outreach.delivery.claim import DEFAULT_LEASE, outbox_claim
 from clientela.outreach.delivery.dkim import dkim_sign_configured
+from clientela.outreach.delivery.instance import last_sent_note
 from clientela.outreach.delivery.message import (
     Draft,
     Envelope,
@@ -126,9 +127,12 @@ def _event(row: Outbox, status: str, outcome: Outcome) -> Event:
     )
 
 
-def _record(results: list[tuple[Outbox, Outcome]], untried: list[Outbox]) -> None:
+def _record(results: list[tuple[Outbox, Outcome]], untried: list[Outbox]) -> list[Outbox]:
+    """Write the outcomes; return the rows recorded as sent (a row whose lease another worker
+    took meanwhile is not ours to record)."""
     now = timezone.now()
     events: list[Event] = []
+    recorded: list[Outbox] = []
     with transaction.atomic():
         for row, outcome in results:
             changes = _changes(row, outcome, now)
@@ -137,6 +141,8 @@ def _record(results: list[tuple[Outbox, Outcome]], untried: list[Outbox]) -> Non
             )
             if mine.update(**changes) and changes["status"] != OutboxStatus.QUEUED:
                 events.append(_event(row, str(changes["status"]), outcome))
+                if changes["status"] == OutboxStatus.SENT:
+                    recorded.append(row)
             if outcome.hard_bounce:
                 SuppressedAddress.objects.get_or_create(
                     workspace_id=row.workspace_id,
@@ -157,6 +163,15 @@ def _record(results: list[tuple[Outbox, Outcome]], untried: list[Outbox]) -> Non
                 next_attempt_at=now + timedelta(minutes=1),
             )
         events_record_many(events)
+    return recorded
+
+
+def _note_last_sent(sent: list[Outbox]) -> None:
+    """Tell the data directory, once the batch is committed, the last message that went out
+    (see `instance`: a database restored from an older dump will not know it as sent)."""
+    if sent:
+        last = max(sent, key=lambda row: row.pk)
+        transaction.on_commit(lambda: last_sent_note(last.pk, last.message_id))
 
 
 def _report(claimed: int, results: list[tuple[Outbox, Outcome]], relay_down: bool) -> BatchReport:
@@ -206,5 +221,5 @@ def outbox_send_batch(
     finally:
         # Also on SIGTERM/KeyboardInterrupt: what reached the relay must be recorded as sent.
         tried = {row.pk for row, _ in results}
-        _record(results, [row for row in rows if row.pk not in tried])
+        _note_last_sent(_record(results, [row for row in rows if row.pk not in tried]))
     return _report(len(rows), results, relay_down)
