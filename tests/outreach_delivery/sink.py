@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -27,6 +28,7 @@ class Received:
     sender: str
     recipients: tuple[str, ...]
     data: bytes
+    at: float = 0.0  # time.monotonic() when the DATA was accepted
 
     @property
     def message(self) -> EmailMessage:
@@ -54,7 +56,12 @@ class RecordingHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
             self.received.append(
-                Received(envelope.mail_from, tuple(envelope.rcpt_tos), bytes(envelope.content))
+                Received(
+                    envelope.mail_from,
+                    tuple(envelope.rcpt_tos),
+                    bytes(envelope.content),
+                    time.monotonic(),
+                )
             )
         return "250 2.0.0 Ok: queued"
 

@@ -4,6 +4,7 @@ also when several senders share it through the database."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 
 from clientela.outreach.delivery.ratelimit import SharedTokenBucket, TokenBucket
 from clientela.outreach.models import RelayBucket
@@ -53,3 +54,41 @@ def test_two_senders_share_one_limit_through_the_database():
     assert [round(w, 6) for w in waits[10:]] == [0.1] * 5
     assert round(clock.now - 1_800_000_000.0, 6) == 0.5
     assert RelayBucket.objects.get().version == 15
+
+
+RATE, MESSAGES, SLACK = 25, 150, 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL: several sender processes against the test database",
+)
+def test_three_sender_processes_together_stay_within_the_relay_rate(cast, tmp_path):
+    """Real `outbox_send` processes against a real SMTP server: with one bucket each, three
+    senders would start with three bursts and send three times the rate."""
+    from tests.outreach_delivery.helpers import queue
+    from tests.outreach_delivery.sink import Sink
+    from tests.outreach_delivery.test_reliability import Workers, wait_until_done
+
+    for n in range(MESSAGES):
+        queue(cast.shop, f"r{n}@example.ro")
+    with Sink() as sink:
+        workers = Workers(sink, tmp_path, count=3, env={"CLIENTELA_RELAY_RATE": str(RATE)})
+        try:
+            wait_until_done(MESSAGES, timeout=120)
+        finally:
+            workers.stop()
+        times = sorted(got.at for got in sink.received)
+
+    assert len(times) == MESSAGES
+    # However the machine is loaded (load only slows sending down), no stretch of time holds
+    # more messages than one burst plus the rate times its length (SLACK: a message accepted
+    # by the bucket may reach the server a little after the next one).
+    worst = max(
+        (j - i + 1) - (RATE + RATE * (times[j] - times[i]))
+        for i in range(len(times))
+        for j in range(i, len(times))
+    )
+    assert worst <= SLACK
+    assert times[-1] - times[0] >= (MESSAGES - RATE - SLACK) / RATE

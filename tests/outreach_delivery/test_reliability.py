@@ -63,7 +63,9 @@ def database_url() -> str:
 
 
 class Workers:
-    def __init__(self, sink: Sink, data_dir: Path, count: int) -> None:
+    def __init__(
+        self, sink: Sink, data_dir: Path, count: int, env: dict[str, str] | None = None
+    ) -> None:
         base = Path(django_settings.BASE_DIR)
         self.command = [
             sys.executable, str(base / "manage.py"), "outbox_send",
@@ -79,6 +81,7 @@ class Workers:
             "CLIENTELA_FROM_EMAIL": "shop@alice.example",
             "CLIENTELA_LOG_LEVEL": "WARNING",
             "CLIENTELA_TESTING": "1",
+            **(env or {}),
         }
         self.cwd = base
         self.procs = [self.start() for _ in range(count)]
