@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,10 @@ from clientela.customers.models import (
 )
 from clientela.customers.normalize import InvalidEmail, normalize_email
 from clientela.timeline.services import changed_fields, event_record
+
+# The source of a consent recorded by a member of the team, on the page or through the API.
+CONSENT_SOURCE_MANUAL = "manual"
+CONSENT_SOURCE_API = "api"
 
 EDITABLE_FIELDS = (
     "external_id",
@@ -158,27 +163,105 @@ def _primary_email_set(customer: Customer, address: str) -> None:
         )
 
 
+def _emails_of(customer: Customer) -> QuerySet[CustomerEmail]:
+    return CustomerEmail.objects.for_workspace(customer.workspace).filter(customer=customer)
+
+
+def _locked(customer: Customer) -> Customer:
+    # One writer at a time changes a customer's addresses, so that there is never a second
+    # primary address nor a removal of the last one by two requests at once.
+    return Customer.objects.select_for_update().get(pk=customer.pk)
+
+
+def _primary_copy_set(customer: Customer, address: str) -> None:
+    # `Customer.email` mirrors the primary address for the list pages and their search.
+    customer.email = address
+    customer.updated_at = timezone.now()
+    customer.save(update_fields=["email", "updated_at"])
+
+
 @transaction.atomic
 def customer_email_add(*, customer: Customer, address: str, actor: User | None) -> CustomerEmail:
+    """Add an address; it becomes the primary one when the customer has none."""
     email = _check_email(customer.workspace, address, customer)
-    try:
-        row, created = CustomerEmail.objects.get_or_create(
-            workspace=customer.workspace, address=email, defaults={"customer": customer}
+    _locked(customer)
+    if _emails_of(customer).filter(address=email).exists():
+        raise CustomerError(
+            "email", _("This customer already has the address %(email)s") % {"email": email}
         )
+    primary = not _emails_of(customer).filter(is_primary=True).exists()
+    try:
+        with transaction.atomic():
+            row = CustomerEmail.objects.create(
+                workspace=customer.workspace, customer=customer, address=email, is_primary=primary
+            )
     except IntegrityError as exc:  # lost a race with another writer
         raise CustomerError(
             "email", _("Another customer already uses %(email)s") % {"email": email}
         ) from exc
-    if created:
-        event_record(
-            workspace=customer.workspace,
-            actor=actor,
-            kind="customer.email_added",
-            subject=customer,
-            customer=customer,
-            new={"address": email},
-        )
+    if primary:
+        _primary_copy_set(customer, email)
+    event_record(
+        workspace=customer.workspace,
+        actor=actor,
+        kind="customer.email_added",
+        subject=customer,
+        customer=customer,
+        new={"address": email, "is_primary": primary},
+    )
     return row
+
+
+@transaction.atomic
+def customer_email_make_primary(*, email: CustomerEmail, actor: User | None) -> CustomerEmail:
+    """Make `email` the customer's primary address; nothing happens if it already is."""
+    customer = _locked(email.customer)
+    email.refresh_from_db(fields=["is_primary"])
+    if email.is_primary:
+        return email
+    old = customer.email
+    _emails_of(customer).exclude(pk=email.pk).update(is_primary=False)
+    email.is_primary = True
+    email.save(update_fields=["is_primary"])
+    _primary_copy_set(customer, email.address)
+    event_record(
+        workspace=customer.workspace,
+        actor=actor,
+        kind="customer.primary_email_changed",
+        subject=customer,
+        customer=customer,
+        old={"email": old},
+        new={"email": email.address},
+    )
+    return email
+
+
+@transaction.atomic
+def customer_email_remove(*, email: CustomerEmail, actor: User | None) -> None:
+    """Remove an address the customer no longer uses; never the primary or the only one."""
+    customer = _locked(email.customer)
+    email.refresh_from_db(fields=["is_primary"])
+    if email.is_primary:
+        raise CustomerError(
+            "email",
+            _("%(email)s is the primary address; make another address primary first.")
+            % {"email": email.address},
+        )
+    if not _emails_of(customer).exclude(pk=email.pk).exists():
+        raise CustomerError(
+            "email",
+            _("%(email)s is the customer's only address and cannot be removed.")
+            % {"email": email.address},
+        )
+    email.delete()
+    event_record(
+        workspace=customer.workspace,
+        actor=actor,
+        kind="customer.email_removed",
+        subject=customer,
+        customer=customer,
+        old={"address": email.address},
+    )
 
 
 @transaction.atomic
@@ -281,6 +364,39 @@ def consent_withdraw(
             new={"source": source},
         )
     return withdrawn
+
+
+@transaction.atomic
+def consent_record_withdraw(
+    *, consent: Consent, actor: User | None, source: str, ip: str | None = None
+) -> Consent:
+    """Withdraw a consent record by hand (the customer asked in person, by phone, by letter).
+
+    The customer withdraws a purpose on a channel, not one row: every other record still
+    active for the same purpose and channel ends at the same time, or `consent_active` would
+    stay true. Withdrawing an already withdrawn record is refused.
+    """
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.withdrawn_at is not None:
+        raise CustomerError("consent", _("This consent was already withdrawn."))
+    now = timezone.now()
+    Consent.objects.for_workspace(locked.workspace).filter(
+        customer_id=locked.customer_id,
+        purpose=locked.purpose,
+        channel=locked.channel,
+        withdrawn_at__isnull=True,
+    ).update(withdrawn_at=now)
+    locked.withdrawn_at = now
+    event_record(
+        workspace=locked.workspace,
+        actor=actor,
+        kind="consent.withdrawn",
+        subject=locked,
+        customer_id=locked.customer_id,
+        old={"purpose": locked.purpose, "channel": locked.channel, "withdrawn_at": None},
+        new={"withdrawn_at": now.isoformat(), "source": source, "ip": ip},
+    )
+    return locked
 
 
 def consent_active(*, customer: Customer, purpose: ConsentPurpose, channel: ConsentChannel) -> bool:

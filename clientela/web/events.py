@@ -21,6 +21,8 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "customer.changed": _("Details changed"),
     "customer.deleted": _("Customer deleted"),
     "customer.email_added": _("E-mail address added"),
+    "customer.email_removed": _("E-mail address removed"),
+    "customer.primary_email_changed": _("Primary e-mail address changed"),
     "customer.tags_changed": _("Tags changed"),
     "consent.granted": _("Consent given"),
     "consent.withdrawn": _("Consent withdrawn"),

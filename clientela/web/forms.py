@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from clientela.accounts.models import Language, Role
 from clientela.accounts.services import login_is_locked
 from clientela.commerce.models import OrderStatus
-from clientela.customers.models import ImportKind
+from clientela.customers.models import ConsentChannel, ConsentPurpose, ImportKind
 
 
 class LoginForm(AuthenticationForm):
@@ -75,6 +75,20 @@ class TagsForm(forms.Form):
 
     def names(self) -> list[str]:
         return [name.strip()[:60] for name in self.cleaned_data["tags"].split(",") if name.strip()]
+
+
+class EmailAddForm(forms.Form):
+    # Checked and normalised by the service, which also knows the other customers' addresses.
+    address = forms.CharField(
+        label=_("New address"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"inputmode": "email", "autocomplete": "off"}),
+    )
+
+
+class ConsentGrantForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=ConsentChannel.choices)
 
 
 class CustomerFilterForm(forms.Form):

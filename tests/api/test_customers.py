@@ -48,7 +48,9 @@ def test_create_normalises_the_email_tags_the_customer_and_records_both(cast, ow
         "first_name": "Ana",
         "last_name": "",
         "email": "ana@example.test",
-        "emails": [{"address": "ana@example.test", "is_primary": True}],
+        "emails": [
+            {"id": customer.emails.get().pk, "address": "ana@example.test", "is_primary": True}
+        ],
         "phone": "",
         "address_line": "",
         "city": "",
@@ -126,9 +128,18 @@ def test_read_shows_emails_tags_and_consents(cast, api_as):
     assert response.status_code == 200
     body = _body(response)
     assert body["tags"] == ["vip"]
-    assert body["emails"] == [{"address": "ana@example.com", "is_primary": True}]
+    assert body["emails"] == [
+        {"id": customer.emails.get().pk, "address": "ana@example.com", "is_primary": True}
+    ]
     assert body["consents"] == [
-        {"purpose": "marketing", "channel": "email", "source": "shop form", "withdrawn_at": None}
+        {
+            "id": Consent.objects.get().pk,
+            "purpose": "marketing",
+            "channel": "email",
+            "source": "shop form",
+            "ip": "192.0.2.1",
+            "withdrawn_at": None,
+        }
     ]
 
 
@@ -145,9 +156,10 @@ def test_patch_changes_only_the_fields_sent_and_records_old_and_new(cast, api_as
     assert response.status_code == 200
     body = _body(response)
     assert (body["city"], body["email"], body["phone"]) == ("Cluj", "ana@work.example.com", "")
+    ids = dict(customer.emails.values_list("address", "pk"))
     assert body["emails"] == [
-        {"address": "ana@work.example.com", "is_primary": True},
-        {"address": "ana@example.com", "is_primary": False},
+        {"id": ids["ana@work.example.com"], "address": "ana@work.example.com", "is_primary": True},
+        {"id": ids["ana@example.com"], "address": "ana@example.com", "is_primary": False},
     ]
     changed = Event.objects.filter(pk__gt=0).order_by("-id")[0]
     assert Event.objects.count() == before + 1

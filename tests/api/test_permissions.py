@@ -25,8 +25,8 @@ from clientela.accounts.models import ApiToken, Membership
 from clientela.accounts.services import token_create, token_revoke
 from clientela.commerce.models import Order, Product
 from clientela.commerce.services import order_create, product_create
-from clientela.customers.models import Customer, ImportJob
-from clientela.customers.services import customer_create
+from clientela.customers.models import Consent, Customer, CustomerEmail, ImportJob
+from clientela.customers.services import consent_grant, customer_create, customer_email_add
 from clientela.timeline.models import Event
 
 from .conftest import CALLERS
@@ -73,6 +73,20 @@ READ_ALL = allowed(200, 200, 200, 200, 200)
 READ_OBJECT = allowed(404, 200, 200, 200, 200)
 CSV = "email\nnew@example.com\n"
 
+
+def _second_email(s: Shop) -> tuple[str, None]:
+    """A secondary address of Alice's customer: one that may be removed or made primary."""
+    row = customer_email_add(customer=s.customer, address="ana@work.example.com", actor=None)
+    return f"/customers/{s.customer.pk}/emails/{row.pk}", None
+
+
+def _consent(s: Shop) -> tuple[str, None]:
+    consent = consent_grant(
+        customer=s.customer, purpose="marketing", channel="email", source="t", ip=None, actor=None
+    )
+    return f"/customers/{s.customer.pk}/consents/{consent.pk}/withdraw", None
+
+
 # (method, path) -> (how to call it for the shop's objects, expected status per caller).
 # The outsider owns a shop of their own: lists show theirs, creates land in theirs, and
 # anything of Alice's shop does not exist for them.
@@ -107,6 +121,37 @@ CORE: Rows = {
     ("GET", "/customers/{customer_id}/timeline"): (
         lambda s: (f"/customers/{s.customer.pk}/timeline", None),
         READ_OBJECT,
+    ),
+    ("GET", "/customers/{customer_id}/emails"): (
+        lambda s: (f"/customers/{s.customer.pk}/emails", None),
+        READ_OBJECT,
+    ),
+    ("POST", "/customers/{customer_id}/emails"): (
+        lambda s: (f"/customers/{s.customer.pk}/emails", {"address": "ana2@example.com"}),
+        allowed(404, 403, 201, 201, 201),
+    ),
+    ("DELETE", "/customers/{customer_id}/emails/{email_id}"): (
+        _second_email,
+        allowed(404, 403, 204, 204, 204),
+    ),
+    ("POST", "/customers/{customer_id}/emails/{email_id}/primary"): (
+        lambda s: (f"{_second_email(s)[0]}/primary", None),
+        allowed(404, 403, 200, 200, 200),
+    ),
+    ("GET", "/customers/{customer_id}/consents"): (
+        lambda s: (f"/customers/{s.customer.pk}/consents", None),
+        READ_OBJECT,
+    ),
+    ("POST", "/customers/{customer_id}/consents"): (
+        lambda s: (
+            f"/customers/{s.customer.pk}/consents",
+            {"purpose": "marketing", "channel": "email"},
+        ),
+        allowed(404, 403, 201, 201, 201),
+    ),
+    ("POST", "/customers/{customer_id}/consents/{consent_id}/withdraw"): (
+        _consent,
+        allowed(404, 403, 200, 200, 200),
     ),
     ("GET", "/products"): (lambda s: ("/products", None), READ_ALL),
     ("POST", "/products"): (
@@ -215,6 +260,8 @@ OBJECT_OPERATIONS = [op for op in MATRIX if "{" in op[1]]
 def _state() -> tuple[Any, ...]:
     return (
         list(Customer.objects.values()),
+        list(CustomerEmail.objects.order_by("pk").values()),
+        list(Consent.objects.order_by("pk").values()),
         list(Product.objects.values()),
         list(Order.objects.values()),
         list(ImportJob.objects.values()),

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clientela.accounts.models import Membership, Role
 from clientela.accounts.services import token_create
 from clientela.customers.models import ImportJob, ImportKind
+from clientela.customers.services import consent_grant, customer_email_add
 from tests.outreach_content.objects import outreach_objects
 from tests.outreach_delivery.objects import delivery_objects
 from tests.retention_service.objects import retention_objects
@@ -41,6 +42,12 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:customer_edit": ("customer", AGENTS),
     # GET only leads back to the customer page; the form posts here.
     "web:customer_tags": ("customer", (302, 404, 403, 302, 302, 302)),
+    # POST only: the address and consent forms of the customer page.
+    "web:customer_email_add": ("customer", (302, 404, 403, 405, 405, 405)),
+    "web:customer_email_primary": ("customer", (302, 404, 403, 405, 405, 405)),
+    "web:customer_email_remove": ("customer", (302, 404, 403, 405, 405, 405)),
+    "web:customer_consent_add": ("customer", (302, 404, 403, 405, 405, 405)),
+    "web:customer_consent_withdraw": ("customer", (302, 404, 403, 405, 405, 405)),
     "web:orders": (None, MEMBERS),
     "web:order_export": (None, MANAGERS),
     "web:products": (None, MEMBERS),
@@ -127,8 +134,19 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
     job = ImportJob.objects.create(
         workspace=cast.shop, kind=ImportKind.CUSTOMERS, file_name="a.csv"
     )
+    second = customer_email_add(customer=shop.customer, address="i2@example.com", actor=None)
+    consent = consent_grant(
+        customer=shop.customer,
+        purpose="marketing",
+        channel="email",
+        source="t",
+        ip=None,
+        actor=None,
+    )
     return {
         "customer": shop.customer.pk,
+        "customer_email": second.pk,
+        "consent": consent.pk,
         "product": shop.product.pk,
         "import_job": job.pk,
         "token": token_create(
@@ -141,6 +159,10 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
     }
 
 
+# Ids of objects nested under the URL's `pk`: the URL kwarg and the object it names.
+INNER = {"email_pk": "customer_email", "consent_pk": "consent"}
+
+
 def _url(name: str, needs: str | None, objects: dict[str, int], ws: str = "alice") -> str:
     route = dict((n, r) for r, n in covered_patterns())[name]
     kwargs: dict[str, Any] = {}
@@ -148,6 +170,9 @@ def _url(name: str, needs: str | None, objects: dict[str, int], ws: str = "alice
         kwargs["ws"] = ws
     if needs is not None:
         kwargs["pk"] = objects[needs]
+    for kwarg, inner in INNER.items():
+        if f"<int:{kwarg}>" in route:
+            kwargs[kwarg] = objects[inner]
     if "<str:token>" in route:
         kwargs["token"] = "unknown"
     return reverse(name, kwargs=kwargs)
@@ -227,6 +252,11 @@ POSTS = [
     ("web:customer_new", None),
     ("web:customer_edit", "customer"),
     ("web:customer_tags", "customer"),
+    ("web:customer_email_add", "customer"),
+    ("web:customer_email_primary", "customer"),
+    ("web:customer_email_remove", "customer"),
+    ("web:customer_consent_add", "customer"),
+    ("web:customer_consent_withdraw", "customer"),
     ("web:product_new", None),
     ("web:product_edit", "product"),
     ("web:imports", None),

@@ -1,4 +1,4 @@
-"""Customers: list, read, create, change, delete, and each customer's timeline."""
+"""Customers: list, read, create, change, delete; their addresses, consents and timeline."""
 
 from __future__ import annotations
 
@@ -16,22 +16,32 @@ from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unproce
 from clientela.api.pagination import PageParams, page_of
 from clientela.api.routers.exports import CSV_RESPONSE, customer_export
 from clientela.api.schemas.customers import (
+    ConsentIn,
+    ConsentOut,
     CustomerFilters,
     CustomerIn,
     CustomerOut,
     CustomerPage,
     CustomerPatch,
+    EmailIn,
+    EmailOut,
     EventPage,
 )
 from clientela.api.types import QueryId
-from clientela.customers.models import Customer
+from clientela.customers.models import Consent, Customer, CustomerEmail
 from clientela.customers.normalize import InvalidEmail, normalize_email
 from clientela.customers.selectors import CustomerFilters as ListFilters
 from clientela.customers.selectors import customers_filtered
 from clientela.customers.services import (
+    CONSENT_SOURCE_API,
     CustomerError,
+    consent_grant,
+    consent_record_withdraw,
     customer_create,
     customer_delete,
+    customer_email_add,
+    customer_email_make_primary,
+    customer_email_remove,
     customer_tags_set,
     customer_update,
 )
@@ -150,3 +160,141 @@ def customer_timeline(
         .select_related("actor")
     )
     return page_of(events, params)
+
+
+# -- e-mail addresses ----------------------------------------------------------------------
+
+
+def _plain_customer(request: HttpRequest, customer_id: int) -> Customer:
+    return get_object_or_404(Customer.objects.for_workspace(workspace_of(request)), pk=customer_id)
+
+
+def _emails(request: HttpRequest, customer: Customer) -> QuerySet[CustomerEmail]:
+    return CustomerEmail.objects.for_workspace(workspace_of(request)).filter(customer=customer)
+
+
+def _email(request: HttpRequest, customer_id: int, email_id: int) -> CustomerEmail:
+    customer = _plain_customer(request, customer_id)
+    return get_object_or_404(_emails(request, customer).select_related("customer"), pk=email_id)
+
+
+@router.get(
+    "/{customer_id}/emails",
+    response={200: list[EmailOut], **OBJECT_READ},
+    summary="A customer's e-mail addresses, the primary first",
+)
+def customer_email_list(request: HttpRequest, customer_id: Path[QueryId]) -> Any:
+    customer = _plain_customer(request, customer_id)
+    return _emails(request, customer).order_by("-is_primary", "address")
+
+
+@router.post(
+    "/{customer_id}/emails",
+    response={201: EmailOut, **OBJECT_WRITE},
+    summary="Add an e-mail address to a customer",
+)
+def customer_email_add_endpoint(
+    request: HttpRequest, customer_id: Path[QueryId], payload: EmailIn
+) -> Status[CustomerEmail]:
+    require_role(request, Role.AGENT)
+    customer = _plain_customer(request, customer_id)
+    try:
+        row = customer_email_add(
+            customer=customer, address=payload.address, actor=actor_of(request)
+        )
+    except CustomerError as exc:
+        raise unprocessable("address", exc.message) from exc
+    return Status(201, row)
+
+
+@router.delete(
+    "/{customer_id}/emails/{email_id}",
+    response={204: None, **OBJECT_READ},
+    summary="Remove an address that is neither the primary nor the only one",
+)
+def customer_email_remove_endpoint(
+    request: HttpRequest, customer_id: Path[QueryId], email_id: Path[QueryId]
+) -> Status[None]:
+    require_role(request, Role.AGENT)
+    email = _email(request, customer_id, email_id)
+    try:
+        customer_email_remove(email=email, actor=actor_of(request))
+    except CustomerError as exc:
+        raise unprocessable("email_id", exc.message, source="path") from exc
+    return Status(204, None)
+
+
+@router.post(
+    "/{customer_id}/emails/{email_id}/primary",
+    response={200: EmailOut, **OBJECT_READ},
+    summary="Make an address the customer's primary one",
+)
+def customer_email_primary_endpoint(
+    request: HttpRequest, customer_id: Path[QueryId], email_id: Path[QueryId]
+) -> CustomerEmail:
+    require_role(request, Role.AGENT)
+    email = _email(request, customer_id, email_id)
+    return customer_email_make_primary(email=email, actor=actor_of(request))
+
+
+# -- consents ------------------------------------------------------------------------------
+
+
+def _consents(request: HttpRequest, customer: Customer) -> QuerySet[Consent]:
+    return Consent.objects.for_workspace(workspace_of(request)).filter(customer=customer)
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@router.get(
+    "/{customer_id}/consents",
+    response={200: list[ConsentOut], **OBJECT_READ},
+    summary="A customer's consent records, oldest first",
+)
+def customer_consent_list(request: HttpRequest, customer_id: Path[QueryId]) -> Any:
+    customer = _plain_customer(request, customer_id)
+    return _consents(request, customer).order_by("granted_at", "pk")
+
+
+@router.post(
+    "/{customer_id}/consents",
+    response={201: ConsentOut, **OBJECT_WRITE},
+    summary="Record a consent the customer gave, with the caller's IP address",
+)
+def customer_consent_grant_endpoint(
+    request: HttpRequest, customer_id: Path[QueryId], payload: ConsentIn
+) -> Status[Consent]:
+    require_role(request, Role.AGENT)
+    consent = consent_grant(
+        customer=_plain_customer(request, customer_id),
+        purpose=payload.purpose,
+        channel=payload.channel,
+        source=payload.source,
+        ip=_client_ip(request),
+        actor=actor_of(request),
+    )
+    return Status(201, consent)
+
+
+@router.post(
+    "/{customer_id}/consents/{consent_id}/withdraw",
+    response={200: ConsentOut, **OBJECT_READ},
+    summary="Withdraw a consent, with every active one of the same purpose and channel",
+)
+def customer_consent_withdraw_endpoint(
+    request: HttpRequest, customer_id: Path[QueryId], consent_id: Path[QueryId]
+) -> Consent:
+    require_role(request, Role.AGENT)
+    customer = _plain_customer(request, customer_id)
+    consent = get_object_or_404(_consents(request, customer), pk=consent_id)
+    try:
+        return consent_record_withdraw(
+            consent=consent,
+            actor=actor_of(request),
+            source=CONSENT_SOURCE_API,
+            ip=_client_ip(request),
+        )
+    except CustomerError as exc:
+        raise unprocessable("consent_id", exc.message, source="path") from exc

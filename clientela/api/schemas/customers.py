@@ -74,16 +74,41 @@ class CustomerPatch(Schema):
 
 
 class EmailOut(Schema):
+    id: int
     address: str
     is_primary: bool
 
 
+class EmailIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    address: Annotated[Text254, NonEmpty] = Field(
+        description=(
+            "Checked and normalised by the server (trimmed, lower-cased, domain in IDNA); "
+            "an address another customer of the workspace uses is refused. It becomes the "
+            "primary address when the customer has none."
+        )
+    )
+
+
 class ConsentOut(Schema):
+    id: int
     purpose: ConsentPurpose
     channel: ConsentChannel
     source: str
     granted_at: datetime
+    ip: str | None = Field(description="The address the consent was recorded from, if known.")
     withdrawn_at: datetime | None
+
+
+class ConsentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: ConsentPurpose
+    channel: ConsentChannel
+    source: Annotated[Text100, NonEmpty] = Field(
+        "api", description="Where the consent was given, e.g. `shop counter`; `api` if left out."
+    )
 
 
 class CustomerOut(Schema):

@@ -20,7 +20,13 @@ from clientela.timeline.models import Event
 from clientela.web import nav
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.exporting import CUSTOMER_FILTERS, export_query
-from clientela.web.forms import CustomerFilterForm, CustomerForm, TagsForm
+from clientela.web.forms import (
+    ConsentGrantForm,
+    CustomerFilterForm,
+    CustomerForm,
+    EmailAddForm,
+    TagsForm,
+)
 
 TIMELINE_PAGE_SIZE = 20
 
@@ -89,6 +95,9 @@ def customer_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
         "timeline": timeline,
         "panels": list(nav.CUSTOMER_PANELS),
         "can_edit": request.membership.has_role(Role.AGENT),
+        # Own ids, apart from the other forms of the page (the panels may have an `address`).
+        "email_form": EmailAddForm(auto_id="new_email_%s"),
+        "consent_form": ConsentGrantForm(auto_id="new_consent_%s"),
         "tags_form": TagsForm(
             initial={
                 "tags": ", ".join(customer.tags.order_by("name").values_list("name", flat=True))
