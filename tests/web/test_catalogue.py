@@ -134,3 +134,12 @@ def test_pages_in_romanian_show_the_right_words(cast, client_for):
     campaigns = client.get("/w/alice/outreach/campaigns/").content.decode()
     assert "Încă nu există campanii." in campaigns and "Încă nu există importuri." not in campaigns
     assert len(nav.NAV) >= 6
+
+
+def test_the_only_catalogue_is_the_projects():
+    """`makemessages` files each string under the nearest `locale` folder: an app's own folder
+    would take that app's strings out of the main catalogue (and lose their Romanian there)."""
+    package = CATALOGUE.parents[2]
+    assert [p.relative_to(package.parent) for p in package.rglob("locale")] == [
+        Path("clientela/locale")
+    ]
