@@ -203,6 +203,7 @@ def _fit_phase(run: RetentionRun, today: dt.date) -> PurchaseSummary | None:
         _finish(run, RunStatus.FAILED, reason=f"{type(exc).__name__}: {exc}")
         return None
     run.fitted, run.parameters, run.log_likelihood = True, fit.parameters, fit.log_likelihood
+    run.warnings = [{"code": w.code, "values": w.values} for w in fit.warnings]
     run.spend_parameters = _spend_parameters(inputs.x, inputs.zbar)
     settings = retention_settings_for(run.workspace)
     run.clv_margin, run.clv_annual_discount = settings.clv_margin, settings.clv_annual_discount
@@ -217,6 +218,7 @@ def _fit_phase(run: RetentionRun, today: dt.date) -> PurchaseSummary | None:
         "fitted",
         "parameters",
         "log_likelihood",
+        "warnings",
         "spend_parameters",
     )
     return summary
@@ -439,5 +441,6 @@ def _finish(
             "status": status,
             "scored": run.progress_done if published else 0,
             "reason": run.reason,
+            "warnings": [w["code"] for w in run.warnings],
         },
     )
