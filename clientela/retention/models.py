@@ -205,9 +205,16 @@ class ScoreQuerySet(WorkspaceQuerySet):
 class CustomerScore(WorkspaceScoped):
     """What one run says about one customer. Model fields are null when the fit was refused."""
 
-    run = models.ForeignKey(RetentionRun, on_delete=models.CASCADE, related_name="scores")
+    # No single-column indexes on run and customer: (run, customer) and (customer, run) below
+    # serve both, and each index more slows the writing of a million scores.
+    run = models.ForeignKey(
+        RetentionRun, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="retention_scores"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="retention_scores",
+        db_index=False,
     )
     p_alive = models.FloatField(null=True, blank=True)
     p_alive_previous = models.FloatField(null=True, blank=True)
