@@ -37,10 +37,25 @@ PARAMETER_NAMES = {
 
 NOT_CONVERGED = "fit_not_converged"  # model, log_likelihood
 INFINITE_MEAN_SPEND = "infinite_mean_spend"
+# Warnings of a fit accepted at the edge of the parameter space (see `fit`): the mixing
+# distribution of the dropout probability (BG/NBD) or rate (Pareto/NBD), or of the purchase
+# rate, is a single point. Values: model, and the common value (`dropout`: probability per
+# purchase for BG/NBD, rate per week for Pareto/NBD; `rate`: purchases per week).
+SAME_DROPOUT = "fit_same_dropout"
+SAME_RATE = "fit_same_rate"
 _ENGLISH = {
     NOT_CONVERGED: "The {model} fit did not converge (log-likelihood {log_likelihood})",
     INFINITE_MEAN_SPEND: "The Gamma-Gamma fit gives an infinite mean spend (q <= 1)",
 }
+
+# A mixing distribution counts as a point mass when its shape parameters pass this size
+# (a + b for the beta, r or s for a gamma): its coefficient of variation is then under 1%.
+POINT_MASS = 1e4
+# At such an edge the search may stop without meeting the strict stationarity test of
+# `stats._fit`; accepted when the projected gradient of the per-customer mean log-likelihood
+# is below this, and going ten times further out gains less than `EDGE_GAIN` per customer.
+EDGE_GRADIENT = 1e-4
+EDGE_GAIN = 1e-6
 
 
 class FitFailed(Exception):
@@ -53,11 +68,18 @@ class FitFailed(Exception):
 
 
 @dataclass(frozen=True)
+class FitWarning:
+    code: str  # SAME_DROPOUT or SAME_RATE
+    values: dict[str, float | str]
+
+
+@dataclass(frozen=True)
 class Fit:
     model: str
     parameters: dict[str, float]
     log_likelihood: float
     n_customers: int
+    warnings: tuple[FitWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,14 +118,71 @@ def _check(model: str, result: Any, values: dict[str, float]) -> None:
 
 
 def fit(model: str, x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> Fit:
-    """Fit a purchase model on the distinct (x, t_x, T) rows with their counts as weights."""
+    """Fit a purchase model on the distinct (x, t_x, T) rows with their counts as weights.
+
+    Raises `FitFailed` when the search failed: a likelihood or parameter that is not a finite
+    positive number, or a stop (iteration limit, failed line search) away from a maximum.
+
+    A maximum at the edge of the parameter space is accepted, with a `FitWarning`. In the BG/NBD
+    likelihood (Fader, Hardie & Lee 2005, eq. 6) the beta mixing distribution enters only
+    through ``B(a, b+x)/B(a, b) = E[(1-p)^x]`` and ``a/(b+x-1) B(a, b+x)/B(a, b) =
+    E[p (1-p)^(x-1)]``, with ``p ~ Beta(a, b)``. As ``a, b -> inf`` with ``a/(a+b) -> pi``
+    the beta's variance ``pi(1-pi)/(a+b+1)`` goes to 0, so it tends to the point mass at ``pi``
+    and eq. 6 tends to the likelihood of customers who all drop out with the same probability
+    ``pi`` after each purchase: a nested model, the closure of the parameter space. When the
+    data are better described by that model than by any beta, the likelihood rises towards its
+    value there and has its supremum in that limit, which is then the maximum-likelihood
+    estimate (an estimate on the boundary, Self & Liang 1987, JASA 82, 605-610). The same
+    holds for the gamma of the purchase rate, ``Gamma(r, alpha) -> point mass at r/alpha`` as
+    ``r -> inf`` (eq. 6's NBD part becomes the Poisson), and for the Pareto/NBD's two gammas
+    (Schmittlein, Morrison & Colombo 1987). Such a fit is kept when the gradient is small and
+    going ten times further out along that direction does not raise the likelihood: its
+    predictions are those of the limit. Every other stop short of convergence fails.
+    """
     module = _module(model)
     rows = compress(x, t_x, T)
     result = module.fit(rows.x, rows.t_x, rows.T, rows.weight)
     values = {name: float(getattr(result.params, name)) for name in PARAMETER_NAMES[model]}
-    if not result.converged or not np.isfinite(result.log_likelihood):
+    numbers = [result.log_likelihood, *values.values()]
+    if not all(np.isfinite(v) for v in numbers) or min(values.values()) <= 0:
+        raise FitFailed(NOT_CONVERGED, model=model, log_likelihood=result.log_likelihood)
+    edges = _edges(model, values)
+    if edges:
+        further = dict(values)
+        for names, _warning in edges:
+            for name in names:
+                further[name] *= 10.0
+        gain = (
+            module.log_likelihood(_params(model, further), rows.x, rows.t_x, rows.T, rows.weight)
+            - result.log_likelihood
+        )
+        at_maximum = result.gradient <= EDGE_GRADIENT and gain <= EDGE_GAIN * rows.n_customers
+        if not at_maximum:
+            raise FitFailed(NOT_CONVERGED, model=model, log_likelihood=result.log_likelihood)
+        warnings = tuple(warning for _names, warning in edges)
+        logger.warning("%s fit at the edge of the parameter space: %s", model, values)
+        return Fit(model, values, float(result.log_likelihood), rows.n_customers, warnings)
+    if not result.converged:
         raise FitFailed(NOT_CONVERGED, model=model, log_likelihood=result.log_likelihood)
     return Fit(model, values, float(result.log_likelihood), rows.n_customers)
+
+
+def _edges(model: str, values: Mapping[str, float]) -> list[tuple[tuple[str, str], FitWarning]]:
+    """The mixing distributions that have become a point mass, each with the two parameters
+    that grow together (their ratio fixed) and the warning that says so."""
+    edges: list[tuple[tuple[str, str], FitWarning]] = []
+    common: dict[str, float | str]
+    rate = ("r", "alpha")
+    if values["r"] > POINT_MASS:
+        common = {"model": model, "rate": values["r"] / values["alpha"]}
+        edges.append((rate, FitWarning(SAME_RATE, common)))
+    if model == "bgnbd" and values["a"] + values["b"] > POINT_MASS:
+        common = {"model": model, "dropout": values["a"] / (values["a"] + values["b"])}
+        edges.append((("a", "b"), FitWarning(SAME_DROPOUT, common)))
+    if model == "paretonbd" and values["s"] > POINT_MASS:
+        common = {"model": model, "dropout": values["s"] / values["beta"]}
+        edges.append((("s", "beta"), FitWarning(SAME_DROPOUT, common)))
+    return edges
 
 
 def score(

@@ -92,6 +92,9 @@ class RetentionRun(WorkspaceScoped):
     reason = models.TextField(blank=True)
     reason_code = models.CharField(max_length=40, blank=True)
     reason_values = models.JSONField(default=dict, blank=True)
+    # A fit kept with a caveat (e.g. at the edge of the parameter space): a list of
+    # {"code": ..., "values": {...}} worded for each reader by `warning_texts`.
+    warnings = models.JSONField(default=list, blank=True)
     # What the CLV of this run's scores means: taken from the workspace's settings when the
     # run is fitted, so a resumed run values every chunk alike.
     clv_margin = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
@@ -137,6 +140,13 @@ class RetentionRun(WorkspaceScoped):
         from clientela.retention.reasons import reason_text
 
         return reason_text(self.reason_code, self.reason_values)
+
+    @property
+    def warning_texts(self) -> list[str]:
+        """The caveats of the fit, in the active language."""
+        from clientela.retention.reasons import reason_text
+
+        return [reason_text(w["code"], w["values"]) for w in self.warnings]
 
 
 DEFAULT_CLV_MARGIN = Decimal("1.0000")  # on revenue, until the owner says otherwise
@@ -195,9 +205,16 @@ class ScoreQuerySet(WorkspaceQuerySet):
 class CustomerScore(WorkspaceScoped):
     """What one run says about one customer. Model fields are null when the fit was refused."""
 
-    run = models.ForeignKey(RetentionRun, on_delete=models.CASCADE, related_name="scores")
+    # No single-column indexes on run and customer: (run, customer) and (customer, run) below
+    # serve both, and each index more slows the writing of a million scores.
+    run = models.ForeignKey(
+        RetentionRun, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="retention_scores"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="retention_scores",
+        db_index=False,
     )
     p_alive = models.FloatField(null=True, blank=True)
     p_alive_previous = models.FloatField(null=True, blank=True)

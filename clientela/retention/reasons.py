@@ -50,6 +50,14 @@ _MESSAGES: dict[str, Any] = {  # lazy strings; `%` on a lazy plural picks its fo
         "try the other model or a different date."
     ),
     engine.INFINITE_MEAN_SPEND: _("The spend model gives an infinite mean spend."),
+    engine.SAME_DROPOUT: _(
+        "The best %(model)s fit lies at the edge of the model: your customers do not differ in "
+        "how likely they are to stop buying, so the scores treat them all alike in that."
+    ),
+    engine.SAME_RATE: _(
+        "The best %(model)s fit lies at the edge of the model: your customers do not differ in "
+        "how often they buy, so the scores treat them all alike in that."
+    ),
     NO_HOLDOUT: _("There are no purchases after the end of the calibration period."),
     UNKNOWN_MODEL: _("Unknown model %(model)s."),
     NUMERICAL_ERROR: _("The model could not be fitted: a numerical error stopped the search."),

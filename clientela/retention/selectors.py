@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncDate
 from numpy.typing import NDArray
@@ -155,10 +155,30 @@ def summary_rows(
     """Stream (customer_id, days, first_day, last_day, spend, first_day_spend) rows."""
     sql, params = _summary_sql(workspace, as_of=as_of, since=since, max_order_id=max_order_id)
     # A server-side cursor on PostgreSQL: a million customers never sit in memory as tuples.
-    with connection.chunked_cursor() as cursor:
+    # Inside a transaction it streams (outside, Django declares it WITH HOLD, which runs the
+    # whole query into a store first).
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _summary_settings()
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(FETCH_SIZE):
             yield from rows
+
+
+def _summary_settings() -> None:
+    """Plan the summary as the full aggregation it is, for this transaction only.
+
+    Orders lie on disk in the order they were placed; walking them by the customer index
+    fetches a scattered page per order (measured at 1M customers and 3M orders: several
+    times slower than reading the table and sorting). Without plain index scans the planner
+    picks a sequential scan, or a bitmap scan of a small workspace's orders, which reads the
+    pages in disk order; the sort of a few million (customer, day) rows then fits in memory.
+    JIT compilation costs more than it saves on a query that runs once.
+    """
+    with connection.cursor() as settings:
+        settings.execute("SET LOCAL work_mem = '256MB'")
+        settings.execute("SET LOCAL enable_indexscan = off")
+        settings.execute("SET LOCAL jit = off")
 
 
 def _day(value: dt.date | str) -> int:

@@ -68,8 +68,11 @@ def test_gamma_gamma_reproduces_published_estimates(source: str) -> None:
     if source == "raw":
         assert got == GG_PUBLISHED
     else:
-        # zbar rounded to cents moves gamma from 15.4435 to 15.4477.
+        # The summary CSV rounds zbar to cents, which moves the maximum from gamma = 15.4435
+        # (published 15.44, reproduced above from the raw transactions) to 15.4477: printed
+        # to two decimals that is 15.45, not the published 15.44. p and q are unchanged.
         assert got == {**GG_PUBLISHED, "gamma": 15.45}
+        assert round(fit.params.gamma, 4) == 15.4477
 
 
 def test_published_parameters_give_published_log_likelihoods() -> None:
@@ -95,19 +98,76 @@ def test_holdout_facts_of_the_readme() -> None:
     assert raw.x.sum() + raw.holdout_x.sum() == 4339
 
 
-def test_cumulative_repeat_purchases_at_week_78_are_in_the_published_ballpark() -> None:
-    # Each customer has been around for T + 39 weeks at the end of week 78 (1998-06-30).
+# The README's facts, counted from the raw transactions (same-day purchases merged).
+HOLDOUT_REPEAT = 1882  # weeks 40-78
+CUMULATIVE_REPEAT = {39: 2457, 78: 4339}
+HOLDOUT_WEEKS = 39.0
+
+
+def _simulated_holdout_totals(params: bgnbd.BGNBDParams, draws: int) -> np.ndarray:
+    """Holdout repeat purchases of the whole sample, simulated from the BG/NBD process itself
+    (FHL 2005, section 2) given each customer's calibration data, as an independent check of
+    the closed form (eq. 10). A customer is alive at T with P(alive) (FHL 2008 note); if so,
+    the posterior is lambda ~ Gamma(r+x, alpha+T) and p ~ Beta(a, b+x) (the likelihood
+    lambda^x e^(-lambda T) (1-p)^x of x purchases and survival to T, times the priors). Then
+    N ~ Poisson(39 lambda) purchase chances, of which the customer makes min(N, L), leaving
+    after the L-th, L ~ Geometric(p)."""
     raw = summary_raw()
-    bg = bgnbd.fit(raw.x, raw.t_x, raw.T).params
-    pn = paretonbd.fit(raw.x, raw.t_x, raw.T).params
-    bg_78 = float(bgnbd.expected_purchases(bg, raw.T + 39.0).sum())
-    pn_78 = float(paretonbd.expected_purchases(pn, raw.T + 39.0).sum())
-    assert round(bg_78) == 4161  # actual 4,339; FHL (2005) fig. 2 shows BG/NBD slightly under
-    assert round(pn_78) == 4270
-    assert 4150 <= bg_78 <= 4400
-    # ... and the week-39 value matches the calibration total the model was fitted to.
-    bg_39 = float(bgnbd.expected_purchases(bg, raw.T).sum())
-    assert abs(bg_39 - 2457) < 0.02 * 2457
+    rng = np.random.default_rng(1882)
+    alive = bgnbd.p_alive(params, raw.x, raw.t_x, raw.T)
+    totals = np.empty(draws)
+    for i in range(draws):
+        lam = rng.gamma(params.r + raw.x, 1.0 / (params.alpha + raw.T))
+        p = rng.beta(params.a, params.b + raw.x)
+        made = np.minimum(rng.poisson(lam * HOLDOUT_WEEKS), rng.geometric(p))
+        totals[i] = made[rng.random(raw.x.size) < alive].sum()
+    return totals
+
+
+def _holdout_forecast(params: bgnbd.BGNBDParams) -> float:
+    raw = summary_raw()
+    expected = bgnbd.conditional_expected_purchases(params, HOLDOUT_WEEKS, raw.x, raw.t_x, raw.T)
+    return float(expected.sum())
+
+
+def test_the_holdout_forecast_is_the_mean_of_the_published_model_simulated() -> None:
+    published = bgnbd.BGNBDParams(**BGNBD_PUBLISHED)
+    totals = _simulated_holdout_totals(published, draws=2000)
+    standard_error = totals.std() / np.sqrt(totals.size)  # about 70 / sqrt(2000) = 1.6
+    assert abs(_holdout_forecast(published) - totals.mean()) < 4 * standard_error
+
+
+def test_the_holdout_forecast_against_the_actual_repeat_purchases() -> None:
+    """BG/NBD fitted on weeks 1-39 against the 1,882 repeat purchases of weeks 40-78.
+
+    The published model itself expects 1,654 (12.1% fewer than were made; the simulation
+    above confirms that figure and gives a spread of about 70 around it): the CDNOW cohort
+    buys more in the holdout than a stationary model of its first 39 weeks predicts (Fader &
+    Hardie 2001, "Forecasting repeat sales at CDNOW", Interfaces 31(3), needed a time-varying
+    component for the nonstationary repeat buying of a CDNOW cohort). The tolerance is
+    therefore that shortfall and no more: a
+    forecast more than 13% off 1,882, or above it, is not the published model's."""
+    raw = summary_raw()
+    fitted = bgnbd.fit(raw.x, raw.t_x, raw.T).params
+    published = bgnbd.BGNBDParams(**BGNBD_PUBLISHED)
+    for params in (fitted, published):
+        forecast = _holdout_forecast(params)
+        assert 0.87 * HOLDOUT_REPEAT < forecast < HOLDOUT_REPEAT
+    # Our fit and the published parameters forecast the same to a purchase.
+    assert abs(_holdout_forecast(fitted) - _holdout_forecast(published)) < 1.0
+
+
+def test_the_cumulative_repeat_purchases_against_the_actual_at_weeks_39_and_78() -> None:
+    """E[X(t)] summed over customers (FHL 2005, eq. 9), each observed T weeks at the end of
+    week 39 and T + 39 at the end of week 78, against the README's 2,457 and 4,339. At week
+    39 the model describes the data it was fitted on (within 2%); at week 78 it is short by
+    the holdout shortfall above (4,166 against 4,339: 4.0%), within 5%."""
+    raw = summary_raw()
+    for params in (bgnbd.fit(raw.x, raw.t_x, raw.T).params, bgnbd.BGNBDParams(**BGNBD_PUBLISHED)):
+        at_39 = float(bgnbd.expected_purchases(params, raw.T).sum())
+        at_78 = float(bgnbd.expected_purchases(params, raw.T + HOLDOUT_WEEKS).sum())
+        assert abs(at_39 - CUMULATIVE_REPEAT[39]) < 0.02 * CUMULATIVE_REPEAT[39]
+        assert 0.95 * CUMULATIVE_REPEAT[78] < at_78 < CUMULATIVE_REPEAT[78]
 
 
 def test_conditional_expectation_of_the_papers_example_customer() -> None:

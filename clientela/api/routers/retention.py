@@ -95,6 +95,10 @@ class RunOut(Schema):
     log_likelihood: float | None
     reason: str = Field(description="Why the run was refused or failed, in the request's language.")
     reason_code: str = Field(description="A stable code for the reason; empty when none.")
+    warnings: list[str] = Field(
+        description="Caveats of the fit (e.g. at the edge of the model), in the request's language."
+    )
+    warning_codes: list[str] = Field(description="A stable code for each caveat, in order.")
     clv_margin: float | None = Field(description="The gross margin this run's CLV uses.")
     clv_annual_discount: float | None = Field(
         description="The annual discount rate this run's CLV uses."
@@ -105,6 +109,14 @@ class RunOut(Schema):
     @staticmethod
     def resolve_reason(obj: RetentionRun) -> str:
         return obj.reason_text
+
+    @staticmethod
+    def resolve_warnings(obj: RetentionRun) -> list[str]:
+        return obj.warning_texts
+
+    @staticmethod
+    def resolve_warning_codes(obj: RetentionRun) -> list[str]:
+        return [w["code"] for w in obj.warnings]
 
 
 class SettingsOut(Schema):

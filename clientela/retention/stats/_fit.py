@@ -15,6 +15,8 @@ Array = NDArray[np.float64]
 _LOG_BOUND = 25.0
 # Largest per-customer gradient (in log-parameters) still taken as a maximum.
 _STATIONARY = 1e-6
+# Iterations of L-BFGS-B before the search counts as failed.
+MAX_ITERATIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,10 @@ class Optimum:
     log_likelihood: float
     iterations: int
     converged: bool
+    # The largest component of the projected gradient of the per-customer mean log-likelihood
+    # (w.r.t. the log-parameters) where the search stopped: a component at a bound that
+    # points outwards counts as 0.
+    gradient: float
 
 
 def maximize(
@@ -45,14 +51,20 @@ def maximize(
         jac=True,
         method="L-BFGS-B",
         bounds=[(-_LOG_BOUND, _LOG_BOUND)] * len(log_params0),
-        options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20},
+        options={"maxiter": MAX_ITERATIONS, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20},
     )
     # L-BFGS-B can stop with "abnormal termination in line search" when rounding leaves no
     # decrease to find; at a stationary point that is convergence all the same.
-    stationary = float(np.max(np.abs(result.jac))) < _STATIONARY
+    theta, ascent = np.asarray(result.x, dtype=float), -np.asarray(result.jac, dtype=float)
+    blocked = ((theta >= _LOG_BOUND) & (ascent > 0)) | ((theta <= -_LOG_BOUND) & (ascent < 0))
+    gradient = float(np.max(np.abs(np.where(blocked, 0.0, ascent)), initial=0.0))
+    if not np.isfinite(gradient):
+        gradient = float("inf")
+    stationary = gradient < _STATIONARY
     return Optimum(
         log_params=np.asarray(result.x, dtype=float),
         log_likelihood=float(-result.fun / scale),
         iterations=int(result.nit),
         converged=bool(result.success) or stationary,
+        gradient=gradient,
     )

@@ -48,6 +48,7 @@ class BGNBDFit:
     n_rows: int  # distinct (x, t_x, T) rows the likelihood was evaluated on
     iterations: int
     converged: bool
+    gradient: float  # largest projected gradient per customer where the search stopped
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def fit(
         n_rows=int(layout.weight.size),
         iterations=best.iterations,
         converged=best.converged,
+        gradient=best.gradient,
     )
 
 

@@ -42,6 +42,7 @@ class GammaGammaFit:
     n_customers: int  # customers with x > 0 and zbar > 0, the ones the model describes
     iterations: int
     converged: bool
+    gradient: float  # largest projected gradient per customer where the search stopped
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def fit(
         n_customers=round(n),
         iterations=best.iterations,
         converged=best.converged,
+        gradient=best.gradient,
     )
 
 

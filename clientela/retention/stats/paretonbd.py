@@ -58,6 +58,7 @@ class ParetoNBDFit:
     n_rows: int
     iterations: int
     converged: bool
+    gradient: float  # largest projected gradient per customer where the search stopped
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def fit(
         n_rows=int(layout.weight.size),
         iterations=best.iterations,
         converged=best.converged,
+        gradient=best.gradient,
     )
 
 

@@ -74,6 +74,8 @@ class Command(BaseCommand):
             "log_likelihood": fit.log_likelihood,
             "customers": fit.n_customers,
         }
+        if fit.warnings:  # a maximum at the edge of the model (see engine.fit)
+            result["warnings"] = [{"code": w.code, **w.values} for w in fit.warnings]
         params = ", ".join(f"{k} = {v:.4f}" for k, v in fit.parameters.items())
         text = f"{model} on {fit.n_customers} customers: {params}; LL = {fit.log_likelihood:.2f}"
         self._emit(result, json, text)
@@ -115,6 +117,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{run.model}: {params}; LL = {run.log_likelihood:.2f}")
         if run.reason:
             self.stdout.write(f"reason: {run.reason_text}")
+        for warning in run.warning_texts:
+            self.stdout.write(f"warning: {warning}")
         if run.status == "failed":
             raise CommandError(f"The refresh failed: {run.reason_text}")
 

@@ -1,0 +1,75 @@
+"""Fits whose maximum lies at the edge of the model are kept with a warning; searches that stop
+short of a maximum fail (engine.fit)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clientela.retention import engine
+from clientela.retention.stats import _fit, bgnbd
+
+
+def same_dropout(n: int, p: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """BG/NBD customers (r, alpha of CDNOW) who all leave with the same probability p after
+    each repeat purchase: Beta(a, b) replaced by its limit, the point mass at p. Whole days,
+    observed 27 to 39 weeks."""
+    rng = np.random.default_rng(seed)
+    T = rng.integers(27 * 7, 39 * 7 + 1, n) / 7.0
+    lam = rng.gamma(0.243, 1 / 4.414, n)
+    arrivals = rng.poisson(lam * T)
+    x = np.minimum(arrivals, rng.geometric(p, n))
+    t_x = np.zeros(n)
+    rep = x > 0
+    t_x[rep] = T[rep] * rng.beta(x[rep], arrivals[rep] - x[rep] + 1)
+    return x.astype(float), np.minimum(np.ceil(t_x * 7) / 7, T), T
+
+
+def test_a_maximum_where_the_beta_is_a_point_mass_is_kept_with_a_warning():
+    x, t_x, T = same_dropout(5000, 0.25, seed=2)
+    fit = engine.fit("bgnbd", x, t_x, T)
+
+    a, b = fit.parameters["a"], fit.parameters["b"]
+    assert a + b > engine.POINT_MASS
+    assert [w.code for w in fit.warnings] == [engine.SAME_DROPOUT]
+    dropout = fit.warnings[0].values["dropout"]
+    assert dropout == pytest.approx(a / (a + b))
+    # 5000 customers, about 2,300 of whom bought again: p is estimated to a few hundredths.
+    assert dropout == pytest.approx(0.25, abs=0.02)
+    # It is the maximum: further out along a/(a+b) fixed the likelihood does not rise, and
+    # every interior point tried is lower.
+    ll = fit.log_likelihood
+    for k in (10.0, 1e3):
+        further = bgnbd.BGNBDParams(fit.parameters["r"], fit.parameters["alpha"], a * k, b * k)
+        assert bgnbd.log_likelihood(further, x, t_x, T) <= ll + 1e-6 * 5000
+    for total in (10.0, 100.0, 1000.0):
+        inner = bgnbd.BGNBDParams(
+            fit.parameters["r"], fit.parameters["alpha"], dropout * total, (1 - dropout) * total
+        )
+        assert bgnbd.log_likelihood(inner, x, t_x, T) < ll
+
+
+def test_an_interior_maximum_has_no_warning():
+    x, t_x, T = same_dropout(5000, 0.25, seed=1)  # this sample's beta is not degenerate
+    fit = engine.fit("bgnbd", x, t_x, T)
+    assert fit.warnings == ()
+    assert fit.parameters["a"] + fit.parameters["b"] < engine.POINT_MASS
+
+
+def test_a_search_stopped_by_its_iteration_limit_fails(monkeypatch):
+    x, t_x, T = same_dropout(5000, 0.25, seed=1)
+    monkeypatch.setattr(_fit, "MAX_ITERATIONS", 3)
+    result = bgnbd.fit(x, t_x, T)
+    assert (result.converged, result.iterations) == (False, 3)
+    assert result.gradient > engine.EDGE_GRADIENT
+    with pytest.raises(engine.FitFailed) as failed:
+        engine.fit("bgnbd", x, t_x, T)
+    assert failed.value.code == engine.NOT_CONVERGED
+
+
+def test_a_likelihood_that_is_not_a_number_fails():
+    x, t_x, T = same_dropout(500, 0.25, seed=1)
+    T[0] = np.nan
+    with pytest.raises(engine.FitFailed) as failed:
+        engine.fit("bgnbd", x, t_x, T)
+    assert failed.value.code == engine.NOT_CONVERGED
