@@ -35,7 +35,6 @@ from clientela.outreach.models import (
     LetterStatus,
     MailingList,
     MessageTemplate,
-    Subscription,
     TemplatePurpose,
 )
 from clientela.retention.models import Segment
@@ -319,10 +318,7 @@ def template_preview_page(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @require_POST
 def template_test(request: WorkspaceRequest, pk: int) -> HttpResponse:
     template = _template(request, pk)
-    customer = _preview_customer(request) or Customer(
-        workspace=request.workspace, first_name=request.user.name, email=request.user.email
-    )
-    template_test_send(template=template, customer=customer, actor=request.user)
+    template_test_send(template=template, customer=_preview_customer(request), actor=request.user)
     messages.success(
         request, _("A test was queued to %(address)s.") % {"address": request.user.email}
     )
@@ -379,7 +375,7 @@ def _campaign_form(request: WorkspaceRequest, campaign: Campaign | None) -> Http
         except campaign_services.CampaignInvalid as error:
             _field_error(form, error.field, error.message)
         except campaign_services.CampaignStateError:
-            form.add_error(None, _("Only a draft can be edited."))
+            form.add_error(None, _("Only a draft or a scheduled campaign can be edited."))
         else:
             return redirect("web:outreach_campaign", ws=request.workspace.slug, pk=saved.pk)
     return render(request, "web/outreach/campaign_form.html", {"form": form, "campaign": campaign})
@@ -484,12 +480,7 @@ def campaign_pdf(request: WorkspaceRequest, pk: int) -> HttpResponse:
 
 
 def _letters(request: WorkspaceRequest) -> Any:
-    return (
-        HandwrittenLetter.objects.for_workspace(request.workspace)
-        .filter(status=LetterStatus.TO_WRITE)
-        .select_related("customer", "order")
-        .order_by("pk")
-    )
+    return letter_services.letters_to_write(request.workspace)
 
 
 @workspace_view()
@@ -569,12 +560,7 @@ def list_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     found = MailingList.objects.for_workspace(request.workspace).filter(pk=pk).first()
     if found is None:
         raise Http404
-    subscriptions = (
-        Subscription.objects.for_workspace(request.workspace)
-        .filter(mailing_list=found)
-        .select_related("customer")
-        .order_by("-pk")[:500]
-    )
+    subscriptions = list_services.list_subscriptions(found)[:500]
     return render(
         request,
         "web/outreach/list.html",
