@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -80,7 +81,12 @@ class UpliftOut(Schema):
 class AutomationFiguresOut(Schema):
     sent: int
     holdout: int
-    uplift: UpliftOut
+    uplift: UpliftOut | None = Field(
+        description="Over the decisions at least `uplift_days` old; null until there are any."
+    )
+    uplift_ready_at: datetime | None = Field(
+        description="When the first figures are (or were) ready; null if nothing was decided."
+    )
 
 
 class AutomationsOut(Schema):
@@ -93,6 +99,7 @@ class AutomationsOut(Schema):
     win_back_overdue_factor: float
     win_back_cooldown_days: int
     win_back_holdout_percent: int
+    uplift_days: int
     thank_you: AutomationFiguresOut
     win_back: AutomationFiguresOut
 
@@ -109,23 +116,26 @@ class AutomationsPatch(Schema):
     win_back_overdue_factor: Annotated[float, Field(ge=1, le=100, strict=True)] = None  # type: ignore[assignment]
     win_back_cooldown_days: Annotated[StrictInt, Field(ge=1, le=3650)] = None  # type: ignore[assignment]
     win_back_holdout_percent: Percent = None  # type: ignore[assignment]
+    uplift_days: Annotated[StrictInt, Field(ge=1, le=365)] = None  # type: ignore[assignment]
 
 
-def _uplift(value: Uplift) -> dict[str, Any]:
-    return value.__dict__
+def _uplift(value: Uplift | None) -> dict[str, Any] | None:
+    return value.__dict__ if value is not None else None
 
 
 def _automations(request: HttpRequest) -> dict[str, Any]:
     workspace = workspace_of(request)
     current = automation_services.automations_get(workspace)
     fields = automation_services.DELIVERY_FIELDS + automation_services.OWN_FIELDS
-    figures = {
-        kind.value: {
+    now = timezone.now()
+    figures = {}
+    for kind in (Automation.THANK_YOU, Automation.WIN_BACK):
+        report = reports.automation_uplift_report(workspace, kind, now=now)
+        figures[kind.value] = {
             **reports.automation_counts(workspace, kind),
-            "uplift": _uplift(reports.automation_uplift(workspace, kind)),
+            "uplift": _uplift(report.uplift),
+            "uplift_ready_at": report.ready_at,
         }
-        for kind in (Automation.THANK_YOU, Automation.WIN_BACK)
-    }
     return {**{f: current.value(f) for f in fields}, **figures}
 
 
@@ -414,7 +424,13 @@ class CampaignDetailOut(CampaignOut):
     tag_ids: list[int]
     audience_segments: list[str]
     report: SendReportOut
-    uplift: UpliftOut | None
+    uplift: UpliftOut | None = Field(
+        description="Null until `uplift_days` after the campaign started sending."
+    )
+    uplift_ready_at: datetime | None = Field(
+        description="When the uplift is (or was) ready; null until the campaign is sent."
+    )
+    uplift_days: int
 
 
 class CampaignPage(PageOut):
@@ -439,13 +455,15 @@ _CAMPAIGN_COLUMNS = [
 
 
 def _campaign_detail(campaign: Campaign) -> dict[str, Any]:
-    uplift = reports.campaign_uplift(campaign)
+    uplift = reports.campaign_uplift_report(campaign, now=timezone.now())
     return {
         **{f: getattr(campaign, f) for f in _CAMPAIGN_COLUMNS},
         "list_ids": sorted(campaign.audience_lists.values_list("pk", flat=True)),
         "tag_ids": sorted(campaign.audience_tags.values_list("pk", flat=True)),
         "report": reports.campaign_send_report(campaign).__dict__,
-        "uplift": _uplift(uplift) if uplift else None,
+        "uplift": _uplift(uplift.uplift),
+        "uplift_ready_at": uplift.ready_at,
+        "uplift_days": uplift.days,
     }
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -74,6 +75,11 @@ class AutomationForm(forms.Form):
     )
     win_back_holdout_percent = forms.IntegerField(
         label=gettext_lazy("Win-back holdout (%)"), min_value=0, max_value=50
+    )
+    uplift_days = forms.IntegerField(
+        label=gettext_lazy("Measure the uplift over orders within (days)"),
+        min_value=1,
+        max_value=365,
     )
 
 
@@ -189,7 +195,7 @@ def outreach_home(request: WorkspaceRequest) -> HttpResponse:
     figures = {
         kind: {
             "counts": reports.automation_counts(workspace, kind),
-            "uplift": reports.automation_uplift(workspace, kind),
+            "uplift": reports.automation_uplift_report(workspace, kind, now=timezone.now()),
         }
         for kind in (Automation.THANK_YOU, Automation.WIN_BACK)
     }
@@ -401,7 +407,7 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": campaign,
         "report": reports.campaign_send_report(campaign),
-        "uplift": reports.campaign_uplift(campaign),
+        "uplift": reports.campaign_uplift_report(campaign, now=timezone.now()),
         "preview": preview,
         "customer": customer,
         "can_manage": request.membership.has_role(Role.MANAGER),
