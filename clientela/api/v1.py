@@ -16,6 +16,7 @@ from clientela.api.routers import (
     imports,
     orders,
     outreach,
+    outreach_pdf,
     products,
     retention,
 )
@@ -34,5 +35,6 @@ api.add_router("/products", products.router)
 api.add_router("/orders", orders.router)
 api.add_router("/imports", imports.router)
 api.add_router("/outreach", outreach.router)
+api.add_router("/outreach", outreach_pdf.router)
 api.add_router("/delivery", delivery.router)
 api.add_router("/retention", retention.router)

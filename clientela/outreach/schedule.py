@@ -7,6 +7,14 @@ first order of that week seen; orders already older than the delay at import tim
 being loaded) get none, nor do cancelled orders, suppressed addresses and customers who
 withdrew their consent to thank-you letters.
 
+Why a calendar week and not a rolling window of `delay` days after the previous letter: the
+week is a function of the order alone, so the unique dedup key decides exactly, whatever order
+orders arrive in, whether two imports run at once, and across a change of the delay. Under a
+rolling window whether an order gets a letter depends on which of the customer's other orders
+were seen first (orders on days 0, 5 and 10 get two letters if imported in that order, one if
+day 5 comes first), and two concurrent imports would need a lock per customer to agree. The
+price: a Sunday and a Monday purchase get two letters, a day apart.
+
 The letter is the workspace's own thank-you template (the shipped default when the shop has
 not edited one), rendered here, in the order's transaction. Rendering later (at send time)
 would let an edit reach letters already queued, but the outbox row is the delivery's source

@@ -22,6 +22,7 @@ def allowed(outsider: int, viewer: int, agent: int, manager: int, owner: int) ->
 READ_ALL = allowed(200, 200, 200, 200, 200)
 READ_OBJECT = allowed(404, 200, 200, 200, 200)
 MANAGERS_CREATE = allowed(201, 403, 403, 201, 201)
+MANAGERS_CHANGE = allowed(404, 403, 403, 200, 200)
 
 
 def _pk(shop: Any, kind: str) -> int:
@@ -73,7 +74,31 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
         ),
         READ_OBJECT,
     ),
+    ("PATCH", "/outreach/templates/{template_id}"): (
+        lambda s: (f"/outreach/templates/{_pk(s, 'outreach_template')}", {"subject": "New"}),
+        MANAGERS_CHANGE,
+    ),
+    ("POST", "/outreach/templates/{template_id}/test"): (
+        lambda s: (f"/outreach/templates/{_pk(s, 'outreach_template')}/test", {}),
+        allowed(404, 403, 403, 202, 202),
+    ),
     ("GET", "/outreach/campaigns"): (lambda s: ("/outreach/campaigns", None), READ_ALL),
+    ("PATCH", "/outreach/campaigns/{campaign_id}"): (
+        lambda s: (f"/outreach/campaigns/{_pk(s, 'outreach_campaign')}", {"title": "Renamed"}),
+        MANAGERS_CHANGE,
+    ),
+    ("GET", "/outreach/campaigns/{campaign_id}/preview"): (
+        lambda s: (
+            f"/outreach/campaigns/{_pk(s, 'outreach_campaign')}/preview"
+            f"?customer_id={_pk(s, 'outreach_customer')}",
+            None,
+        ),
+        READ_OBJECT,
+    ),
+    ("GET", "/outreach/campaigns/{campaign_id}/pdf"): (
+        lambda s: (f"/outreach/campaigns/{_pk(s, 'outreach_campaign')}/pdf", None),
+        READ_OBJECT,
+    ),
     ("POST", "/outreach/campaigns"): (lambda s: ("/outreach/campaigns", CAMPAIGN), MANAGERS_CREATE),
     ("GET", "/outreach/campaigns/{campaign_id}"): (
         lambda s: (f"/outreach/campaigns/{_pk(s, 'outreach_campaign')}", None),
@@ -95,6 +120,15 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
         lambda s: (f"/outreach/letters/{_to_write(s)}/done", None),
         allowed(404, 403, 200, 200, 200),
     ),
+    # The outsider's own shop has no letter to write: nothing to print is a 404.
+    ("GET", "/outreach/letters/pdf"): (
+        lambda s: (_to_write(s) and "/outreach/letters/pdf", None),
+        allowed(404, 200, 200, 200, 200),
+    ),
     ("GET", "/outreach/lists"): (lambda s: ("/outreach/lists", None), READ_ALL),
+    ("GET", "/outreach/lists/{list_id}/subscriptions"): (
+        lambda s: (f"/outreach/lists/{_pk(s, 'outreach_list')}/subscriptions", None),
+        READ_OBJECT,
+    ),
     ("POST", "/outreach/lists"): (lambda s: ("/outreach/lists", {"name": "New"}), MANAGERS_CREATE),
 }

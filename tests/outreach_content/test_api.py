@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -55,7 +56,14 @@ def test_campaign_lifecycle_over_the_api(cast, build) -> None:  # type: ignore[n
     assert test.status_code == 202 and test.json()["to_address"] == "mihai@example.com"
     detail = manager("GET", f"/campaigns/{campaign_id}").json()
     assert detail["report"]["counts"]["queued"] == 0  # nobody consented: an empty audience
-    assert detail["uplift"]["sent_count"] == 0
+    # The uplift waits for its 30-day window of orders; the report says until when.
+    started = Campaign.objects.get().started_at
+    assert (detail["uplift"], detail["uplift_days"]) == (None, 30)
+    ready_at = started + timedelta(days=30)
+    # The API writes date-times to the millisecond.
+    assert datetime.fromisoformat(detail["uplift_ready_at"]) == ready_at.replace(
+        microsecond=ready_at.microsecond // 1000 * 1000
+    )
     assert Outbox.objects.filter(source_type="campaign").count() == 0
 
 
@@ -119,6 +127,8 @@ def test_viewers_read_but_cannot_write_and_outsiders_see_nothing(cast, build) ->
         {"win_back_p_alive": "0.3"},
         {"win_back_enabled": 1},
         {"thank_you_delay_days": 400},
+        {"uplift_days": 0},
+        {"uplift_days": 366},
         {"nope": 1},
     ],
 )
@@ -128,9 +138,12 @@ def test_automation_settings_refuse_loose_values(cast, body) -> None:  # type: i
 
 def test_automation_settings_change(cast) -> None:  # type: ignore[no-untyped-def]
     response = _api(cast.shop, cast.owner)(
-        "PATCH", "/automations", {"win_back_p_alive": 0.2, "thank_you_delay_days": 3}
+        "PATCH",
+        "/automations",
+        {"win_back_p_alive": 0.2, "thank_you_delay_days": 3, "uplift_days": 45},
     )
     assert response.status_code == 200
     body = response.json()
     assert (body["win_back_p_alive"], body["thank_you_delay_days"]) == (0.2, 3)
-    assert body["thank_you"] == {"sent": 0, "holdout": 0, "uplift": body["thank_you"]["uplift"]}
+    assert body["thank_you"] == {"sent": 0, "holdout": 0, "uplift": None, "uplift_ready_at": None}
+    assert body["uplift_days"] == 45

@@ -186,12 +186,14 @@ def test_saving_settings_and_a_bad_template(cast, client_for, things) -> None:  
         "win_back_overdue_factor": 2,
         "win_back_cooldown_days": 60,
         "win_back_holdout_percent": 10,
+        "uplift_days": 45,
     }
     assert post(client, "/w/alice/outreach/settings/", data).status_code == 302
     from clientela.outreach.content.automations import automations_get
 
     current = automations_get(cast.shop)
     assert (current.delivery.thank_you_delay_days, current.own.handwritten_threshold) == (5, 12)
+    assert current.own.uplift_days == 45
     assert current.own.win_back_enabled is False
     response = post(
         client,

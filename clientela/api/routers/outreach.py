@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
@@ -14,7 +16,7 @@ from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StrictInt, S
 from clientela.accounts.models import Role
 from clientela.api.auth import actor_of, require_role, workspace_of
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, responses, unprocessable
-from clientela.api.pagination import PageOut, PageParams, page_of
+from clientela.api.pagination import PageOut, PageParams, _query_schema, page_of
 from clientela.api.schemas.base import drop_defaults
 from clientela.api.types import AwareDatetime, Id, NonEmpty, QueryId, Text10k, Text100, Text200
 from clientela.customers.models import Customer
@@ -24,7 +26,11 @@ from clientela.outreach.content import letters as letter_services
 from clientela.outreach.content import lists as list_services
 from clientela.outreach.content import reports
 from clientela.outreach.content.rendering import TemplateInvalid
-from clientela.outreach.content.templates import template_preview, template_save
+from clientela.outreach.content.templates import (
+    template_preview,
+    template_save,
+    template_test_send,
+)
 from clientela.outreach.content.uplift import Uplift
 from clientela.outreach.models import (
     Automation,
@@ -32,10 +38,12 @@ from clientela.outreach.models import (
     HandwrittenLetter,
     MailingList,
     MessageTemplate,
+    Subscription,
 )
 
 router = Router(tags=["outreach"])
 Language = Literal["ro", "en"]
+Purpose = Literal["thank_you", "win_back", "campaign", "confirmation"]
 Percent = Annotated[StrictInt, Field(ge=0, le=50)]
 Fraction = Annotated[float, Field(ge=0, le=1, strict=True)]
 
@@ -73,7 +81,12 @@ class UpliftOut(Schema):
 class AutomationFiguresOut(Schema):
     sent: int
     holdout: int
-    uplift: UpliftOut
+    uplift: UpliftOut | None = Field(
+        description="Over the decisions at least `uplift_days` old; null until there are any."
+    )
+    uplift_ready_at: datetime | None = Field(
+        description="When the first figures are (or were) ready; null if nothing was decided."
+    )
 
 
 class AutomationsOut(Schema):
@@ -86,6 +99,7 @@ class AutomationsOut(Schema):
     win_back_overdue_factor: float
     win_back_cooldown_days: int
     win_back_holdout_percent: int
+    uplift_days: int
     thank_you: AutomationFiguresOut
     win_back: AutomationFiguresOut
 
@@ -102,23 +116,26 @@ class AutomationsPatch(Schema):
     win_back_overdue_factor: Annotated[float, Field(ge=1, le=100, strict=True)] = None  # type: ignore[assignment]
     win_back_cooldown_days: Annotated[StrictInt, Field(ge=1, le=3650)] = None  # type: ignore[assignment]
     win_back_holdout_percent: Percent = None  # type: ignore[assignment]
+    uplift_days: Annotated[StrictInt, Field(ge=1, le=365)] = None  # type: ignore[assignment]
 
 
-def _uplift(value: Uplift) -> dict[str, Any]:
-    return value.__dict__
+def _uplift(value: Uplift | None) -> dict[str, Any] | None:
+    return value.__dict__ if value is not None else None
 
 
 def _automations(request: HttpRequest) -> dict[str, Any]:
     workspace = workspace_of(request)
     current = automation_services.automations_get(workspace)
     fields = automation_services.DELIVERY_FIELDS + automation_services.OWN_FIELDS
-    figures = {
-        kind.value: {
+    now = timezone.now()
+    figures = {}
+    for kind in (Automation.THANK_YOU, Automation.WIN_BACK):
+        report = reports.automation_uplift_report(workspace, kind, now=now)
+        figures[kind.value] = {
             **reports.automation_counts(workspace, kind),
-            "uplift": _uplift(reports.automation_uplift(workspace, kind)),
+            "uplift": _uplift(report.uplift),
+            "uplift_ready_at": report.ready_at,
         }
-        for kind in (Automation.THANK_YOU, Automation.WIN_BACK)
-    }
     return {**{f: current.value(f) for f in fields}, **figures}
 
 
@@ -154,7 +171,7 @@ class TemplateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[Text100, NonEmpty]
-    purpose: Literal["thank_you", "win_back", "campaign", "confirmation"]
+    purpose: Purpose
     language: Language
     subject: Annotated[Text200, NonEmpty]
     body_text: Annotated[Text10k, NonEmpty]
@@ -186,6 +203,30 @@ class PreviewQuery(Schema):
     customer_id: QueryId
 
 
+class TemplatePatch(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
+
+    name: Annotated[Text100, NonEmpty] = None  # type: ignore[assignment]
+    purpose: Purpose = None  # type: ignore[assignment]
+    language: Language = None  # type: ignore[assignment]
+    subject: Annotated[Text200, NonEmpty] = None  # type: ignore[assignment]
+    body_text: Annotated[Text10k, NonEmpty] = None  # type: ignore[assignment]
+    body_html: Text10k = None  # type: ignore[assignment]
+
+
+class TestSendIn(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
+
+    customer_id: Id = Field(  # type: ignore[assignment]
+        None, description="Render for this customer; left out, for the caller."
+    )
+
+
+class QueuedOut(Schema):
+    outbox_id: int
+    to_address: str
+
+
 @router.get("/templates", response={200: TemplatePage, **READ}, summary="List templates")
 def template_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
     return page_of(MessageTemplate.objects.for_workspace(workspace_of(request)), params)
@@ -198,20 +239,67 @@ def template_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, 
 )
 def template_create(request: HttpRequest, payload: TemplateIn) -> Status[MessageTemplate]:
     require_role(request, Role.MANAGER)
-    workspace = workspace_of(request)
-    if (
-        MessageTemplate.objects.for_workspace(workspace)
-        .filter(name=payload.name, purpose=payload.purpose, language=payload.language)
-        .exists()
-    ):
-        raise unprocessable("name", "A template with this name already exists.")
     try:
         template = template_save(
-            workspace=workspace, actor=actor_of(request), **payload.model_dump()
+            workspace=workspace_of(request), actor=actor_of(request), **payload.model_dump()
         )
     except TemplateInvalid as exc:
         raise unprocessable(exc.field, exc.message) from exc
     return Status(201, template)
+
+
+def _template(request: HttpRequest, template_id: int) -> MessageTemplate:
+    workspace = workspace_of(request)
+    return get_object_or_404(MessageTemplate.objects.for_workspace(workspace), pk=template_id)
+
+
+@router.patch(
+    "/templates/{template_id}",
+    response={200: TemplateOut, **OBJECT_WRITE},
+    summary="Change a template; refused (422) if a variable is unknown",
+)
+def template_update(
+    request: HttpRequest, template_id: Path[QueryId], payload: TemplatePatch
+) -> MessageTemplate:
+    require_role(request, Role.MANAGER)
+    template = _template(request, template_id)
+    try:
+        return template_save(
+            workspace=template.workspace,
+            actor=actor_of(request),
+            template=template,
+            **payload.model_dump(exclude_unset=True),
+        )
+    except TemplateInvalid as exc:
+        raise unprocessable(exc.field, exc.message) from exc
+
+
+def _customer_in(request: HttpRequest, customer_id: int | None) -> Customer | None:
+    """The chosen customer of the caller's workspace; another's is refused as input."""
+    if customer_id is None:
+        return None
+    found = Customer.objects.for_workspace(workspace_of(request)).filter(pk=customer_id).first()
+    if found is None:
+        raise unprocessable("customer_id", _("No such customer."))
+    return found
+
+
+@router.post(
+    "/templates/{template_id}/test",
+    response={202: QueuedOut, **OBJECT_WRITE},
+    summary="Queue a test to the caller's own address, rendered for a customer or the caller",
+)
+def template_test(
+    request: HttpRequest, template_id: Path[QueryId], payload: TestSendIn
+) -> Status[dict[str, Any]]:
+    require_role(request, Role.MANAGER)
+    template = _template(request, template_id)
+    row = template_test_send(
+        template=template,
+        customer=_customer_in(request, payload.customer_id),
+        actor=actor_of(request),
+    )
+    return Status(202, {"outbox_id": row.pk, "to_address": row.to_address})
 
 
 @router.get(
@@ -233,6 +321,9 @@ def template_preview_endpoint(
 
 
 # -- campaigns -----------------------------------------------------------------------------
+
+
+SegmentName = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,20}$")]
 
 
 class PromotionIn(Schema):
@@ -267,9 +358,28 @@ class CampaignIn(Schema):
     holdout_percent: Percent = 10
     list_ids: list[Id] = Field(default_factory=list, max_length=100)
     tag_ids: list[Id] = Field(default_factory=list, max_length=100)
-    audience_segments: list[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,20}$")]] = Field(
-        default_factory=list, max_length=20
-    )
+    audience_segments: list[SegmentName] = Field(default_factory=list, max_length=20)
+
+
+class CampaignPatch(Schema):
+    """Content and audience of a draft or scheduled campaign; fields left out stay."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
+
+    title: Annotated[Text200, NonEmpty] = None  # type: ignore[assignment]
+    kind: Literal["brochure", "newsletter"] = None  # type: ignore[assignment]
+    language: Language = None  # type: ignore[assignment]
+    subject: Annotated[Text200, NonEmpty] = None  # type: ignore[assignment]
+    intro: Text10k = None  # type: ignore[assignment]
+    promotions: list[PromotionIn] = Field(None, max_length=100)  # type: ignore[arg-type]
+    sales: list[SaleIn] = Field(None, max_length=100)  # type: ignore[arg-type]
+    changes: Text10k = None  # type: ignore[assignment]
+    body_text: Annotated[Text10k, NonEmpty] = None  # type: ignore[assignment]
+    body_html: Text10k = None  # type: ignore[assignment]
+    holdout_percent: Percent = None  # type: ignore[assignment]
+    list_ids: list[Id] = Field(None, max_length=100)  # type: ignore[arg-type]
+    tag_ids: list[Id] = Field(None, max_length=100)  # type: ignore[arg-type]
+    audience_segments: list[SegmentName] = Field(None, max_length=20)  # type: ignore[arg-type]
 
 
 class SendReportOut(Schema):
@@ -291,9 +401,36 @@ class CampaignOut(Schema):
     finished_at: datetime | None
 
 
+class PromotionOut(Schema):
+    name: str
+    description: str = ""
+    discount: str = ""
+
+
+class SaleOut(Schema):
+    name: str
+    starts_on: str
+    ends_on: str
+
+
 class CampaignDetailOut(CampaignOut):
+    intro: str
+    promotions: list[PromotionOut]
+    sales: list[SaleOut]
+    changes: str
+    body_text: str
+    body_html: str
+    list_ids: list[int]
+    tag_ids: list[int]
+    audience_segments: list[str]
     report: SendReportOut
-    uplift: UpliftOut | None
+    uplift: UpliftOut | None = Field(
+        description="Null until `uplift_days` after the campaign started sending."
+    )
+    uplift_ready_at: datetime | None = Field(
+        description="When the uplift is (or was) ready; null until the campaign is sent."
+    )
+    uplift_days: int
 
 
 class CampaignPage(PageOut):
@@ -311,12 +448,22 @@ def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
     return get_object_or_404(Campaign.objects.for_workspace(workspace_of(request)), pk=campaign_id)
 
 
+_CAMPAIGN_COLUMNS = [
+    *CampaignOut.model_fields,
+    *("intro", "promotions", "sales", "changes", "body_text", "body_html", "audience_segments"),
+]
+
+
 def _campaign_detail(campaign: Campaign) -> dict[str, Any]:
-    uplift = reports.campaign_uplift(campaign)
+    uplift = reports.campaign_uplift_report(campaign, now=timezone.now())
     return {
-        **{f: getattr(campaign, f) for f in CampaignOut.model_fields},
+        **{f: getattr(campaign, f) for f in _CAMPAIGN_COLUMNS},
+        "list_ids": sorted(campaign.audience_lists.values_list("pk", flat=True)),
+        "tag_ids": sorted(campaign.audience_tags.values_list("pk", flat=True)),
         "report": reports.campaign_send_report(campaign).__dict__,
-        "uplift": _uplift(uplift) if uplift else None,
+        "uplift": _uplift(uplift.uplift),
+        "uplift_ready_at": uplift.ready_at,
+        "uplift_days": uplift.days,
     }
 
 
@@ -347,6 +494,49 @@ def campaign_read(request: HttpRequest, campaign_id: Path[QueryId]) -> dict[str,
     return _campaign_detail(_campaign(request, campaign_id))
 
 
+@router.patch(
+    "/campaigns/{campaign_id}",
+    response={200: CampaignDetailOut, **OBJECT_WRITE, **responses(409)},
+    summary="Edit a draft or scheduled campaign; 409 once it is sending or done",
+)
+def campaign_update(
+    request: HttpRequest, campaign_id: Path[QueryId], payload: CampaignPatch
+) -> dict[str, Any]:
+    require_role(request, Role.MANAGER)
+    campaign = _campaign(request, campaign_id)
+    try:
+        campaign_services.campaign_save(
+            workspace=campaign.workspace,
+            actor=actor_of(request),
+            campaign=campaign,
+            **payload.model_dump(exclude_unset=True),
+        )
+    except campaign_services.CampaignInvalid as exc:
+        raise unprocessable(exc.field, exc.message) from exc
+    except campaign_services.CampaignStateError as exc:
+        raise HttpError(409, str(exc)) from exc
+    return _campaign_detail(_campaign(request, campaign_id))
+
+
+@router.get(
+    "/campaigns/{campaign_id}/preview",
+    response={200: PreviewOut, **OBJECT_READ},
+    summary="Render a campaign for a real customer of the workspace",
+)
+def campaign_preview(
+    request: HttpRequest, campaign_id: Path[QueryId], query: Query[PreviewQuery]
+) -> dict[str, Any]:
+    campaign = _campaign(request, campaign_id)
+    customer = get_object_or_404(
+        Customer.objects.for_workspace(campaign.workspace), pk=query.customer_id
+    )
+    try:
+        rendered = campaign_services.campaign_preview(campaign=campaign, customer=customer)
+    except TemplateInvalid as exc:
+        raise unprocessable(exc.field, exc.message, source="query") from exc
+    return {"customer_id": customer.pk, **rendered.__dict__}
+
+
 @router.post(
     "/campaigns/{campaign_id}/transitions",
     response={200: CampaignDetailOut, **OBJECT_WRITE, **responses(409)},
@@ -369,11 +559,6 @@ def campaign_transition(
     except campaign_services.CampaignStateError as exc:
         raise HttpError(409, str(exc)) from exc
     return _campaign_detail(_campaign(request, campaign_id))
-
-
-class QueuedOut(Schema):
-    outbox_id: int
-    to_address: str
 
 
 @router.post(
@@ -464,3 +649,43 @@ def list_create(request: HttpRequest, payload: ListIn) -> Status[MailingList]:
     except list_services.SubscriptionError as exc:
         raise unprocessable(exc.field, exc.message) from exc
     return Status(201, created)
+
+
+class SubscriptionOut(Schema):
+    id: int
+    customer_id: int
+    email: str
+    status: str
+    source: str
+    ip: str | None
+    created_at: datetime
+    confirmed_at: datetime | None
+    unsubscribed_at: datetime | None
+
+    @staticmethod
+    def resolve_email(obj: Subscription) -> str:
+        return obj.customer.email
+
+
+class SubscriptionPage(PageOut):
+    items: list[SubscriptionOut]
+
+
+class SubscriptionFilters(PageParams):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_query_schema)
+
+    status: Literal["pending", "confirmed", "unsubscribed"] | None = None
+
+
+@router.get(
+    "/lists/{list_id}/subscriptions",
+    response={200: SubscriptionPage, **OBJECT_READ},
+    summary="A list's subscribers with the consent record (IP, time, source), newest first",
+)
+def list_subscriptions(
+    request: HttpRequest, list_id: Path[QueryId], filters: Query[SubscriptionFilters]
+) -> dict[str, Any]:
+    workspace = workspace_of(request)
+    found = get_object_or_404(MailingList.objects.for_workspace(workspace), pk=list_id)
+    subscriptions = list_services.list_subscriptions(found, status=filters.status)
+    return page_of(subscriptions, filters)

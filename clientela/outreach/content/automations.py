@@ -23,6 +23,7 @@ OWN_FIELDS = (
     "win_back_overdue_factor",
     "win_back_cooldown_days",
     "win_back_holdout_percent",
+    "uplift_days",
 )
 
 
@@ -60,6 +61,7 @@ def _check(values: dict[str, Any]) -> None:
         "win_back_p_alive": (0, 1),
         "win_back_overdue_factor": (1, 100),
         "win_back_cooldown_days": (1, 3650),
+        "uplift_days": (1, 365),
     }
     for field, (low, high) in limits.items():
         if field in values and not low <= values[field] <= high:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,12 +120,13 @@ def campaign_save(
     tag_ids: list[int] | None = None,
     **values: Any,
 ) -> Campaign:
-    """Create (campaign=None) or edit a draft; content is validated like a template."""
+    """Create (campaign=None) or edit a draft or scheduled campaign; content is validated
+    like a template."""
     unknown = set(values) - set(CAMPAIGN_FIELDS)
     if unknown:
         raise CampaignInvalid(sorted(unknown)[0], _("Unknown field"))
-    if campaign is not None and campaign.status != CampaignStatus.DRAFT:
-        raise CampaignStateError(campaign, "edit")
+    if campaign is not None:
+        _hold_for_edit(campaign)
     merged = {f: getattr(campaign, f) for f in CAMPAIGN_FIELDS} if campaign else {}
     merged.update(values)
     _validate(merged)
@@ -161,6 +162,22 @@ def campaign_save(
             campaign.audience_tags.model.objects.for_workspace(workspace).filter(pk__in=tag_ids)
         )
     return campaign
+
+
+EDITABLE = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
+
+
+def _hold_for_edit(campaign: Campaign) -> None:
+    """Check the campaign is still editable and hold its row until the edit commits.
+
+    A no-op conditional UPDATE: it locks the row (PostgreSQL) or the database (SQLite), so
+    a send by the clock or another click waits for the edit and then sends the new content,
+    instead of rendering the old content while the edit lands after it.
+    """
+    held = Campaign.objects.filter(pk=campaign.pk, status__in=EDITABLE).update(status=F("status"))
+    if held != 1:
+        campaign.refresh_from_db(fields=["status"])
+        raise CampaignStateError(campaign, "edit")
 
 
 def campaign_render(campaign: Campaign, customer: Customer, unsubscribe: str) -> Rendered:

@@ -166,6 +166,16 @@ def letter_done(*, letter: HandwrittenLetter, actor: User) -> HandwrittenLetter:
     return letter
 
 
+def letters_to_write(workspace: Workspace) -> QuerySet[HandwrittenLetter]:
+    """The letters still to write, oldest first: the order of the printed batch."""
+    return (
+        HandwrittenLetter.objects.for_workspace(workspace)
+        .filter(status=LetterStatus.TO_WRITE)
+        .select_related("customer", "order")
+        .order_by("pk")
+    )
+
+
 def label_pages(count: int) -> int:
     return math.ceil(count / LABELS_PER_PAGE)
 

@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,6 +83,19 @@ def mailing_list_create(
         workspace=workspace, actor=actor, kind="list.created", subject=mailing_list, summary=name
     )
     return mailing_list
+
+
+def list_subscriptions(
+    mailing_list: MailingList, *, status: str | None = None
+) -> QuerySet[Subscription]:
+    """A list's subscriptions with their customers, newest first (the web page and the API)."""
+    found = (
+        Subscription.objects.for_workspace(mailing_list.workspace)
+        .filter(mailing_list=mailing_list)
+        .select_related("customer")
+        .order_by("-pk")
+    )
+    return found.filter(status=status) if status else found
 
 
 def confirm_url(subscription: Subscription) -> str:

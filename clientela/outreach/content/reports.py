@@ -18,6 +18,7 @@ from clientela.commerce.models import Order, OrderStatus
 from clientela.outreach.content.uplift import Uplift, uplift_compute
 from clientela.outreach.models import (
     AutomationRecipient,
+    AutomationSettings,
     Campaign,
     CampaignRecipient,
     Group,
@@ -111,8 +112,15 @@ def campaign_uplift(campaign: Campaign, *, days: int = 30) -> Uplift | None:
     return _uplift(groups, starts, campaign.workspace, days)
 
 
-def automation_uplift(workspace: Workspace, automation: str, *, days: int = 30) -> Uplift:
-    """Each decision is one unit; a customer decided twice counts in their latest group."""
+def automation_uplift(
+    workspace: Workspace,
+    automation: str,
+    *,
+    days: int = 30,
+    decided_before: datetime | None = None,
+) -> Uplift:
+    """Each decision is one unit; a customer decided twice counts in their latest group.
+    With `decided_before`, only decisions older than it count (those whose window is over)."""
     groups: dict[int, str] = {}
     starts: dict[int, datetime] = {}
     decisions = (
@@ -120,6 +128,8 @@ def automation_uplift(workspace: Workspace, automation: str, *, days: int = 30) 
         .filter(automation=automation)
         .order_by("decided_at", "pk")
     )
+    if decided_before is not None:
+        decisions = decisions.filter(decided_at__lt=decided_before)
     for customer_id, group, decided_at in decisions.values_list(
         "customer_id", "group", "decided_at"
     ):
@@ -132,3 +142,59 @@ def automation_counts(workspace: Workspace, automation: str) -> dict[str, int]:
     rows = AutomationRecipient.objects.for_workspace(workspace).filter(automation=automation)
     counts = dict(rows.values("group").annotate(n=Count("pk")).values_list("group", "n"))
     return {"sent": counts.get("sent", 0), "holdout": counts.get("holdout", 0)}
+
+
+@dataclass(frozen=True)
+class UpliftReport:
+    """An uplift measured only over outcome windows that are over, or when it will be.
+
+    A window still open would count a recipient who has not bought *yet* as one who did not
+    buy, and bias both rates down. `ready_at` is None while there is nothing to wait for (a
+    campaign not started, an automation that decided nothing); `uplift` is None until then.
+    """
+
+    days: int
+    ready_at: datetime | None
+    uplift: Uplift | None
+
+
+def uplift_days(workspace: Workspace) -> int:
+    found = AutomationSettings.objects.filter(workspace=workspace).values_list(
+        "uplift_days", flat=True
+    )
+    return found.first() or AutomationSettings._meta.get_field("uplift_days").get_default()
+
+
+def campaign_uplift_report(campaign: Campaign, *, now: datetime) -> UpliftReport:
+    """The campaign's uplift once `uplift_days` have passed since it started sending."""
+    days = uplift_days(campaign.workspace)
+    if campaign.started_at is None:
+        return UpliftReport(days, None, None)
+    ready_at = campaign.started_at + timedelta(days=days)
+    if now < ready_at:
+        return UpliftReport(days, ready_at, None)
+    return UpliftReport(days, ready_at, campaign_uplift(campaign, days=days))
+
+
+def automation_uplift_report(
+    workspace: Workspace, automation: str, *, now: datetime
+) -> UpliftReport:
+    """An automation never finishes: its report counts the decisions at least `uplift_days`
+    old, and is ready once the first of them is."""
+    days = uplift_days(workspace)
+    first = (
+        AutomationRecipient.objects.for_workspace(workspace)
+        .filter(automation=automation)
+        .order_by("decided_at")
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    if first is None:
+        return UpliftReport(days, None, None)
+    ready_at = first + timedelta(days=days)
+    if now < ready_at:
+        return UpliftReport(days, ready_at, None)
+    cutoff = now - timedelta(days=days)
+    return UpliftReport(
+        days, ready_at, automation_uplift(workspace, automation, days=days, decided_before=cutoff)
+    )

@@ -7,13 +7,19 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
 from clientela.commerce.models import Order
 from clientela.customers.models import Customer
 from clientela.outreach.content.defaults import DEFAULTS
 from clientela.outreach.content.outbox import outbox_draft
-from clientela.outreach.content.rendering import Rendered, render_message, template_check
+from clientela.outreach.content.rendering import (
+    Rendered,
+    TemplateInvalid,
+    render_message,
+    template_check,
+)
 from clientela.outreach.delivery.services import outbox_enqueue
 from clientela.outreach.models import MessageTemplate, Outbox, OutboxKind
 from clientela.outreach.tasks import outbox_wake
@@ -113,6 +119,7 @@ def template_save(
         raise ValueError(f"Unknown field {sorted(unknown)[0]}")
     merged = {f: getattr(template, f) for f in TEMPLATE_FIELDS} if template else {}
     merged.update(values)
+    _check_name_free(workspace, template, merged)
     template_check(
         subject=merged.get("subject", ""),
         body_text=merged.get("body_text", ""),
@@ -145,6 +152,20 @@ def template_save(
             new=new,
         )
     return template
+
+
+def _check_name_free(
+    workspace: Workspace, template: MessageTemplate | None, merged: dict[str, Any]
+) -> None:
+    # The unique constraint would refuse it too, but as an IntegrityError that aborts the
+    # transaction and names no field.
+    clash = MessageTemplate.objects.for_workspace(workspace).filter(
+        name=merged.get("name"), purpose=merged.get("purpose"), language=merged.get("language")
+    )
+    if template is not None:
+        clash = clash.exclude(pk=template.pk)
+    if clash.exists():
+        raise TemplateInvalid("name", _("A template with this name already exists."))
 
 
 def templates_ensure_defaults(*, workspace: Workspace) -> list[MessageTemplate]:
@@ -184,9 +205,25 @@ def template_preview(*, template: MessageTemplate, customer: Customer) -> Render
     return template_render(template, context)
 
 
+def _stand_in(template: MessageTemplate, actor: User) -> Customer:
+    """The acting user dressed as a customer, when no real customer is chosen."""
+    first, _sep, last = (actor.name or actor.email).partition(" ")
+    return Customer(
+        workspace=template.workspace,
+        first_name=first,
+        last_name=last,
+        email=actor.email,
+        language=template.language,
+    )
+
+
 @transaction.atomic
-def template_test_send(*, template: MessageTemplate, customer: Customer, actor: User) -> Outbox:
-    """Queue the preview for `customer` to the acting user's own address (transactional)."""
+def template_test_send(
+    *, template: MessageTemplate, customer: Customer | None, actor: User
+) -> Outbox:
+    """Queue the preview for `customer` (the acting user themself if None) to the acting
+    user's own address (transactional)."""
+    customer = customer if customer is not None else _stand_in(template, actor)
     rendered = template_preview(template=template, customer=customer)
     test = Rendered(f"[TEST] {rendered.subject}", rendered.body_text, rendered.body_html)
     draft = outbox_draft(

@@ -78,6 +78,9 @@ class AutomationSettings(models.Model):
     win_back_overdue_factor = models.FloatField(default=2.0)
     win_back_cooldown_days = models.PositiveIntegerField(default=90)
     win_back_holdout_percent = models.PositiveSmallIntegerField(default=10)
+    # Orders within this many days of a message count as its outcome; the uplift report of a
+    # campaign waits until they have passed, and an automation's counts only decisions that old.
+    uplift_days = models.PositiveSmallIntegerField(default=30)
     updated_at = models.DateTimeField(default=timezone.now)
 
 

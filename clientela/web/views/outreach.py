@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -35,7 +36,6 @@ from clientela.outreach.models import (
     LetterStatus,
     MailingList,
     MessageTemplate,
-    Subscription,
     TemplatePurpose,
 )
 from clientela.retention.models import Segment
@@ -75,6 +75,11 @@ class AutomationForm(forms.Form):
     )
     win_back_holdout_percent = forms.IntegerField(
         label=gettext_lazy("Win-back holdout (%)"), min_value=0, max_value=50
+    )
+    uplift_days = forms.IntegerField(
+        label=gettext_lazy("Measure the uplift over orders within (days)"),
+        min_value=1,
+        max_value=365,
     )
 
 
@@ -190,7 +195,7 @@ def outreach_home(request: WorkspaceRequest) -> HttpResponse:
     figures = {
         kind: {
             "counts": reports.automation_counts(workspace, kind),
-            "uplift": reports.automation_uplift(workspace, kind),
+            "uplift": reports.automation_uplift_report(workspace, kind, now=timezone.now()),
         }
         for kind in (Automation.THANK_YOU, Automation.WIN_BACK)
     }
@@ -319,10 +324,7 @@ def template_preview_page(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @require_POST
 def template_test(request: WorkspaceRequest, pk: int) -> HttpResponse:
     template = _template(request, pk)
-    customer = _preview_customer(request) or Customer(
-        workspace=request.workspace, first_name=request.user.name, email=request.user.email
-    )
-    template_test_send(template=template, customer=customer, actor=request.user)
+    template_test_send(template=template, customer=_preview_customer(request), actor=request.user)
     messages.success(
         request, _("A test was queued to %(address)s.") % {"address": request.user.email}
     )
@@ -379,7 +381,7 @@ def _campaign_form(request: WorkspaceRequest, campaign: Campaign | None) -> Http
         except campaign_services.CampaignInvalid as error:
             _field_error(form, error.field, error.message)
         except campaign_services.CampaignStateError:
-            form.add_error(None, _("Only a draft can be edited."))
+            form.add_error(None, _("Only a draft or a scheduled campaign can be edited."))
         else:
             return redirect("web:outreach_campaign", ws=request.workspace.slug, pk=saved.pk)
     return render(request, "web/outreach/campaign_form.html", {"form": form, "campaign": campaign})
@@ -405,7 +407,7 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": campaign,
         "report": reports.campaign_send_report(campaign),
-        "uplift": reports.campaign_uplift(campaign),
+        "uplift": reports.campaign_uplift_report(campaign, now=timezone.now()),
         "preview": preview,
         "customer": customer,
         "can_manage": request.membership.has_role(Role.MANAGER),
@@ -484,12 +486,7 @@ def campaign_pdf(request: WorkspaceRequest, pk: int) -> HttpResponse:
 
 
 def _letters(request: WorkspaceRequest) -> Any:
-    return (
-        HandwrittenLetter.objects.for_workspace(request.workspace)
-        .filter(status=LetterStatus.TO_WRITE)
-        .select_related("customer", "order")
-        .order_by("pk")
-    )
+    return letter_services.letters_to_write(request.workspace)
 
 
 @workspace_view()
@@ -569,12 +566,7 @@ def list_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     found = MailingList.objects.for_workspace(request.workspace).filter(pk=pk).first()
     if found is None:
         raise Http404
-    subscriptions = (
-        Subscription.objects.for_workspace(request.workspace)
-        .filter(mailing_list=found)
-        .select_related("customer")
-        .order_by("-pk")[:500]
-    )
+    subscriptions = list_services.list_subscriptions(found)[:500]
     return render(
         request,
         "web/outreach/list.html",
