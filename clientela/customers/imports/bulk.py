@@ -55,7 +55,7 @@ def defaults(model: type[models.Model], given: Collection[str]) -> tuple[list[st
     columns: list[str] = []
     values: list[Any] = []
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.column in given:
+        if field.primary_key or not field.column or field.column in given:
             continue
         columns.append(field.column)
         values.append(field.get_db_prep_save(field.get_default(), connection))

@@ -82,10 +82,10 @@ class OrderWriter:
     def _values(self, row: OrderRow) -> dict[str, Any]:
         return {
             "customer_id": self._customer_of[row.customer_key],
-            "placed_at": row.placed_at,
+            "placed_at": row.placed_at_value,
             "status": row.status,
             "currency": row.currency or self.workspace.currency,
-            "total": row.total,
+            "total": row.total_value,
         }
 
     def _existing(self, external_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -257,21 +257,25 @@ class OrderWriter:
         hooks.orders_created(self.workspace, ids)
 
     def _insert_sql(self, rows: list[OrderRow], now: datetime) -> list[int]:
-        """Multi-row INSERT … RETURNING (SQLite, or PostgreSQL without COPY)."""
+        """Multi-row INSERT … RETURNING (SQLite, or PostgreSQL without COPY).
+
+        The rows' moments and totals are already text: SQLite stores that very text (naive
+        UTC, as Django does) and PostgreSQL reads it, with the UTC offset written out.
+        """
         ws, currency, customer_of = self.workspace.pk, self.workspace.currency, self._customer_of
-        adapt, adapt_total = datetime_adapter(), connection.ops.adapt_decimalfield_value
-        created = adapt(now)
+        zone = "" if connection.vendor == "sqlite" else "+00:00"
         values = [
             (
                 ws,
                 row.external_id,
                 created,
                 customer_of[row.customer_key],
-                adapt(row.placed_at),
+                row.placed_at + zone,
                 row.status,
                 row.currency or currency,
-                adapt_total(row.total),
+                row.total,
             )
+            for created in [datetime_adapter()(now)]
             for row in rows
         ]
         return insert_returning_ids(Order, _COLUMNS, values)
@@ -281,25 +285,30 @@ class OrderWriter:
 
         COPY returns no ids, so the new ids are read back by external id afterwards.
         """
+        ws, currency, customer_of = self.workspace.pk, self.workspace.currency, self._customer_of
         table = Order._meta.db_table
         with connection.cursor() as cursor:
             copy_sql = f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in rows:
-                    values = self._values(row)
                     copy.write_row(
                         (
-                            self.workspace.pk,
+                            ws,
                             row.external_id,
                             now,
-                            *(values[f] for f in ORDER_FIELDS),
+                            customer_of[row.customer_key],
+                            row.placed_at + "+00:00",
+                            row.status,
+                            row.currency or currency,
+                            row.total,
                         )
                     )
-        return list(
-            Order.objects.for_workspace(self.workspace)
-            .filter(external_id__in=[row.external_id for row in rows])
-            .values_list("pk", flat=True)
-        )
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE workspace_id = %s"  # noqa: S608
+                " AND external_id = ANY(%s) ORDER BY id",
+                [ws, [row.external_id for row in rows]],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
 
     def _update(self, changed: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
         if not changed:

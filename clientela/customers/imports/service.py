@@ -195,7 +195,7 @@ def _write(
     spool_size = max(spool.tell(), 1)
     done = 0
     last = time.monotonic()
-    for batch in spooled(spool):
+    for batch in spooled(spool, job.kind):
         writer.write(batch)
         if errors.count:
             raise _Rejected
