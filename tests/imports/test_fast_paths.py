@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.forms.models import model_to_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -237,3 +238,15 @@ def test_the_id_range_selects_what_the_id_list_selects(cast):
         assert found == set(chosen)
     assert "pk__in" in str(_ids_in([ids[0], ids[2]]))
     assert "pk__gte" in str(_ids_in([ids[2], ids[1]]))
+
+
+def test_an_import_outside_any_transaction_commits_and_leaves_the_commit_mode_alone(
+    transactional_db, cast, tmp_path
+):
+    job = run(tmp_path, cast.shop, "orders", "order_id;id_client;data;total\nA;C1;2024-01-01;5\n")
+    assert (job.status, job.created_count) == ("succeeded", 1)
+    assert Order.objects.for_workspace(cast.shop).count() == 1
+    if connection.vendor == "postgresql":  # the import sets it for its own transaction only
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)
