@@ -280,7 +280,7 @@ class OrderParser:
     to MOMENTS_KEPT of them), since many orders of a file share a date or a minute.
     """
 
-    MOMENTS_KEPT = 100_000
+    MOMENTS_KEPT = 10_000
 
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone

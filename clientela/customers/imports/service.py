@@ -28,6 +28,8 @@ import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -172,7 +174,7 @@ def _run(job: ImportJob, path: Path, progress: ProgressCallback | None) -> Impor
             return _finish(job, errors)
         try:
             outermost = not connection.in_atomic_block
-            with transaction.atomic():
+            with transaction.atomic(), _page_cache():
                 if outermost:
                     _commit_without_waiting()
                 counts = _write(job, spool, errors, progress)
@@ -180,6 +182,29 @@ def _run(job: ImportJob, path: Path, progress: ProgressCallback | None) -> Impor
             return _finish(job, errors)
     job.created_count, job.updated_count, job.unchanged_count = counts
     return _finish(job, errors)
+
+
+# SQLite's page cache for the write pass, in KiB (its default is 2,000): a million orders
+# make indexes of ~100 MB whose pages, inserted in random order, would otherwise be read
+# back from the OS again and again. The cache only grows as far as it is used.
+SQLITE_CACHE_KIB = 200_000
+
+
+@contextmanager
+def _page_cache() -> Iterator[None]:
+    """On SQLite, a page cache of SQLITE_CACHE_KIB for the duration of the write pass."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{int(SQLITE_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _commit_without_waiting() -> None:
