@@ -2,11 +2,12 @@
 
     uv run python bench/import_orders.py [--orders N] [--customers N] [--repeat R] [--no-postgres]
 
-Each database is fresh (a temporary SQLite file; a PostgreSQL database `clientela_bench`
-created and dropped here). Migrations run in a subprocess with CLIENTELA_DATABASE_URL set;
-the import runs in another subprocess through the real service (`import_run_file`) and
-reports its own wall time and peak RSS. The peer figure is the raw loader of each database
-loading the same CSV into a bare table: `sqlite3 .import` and `psql \\copy`.
+Each database is fresh (a temporary SQLite file; a PostgreSQL database `clientela_bench`, or
+CLIENTELA_BENCH_PG_DB, created and dropped here). Migrations run in a subprocess with
+CLIENTELA_DATABASE_URL set; the import runs in another subprocess through the real service
+(`import_run_file`) and reports its own wall time and peak RSS. The peer figure is the raw
+loader of each database loading the same CSV into a bare table: `sqlite3 .import` and `psql
+\\copy`.
 Targets: 1M orders in ≤ 90 s on SQLite, ≤ 60 s on PostgreSQL, peak memory < 500 MB.
 """
 
@@ -27,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("CLIENTELA_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "clientela_bench"
+PG_DB = os.environ.get("CLIENTELA_BENCH_PG_DB", "clientela_bench")
 RAW_TABLE = (
     "CREATE TABLE raw_orders (external_id text, customer_external_id text, "
     "customer_email text, placed_at text, total numeric, status text, currency text)"

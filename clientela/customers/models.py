@@ -29,6 +29,22 @@ SEARCH_SOURCES = ("first_name", "last_name", "email", "external_id")
 SEARCH_KEYS = ("search_name", "search_last_name", "search_email", "search_external_id")
 
 
+def customer_search_keys(
+    first_name: str, last_name: str, email: str, external_id: str | None
+) -> tuple[str, str, str, str]:
+    """The values of the SEARCH_KEYS columns for a customer with these SEARCH_SOURCES.
+
+    The one definition, used by `Customer.search_keys_fill` and by the writers that insert
+    customers without model instances (the orders import).
+    """
+    return (
+        search_key(f"{first_name} {last_name}"),
+        search_key(last_name),
+        search_key(email),
+        search_key(external_id or ""),
+    )
+
+
 class CustomerQuerySet(WorkspaceQuerySet):
     """Bulk writes keep the search keys in step with their columns, as `save()` does."""
 
@@ -104,10 +120,12 @@ class Customer(WorkspaceScoped):
         super().save(*args, **kwargs)
 
     def search_keys_fill(self) -> None:
-        self.search_name = search_key(f"{self.first_name} {self.last_name}")
-        self.search_last_name = search_key(self.last_name)
-        self.search_email = search_key(self.email)
-        self.search_external_id = search_key(self.external_id or "")
+        (
+            self.search_name,
+            self.search_last_name,
+            self.search_email,
+            self.search_external_id,
+        ) = customer_search_keys(self.first_name, self.last_name, self.email, self.external_id)
 
     @property
     def display_name(self) -> str:

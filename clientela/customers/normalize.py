@@ -46,6 +46,12 @@ def search_key(text: str) -> str:
     stored keys and never needs to know Unicode case rules (SQLite's lower() does not).
     The key of a prefix is a prefix of the key, so a prefix search stays a prefix search.
     """
+    if text.isascii():  # the same result without the Unicode tables: most keys are ASCII
+        return " ".join(text.lower().split())[:SEARCH_KEY_LENGTH]
+    return _search_key_unicode(text)
+
+
+def _search_key_unicode(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.split())[:SEARCH_KEY_LENGTH]

@@ -9,9 +9,11 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clientela.customers.models import SEARCH_KEYS, Customer
-from clientela.customers.normalize import search_key
+from clientela.customers.normalize import _search_key_unicode, search_key
 from clientela.customers.services import customer_create, customer_update
 
 
@@ -38,6 +40,13 @@ def test_the_key_of_a_prefix_is_a_prefix_of_the_key():
 
 def test_the_search_key_is_capped_at_the_column_length():
     assert search_key("Ă" * 400) == "a" * 255
+    assert search_key("A" * 400) == "a" * 255
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_the_ascii_shortcut_gives_the_key_of_the_unicode_rules(text):
+    assert search_key(text) == _search_key_unicode(text)
 
 
 def _keys(customer: Customer) -> dict[str, str]:

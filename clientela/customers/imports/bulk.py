@@ -1,14 +1,16 @@
-"""Multi-row INSERT … RETURNING id without building model instances.
+"""Multi-row INSERT (… RETURNING id) without building model instances.
 
-Used for the one table that receives a million rows (orders): Django's bulk_create builds
-an instance and prepares every value of every field through the field API, which costs more
+Used for the tables that receive many rows in one import (orders, and the customers, their
+addresses and timeline rows an orders import creates): Django's bulk_create builds an
+instance and prepares every value of every field through the field API, which costs more
 than the database does. Values given here must already be adapted for the backend (see
-`adapt_datetime` / `adapt_decimal`); the SQL is only column names of our own models.
+`datetime_adapter` / `adapt_decimal` / `defaults`); the SQL is only column names of our
+own models.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,36 +21,78 @@ from django.db import connection, models
 MAX_PARAMS = 20_000
 
 
-def adapt_datetime(value: datetime) -> Any:
+def _sqlite_datetime(value: datetime) -> str:
+    return str(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def _as_is(value: datetime) -> datetime:
+    return value
+
+
+def datetime_adapter() -> Callable[[datetime], Any]:
     """What Django itself stores: an aware datetime on PostgreSQL, naive UTC text on SQLite.
 
     Done by hand on SQLite because the backend's general adapter costs more per row than the
-    insert does.
+    insert does. Look it up once per batch: the connection proxy costs a little per access.
     """
-    if connection.vendor == "sqlite":
-        return str(value.astimezone(UTC).replace(tzinfo=None))
-    return connection.ops.adapt_datetimefield_value(value)
+    return _sqlite_datetime if connection.vendor == "sqlite" else _as_is
+
+
+def adapt_datetime(value: datetime) -> Any:
+    return datetime_adapter()(value)
 
 
 def adapt_decimal(value: Decimal) -> Any:
     return connection.ops.adapt_decimalfield_value(value)
 
 
-def insert_returning_ids(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> list[int]:
-    """Insert `rows` (tuples in the order of `columns`); return the new ids in row order."""
+def defaults(model: type[models.Model], given: Collection[str]) -> tuple[list[str], list[Any]]:
+    """The columns of `model` not in `given` (nor the id), with their defaults ready to insert.
+
+    The same values `bulk_create` would write for fields left unset, prepared once per call:
+    a default that is a callable (`timezone.now`) is called once, so a batch shares it.
+    """
+    columns: list[str] = []
+    values: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or not field.column or field.column in given:
+            continue
+        columns.append(field.column)
+        values.append(field.get_db_prep_save(field.get_default(), connection))
+    return columns, values
+
+
+def _statements(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], tail: str
+) -> Any:
     quote = connection.ops.quote_name
     # Only names of our own table and columns, quoted, go into the SQL text.
     table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
     head = f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     per_statement = max(1, MAX_PARAMS // len(columns))
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        yield head + ", ".join([one] * len(chunk)) + tail, [v for row in chunk for v in row]
+
+
+def insert_returning_ids(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert `rows` (tuples in the order of `columns`); return the new ids in row order."""
     ids: list[int] = []
+    tail = f" RETURNING {connection.ops.quote_name('id')}"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            sql = head + ", ".join([one] * len(chunk)) + f" RETURNING {quote('id')}"
-            cursor.execute(sql, [value for row in chunk for value in row])
+        for sql, params in _statements(model, columns, rows, tail):
+            cursor.execute(sql, params)
             ids.extend(row[0] for row in cursor.fetchall())
     return ids
+
+
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert `rows` (tuples in the order of `columns`) when their ids are not needed."""
+    with connection.cursor() as cursor:
+        for sql, params in _statements(model, columns, rows, ""):
+            cursor.execute(sql, params)

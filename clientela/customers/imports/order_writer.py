@@ -22,12 +22,19 @@ from django.utils.translation import gettext as _
 from clientela.accounts.models import User, Workspace
 from clientela.commerce import hooks
 from clientela.commerce.models import Order
-from clientela.customers.imports.bulk import adapt_datetime, adapt_decimal, insert_returning_ids
+from clientela.customers.imports.bulk import (
+    MAX_PARAMS,
+    datetime_adapter,
+    defaults,
+    insert_returning_ids,
+    insert_rows,
+)
 from clientela.customers.imports.passes import ErrorLog
 from clientela.customers.imports.reader import RowError
 from clientela.customers.imports.schema import OrderRow
-from clientela.customers.models import Customer, CustomerEmail
-from clientela.timeline.services import event_build, events_record_many
+from clientela.customers.models import SEARCH_KEYS, Customer, CustomerEmail, customer_search_keys
+from clientela.timeline.models import Event
+from clientela.timeline.services import EVENT_COLUMNS, event_build, event_rows, events_record_many
 
 ORDER_FIELDS = ("customer_id", "placed_at", "status", "currency", "total")
 # The customers seen are remembered across batches up to this many keys, then forgotten
@@ -53,14 +60,17 @@ class OrderWriter:
         if self.errors.count:
             return
         existing = self._existing([row.external_id for row in batch])
+        if not existing:  # the common case of a first import: nothing to compare
+            self._insert(batch)
+            return
         new: list[OrderRow] = []
         changed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
         for row in batch:
-            wanted = self._values(row)
             current = existing.get(row.external_id)
             if current is None:
                 new.append(row)
                 continue
+            wanted = self._values(row)
             old = {f: current[f] for f in ORDER_FIELDS if current[f] != wanted[f]}
             if old:
                 changed.append((current["pk"], old, {f: wanted[f] for f in old}))
@@ -72,19 +82,41 @@ class OrderWriter:
     def _values(self, row: OrderRow) -> dict[str, Any]:
         return {
             "customer_id": self._customer_of[row.customer_key],
-            "placed_at": row.placed_at,
+            "placed_at": row.placed_at_value,
             "status": row.status,
             "currency": row.currency or self.workspace.currency,
-            "total": row.total,
+            "total": row.total_value,
         }
 
     def _existing(self, external_ids: list[str]) -> dict[str, dict[str, Any]]:
-        found = (
+        """The orders of the workspace with these external ids, by external id.
+
+        Asked first with a bare query, whose cost is the database's: building the ORM's
+        IN lookup of thousands of values costs more, and a first import finds none.
+        """
+        if not external_ids:
+            return {}
+        table, quote = Order._meta.db_table, connection.ops.quote_name
+        ids = list(dict.fromkeys(external_ids))
+        found: list[str] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), MAX_PARAMS):
+                chunk = ids[start : start + MAX_PARAMS]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT {quote('external_id')} FROM {quote(table)}"  # noqa: S608
+                    f" WHERE {quote('workspace_id')} = %s AND {quote('external_id')} IN ({marks})",
+                    [self.workspace.pk, *chunk],
+                )
+                found.extend(row[0] for row in cursor.fetchall())
+        if not found:
+            return {}
+        values = (
             Order.objects.for_workspace(self.workspace)
-            .filter(external_id__in=external_ids)
+            .filter(external_id__in=found)
             .values("pk", "external_id", *ORDER_FIELDS)
         )
-        return {values["external_id"]: values for values in found}
+        return {row["external_id"]: row for row in values}
 
     # Customers -------------------------------------------------------------------------
 
@@ -149,39 +181,69 @@ class OrderWriter:
             self._customer_of.setdefault(f"email:{address}", pk)
 
     def _customers_create(self, rows: list[OrderRow]) -> None:
+        """Insert the customers, their addresses and `customer.created` rows, in bulk SQL.
+
+        The rows are those `Customer.objects.bulk_create` and `event_build` would write for
+        a customer known by external id and/or e-mail only (tested against them).
+        """
         if not rows:
             return
-        customers = Customer.objects.bulk_create(
-            Customer(
-                workspace=self.workspace,
-                external_id=row.customer_external_id,
-                email=row.customer_email or "",
-                language=self.workspace.default_language,
+        ws = self.workspace
+        given = ("workspace_id", "external_id", "email", "language", *SEARCH_KEYS)
+        rest, rest_values = defaults(Customer, given)
+        new = [
+            (
+                row.customer_external_id,
+                row.customer_email or "",
+                row.customer_key,
             )
             for row in rows
+        ]
+        ids = insert_returning_ids(
+            Customer,
+            (*given, *rest),
+            [
+                (
+                    ws.pk,
+                    ext_id,
+                    email,
+                    ws.default_language,
+                    *customer_search_keys("", "", email, ext_id),
+                    *rest_values,
+                )
+                for ext_id, email, _key in new
+            ],
         )
-        CustomerEmail.objects.bulk_create(
-            CustomerEmail(workspace=self.workspace, customer=c, address=c.email, is_primary=True)
-            for c in customers
-            if c.email
+        email_given = ("workspace_id", "customer_id", "address", "is_primary")
+        email_rest, email_rest_values = defaults(CustomerEmail, email_given)
+        insert_rows(
+            CustomerEmail,
+            (*email_given, *email_rest),
+            [
+                (ws.pk, pk, email, True, *email_rest_values)
+                for (_ext, email, _key), pk in zip(new, ids, strict=True)
+                if email
+            ],
         )
-        for row, customer in zip(rows, customers, strict=True):
-            self._customer_of[row.customer_key] = customer.pk
-            if customer.email:
-                self._email_owner[customer.email] = (customer.pk, customer.external_id)
-        self.customers_created += len(customers)
-        events_record_many(
-            event_build(
-                workspace=self.workspace,
-                actor=self.actor,
-                actor_label="import",
-                kind="customer.created",
-                subject=c,
-                customer=c,
-                summary=c.display_name,
-                new={"external_id": c.external_id, "email": c.email},
-            )
-            for c in customers
+        for (ext_id, email, key), pk in zip(new, ids, strict=True):
+            self._customer_of[key] = pk
+            if email:
+                self._email_owner[email] = (pk, ext_id)
+        self.customers_created += len(ids)
+        events = event_rows(
+            workspace=ws,
+            actor=self.actor,
+            actor_label="import",
+            kind="customer.created",
+            subject_type=Customer._meta.model_name or "",
+            items=(
+                (pk, pk, email or f"#{pk}", None, {"external_id": ext_id, "email": email})
+                for (ext_id, email, _key), pk in zip(new, ids, strict=True)
+            ),
+        )
+        event_rest, event_rest_values = defaults(Event, EVENT_COLUMNS)
+        insert_rows(
+            Event, (*EVENT_COLUMNS, *event_rest), [(*row, *event_rest_values) for row in events]
         )
 
     # Orders ----------------------------------------------------------------------------
@@ -195,19 +257,25 @@ class OrderWriter:
         hooks.orders_created(self.workspace, ids)
 
     def _insert_sql(self, rows: list[OrderRow], now: datetime) -> list[int]:
-        """Multi-row INSERT … RETURNING (SQLite, or PostgreSQL without COPY)."""
-        ws, created = self.workspace.pk, adapt_datetime(now)
+        """Multi-row INSERT … RETURNING (SQLite, or PostgreSQL without COPY).
+
+        The rows' moments and totals are already text: SQLite stores that very text (naive
+        UTC, as Django does) and PostgreSQL reads it, with the UTC offset written out.
+        """
+        ws, currency, customer_of = self.workspace.pk, self.workspace.currency, self._customer_of
+        zone = "" if connection.vendor == "sqlite" else "+00:00"
         values = [
             (
                 ws,
                 row.external_id,
                 created,
-                self._customer_of[row.customer_key],
-                adapt_datetime(row.placed_at),
+                customer_of[row.customer_key],
+                row.placed_at + zone,
                 row.status,
-                row.currency or self.workspace.currency,
-                adapt_decimal(row.total),
+                row.currency or currency,
+                row.total,
             )
+            for created in [datetime_adapter()(now)]
             for row in rows
         ]
         return insert_returning_ids(Order, _COLUMNS, values)
@@ -217,25 +285,30 @@ class OrderWriter:
 
         COPY returns no ids, so the new ids are read back by external id afterwards.
         """
+        ws, currency, customer_of = self.workspace.pk, self.workspace.currency, self._customer_of
         table = Order._meta.db_table
         with connection.cursor() as cursor:
             copy_sql = f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in rows:
-                    values = self._values(row)
                     copy.write_row(
                         (
-                            self.workspace.pk,
+                            ws,
                             row.external_id,
                             now,
-                            *(values[f] for f in ORDER_FIELDS),
+                            customer_of[row.customer_key],
+                            row.placed_at + "+00:00",
+                            row.status,
+                            row.currency or currency,
+                            row.total,
                         )
                     )
-        return list(
-            Order.objects.for_workspace(self.workspace)
-            .filter(external_id__in=[row.external_id for row in rows])
-            .values_list("pk", flat=True)
-        )
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE workspace_id = %s"  # noqa: S608
+                " AND external_id = ANY(%s) ORDER BY id",
+                [ws, [row.external_id for row in rows]],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
 
     def _update(self, changed: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
         if not changed:

@@ -16,11 +16,11 @@ from clientela.customers.imports.schema import (
     CUSTOMER_ALIASES,
     ORDER_ALIASES,
     CustomerRow,
+    OrderParser,
     OrderRow,
     check_customer_header,
     check_order_header,
     customer_row,
-    order_row,
 )
 
 MAX_STORED_ERRORS = 1000
@@ -92,6 +92,7 @@ def rows(
     if header_error:
         errors.add(header_error)
         return
+    parse_order = OrderParser(zone)
     count = 0
     for raw in source:
         count += 1
@@ -99,7 +100,7 @@ def rows(
         if isinstance(raw, RowError):
             errors.add(raw)
             continue
-        parsed = customer_row(raw) if kind == "customers" else order_row(raw, zone)
+        parsed = customer_row(raw) if kind == "customers" else parse_order(raw)
         if isinstance(parsed, list):
             for error in parsed:
                 errors.add(error)
@@ -118,8 +119,9 @@ def validate(
 ) -> None:
     """Read the whole file once, also refusing keys repeated within it.
 
-    The valid rows are pickled to `spool` in batches, so that the write pass reads them
-    back instead of parsing the CSV a second time (and cannot see a file changed since).
+    The valid rows are pickled to `spool` in batches, as plain tuples (a named tuple costs
+    a Python call per row to pickle), so that the write pass reads them back instead of
+    parsing the CSV a second time (and cannot see a file changed since).
     The sets of keys seen grow with the file (about 100 bytes per row), the rows do not.
     """
     seen_ids: set[str] = set()
@@ -137,20 +139,26 @@ def validate(
         if not errors.count:
             batch.append(row)
             if len(batch) >= batch_size:
-                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                _dump(batch, spool)
                 batch = []
     if batch and not errors.count:
-        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        _dump(batch, spool)
 
 
-def spooled(spool: BinaryIO) -> Iterator[list[Any]]:
-    """The batches `validate` wrote, in order. The spool is our own temporary file."""
+def _dump(batch: list[CustomerRow | OrderRow], spool: BinaryIO) -> None:
+    pickle.dump(list(map(tuple, batch)), spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def spooled(spool: BinaryIO, kind: str) -> Iterator[list[Any]]:
+    """The batches `validate` wrote, in order, as rows of `kind`. The spool is our own file."""
+    make = CustomerRow._make if kind == "customers" else OrderRow._make
     spool.seek(0)
     while True:
         try:
-            yield pickle.load(spool)  # noqa: S301 - written by this process a moment ago
+            plain = pickle.load(spool)  # noqa: S301 - written by this process a moment ago
         except EOFError:
             return
+        yield list(map(make, plain))
 
 
 def _repeated(value: str) -> str:
