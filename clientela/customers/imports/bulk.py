@@ -6,11 +6,16 @@ instance and prepares every value of every field through the field API, which co
 than the database does. Values given here must already be adapted for the backend (see
 `datetime_adapter` / `adapt_decimal` / `defaults`); the SQL is only column names of our
 own models.
+
+On PostgreSQL the rows go through COPY instead: a multi-row INSERT of thousands of
+placeholders costs psycopg more to split and bind on the client than the server spends
+on it (about 0.3 ms per row, the largest share of a big orders import). The ids COPY does
+not return are taken from the table's sequence first, in one query, and written out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -76,10 +81,41 @@ def _statements(
         yield head + ", ".join([one] * len(chunk)) + tail, [v for row in chunk for v in row]
 
 
+def _pg_copy(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {table} ({names}) FROM STDIN"  # our own table and column names
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def pg_next_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new ids from the sequence of `model`'s id column (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
 def insert_returning_ids(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> list[int]:
     """Insert `rows` (tuples in the order of `columns`); return the new ids in row order."""
+    if connection.vendor == "postgresql":
+        new_ids = pg_next_ids(model, len(rows))
+        _pg_copy(
+            model, ("id", *columns), ((pk, *row) for pk, row in zip(new_ids, rows, strict=True))
+        )
+        return new_ids
     ids: list[int] = []
     tail = f" RETURNING {connection.ops.quote_name('id')}"
     with connection.cursor() as cursor:
@@ -93,6 +129,9 @@ def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     """Insert `rows` (tuples in the order of `columns`) when their ids are not needed."""
+    if connection.vendor == "postgresql":
+        _pg_copy(model, columns, rows)
+        return
     with connection.cursor() as cursor:
         for sql, params in _statements(model, columns, rows, ""):
             cursor.execute(sql, params)

@@ -28,6 +28,7 @@ from clientela.customers.imports.bulk import (
     defaults,
     insert_returning_ids,
     insert_rows,
+    pg_next_ids,
 )
 from clientela.customers.imports.passes import ErrorLog
 from clientela.customers.imports.reader import RowError
@@ -100,6 +101,14 @@ class OrderWriter:
         ids = list(dict.fromkeys(external_ids))
         found: list[str] = []
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # one array parameter, nothing to split
+                cursor.execute(
+                    f"SELECT {quote('external_id')} FROM {quote(table)}"  # noqa: S608
+                    f" WHERE {quote('workspace_id')} = %s AND {quote('external_id')} = ANY(%s)",
+                    [self.workspace.pk, ids],
+                )
+                found.extend(row[0] for row in cursor.fetchall())
+                ids = []
             for start in range(0, len(ids), MAX_PARAMS):
                 chunk = ids[start : start + MAX_PARAMS]
                 marks = ", ".join(["%s"] * len(chunk))
@@ -283,16 +292,18 @@ class OrderWriter:
     def _copy(self, rows: list[OrderRow], now: datetime) -> list[int]:
         """PostgreSQL's COPY into the orders table: same rows as bulk_create, fewer round trips.
 
-        COPY returns no ids, so the new ids are read back by external id afterwards.
+        COPY returns no ids, so they are taken from the table's sequence first and written out.
         """
         ws, currency, customer_of = self.workspace.pk, self.workspace.currency, self._customer_of
+        ids = pg_next_ids(Order, len(rows))
         table = Order._meta.db_table
         with connection.cursor() as cursor:
-            copy_sql = f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN"
+            copy_sql = f"COPY {table} (id, {', '.join(_COLUMNS)}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
+                for pk, row in zip(ids, rows, strict=True):
                     copy.write_row(
                         (
+                            pk,
                             ws,
                             row.external_id,
                             now,
@@ -303,12 +314,7 @@ class OrderWriter:
                             row.total,
                         )
                     )
-            cursor.execute(
-                f"SELECT id FROM {table} WHERE workspace_id = %s"  # noqa: S608
-                " AND external_id = ANY(%s) ORDER BY id",
-                [ws, [row.external_id for row in rows]],
-            )
-            return [pk for (pk,) in cursor.fetchall()]
+        return ids
 
     def _update(self, changed: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
         if not changed:
