@@ -207,14 +207,23 @@ class CustomerScore(WorkspaceScoped):
 
     # No single-column indexes on run and customer: (run, customer) and (customer, run) below
     # serve both, and each index more slows the writing of a million scores.
+    # No database-level foreign keys either (db_constraint=False): PostgreSQL checks each one
+    # per inserted row at commit, locking the customer's row, which took most of the time of
+    # writing a million scores. Scores are derived rows written only by the refresh, for
+    # customers it has just read; deletions still cascade through the ORM (on_delete).
     run = models.ForeignKey(
-        RetentionRun, on_delete=models.CASCADE, related_name="scores", db_index=False
+        RetentionRun,
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_index=False,
+        db_constraint=False,
     )
     customer = models.ForeignKey(
         "customers.Customer",
         on_delete=models.CASCADE,
         related_name="retention_scores",
         db_index=False,
+        db_constraint=False,
     )
     p_alive = models.FloatField(null=True, blank=True)
     p_alive_previous = models.FloatField(null=True, blank=True)
