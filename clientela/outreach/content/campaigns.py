@@ -26,7 +26,11 @@ from clientela.outreach.content.holdout import holdout_split
 from clientela.outreach.content.outbox import consented_customer_ids, not_suppressed, outbox_draft
 from clientela.outreach.content.rendering import Rendered, TemplateInvalid, template_check
 from clientela.outreach.content.scores import segment_customer_ids
-from clientela.outreach.content.templates import message_context, render_message
+from clientela.outreach.content.templates import (
+    message_context,
+    render_message,
+    stand_in_customer,
+)
 from clientela.outreach.delivery.services import outbox_enqueue, outbox_enqueue_many
 from clientela.outreach.delivery.verp import unsubscribe_url
 from clientela.outreach.models import (
@@ -456,18 +460,6 @@ def campaigns_due(*, now: datetime) -> list[Campaign]:
     return list(Campaign.objects.filter(status=CampaignStatus.SCHEDULED, scheduled_at__lte=now))
 
 
-def _stand_in(campaign: Campaign, actor: User) -> Customer:
-    """The acting user dressed as a customer, for previews and test sends."""
-    first, _sep, last = (actor.name or actor.email).partition(" ")
-    return Customer(
-        workspace=campaign.workspace,
-        first_name=first,
-        last_name=last,
-        email=actor.email,
-        language=campaign.language,
-    )
-
-
 def campaign_preview(*, campaign: Campaign, customer: Customer) -> Rendered:
     return campaign_render(campaign, customer, f"{settings.SITE_URL}/u/preview/")
 
@@ -475,7 +467,12 @@ def campaign_preview(*, campaign: Campaign, customer: Customer) -> Rendered:
 @transaction.atomic
 def campaign_test_send(*, campaign: Campaign, actor: User) -> Outbox:
     """Queue the campaign, rendered for the acting user, to their own address."""
-    rendered = campaign_preview(campaign=campaign, customer=_stand_in(campaign, actor))
+    rendered = campaign_preview(
+        campaign=campaign,
+        customer=stand_in_customer(
+            workspace=campaign.workspace, actor=actor, language=campaign.language
+        ),
+    )
     draft = outbox_draft(
         customer=None,
         address=actor.email,

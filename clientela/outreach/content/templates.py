@@ -205,15 +205,16 @@ def template_preview(*, template: MessageTemplate, customer: Customer) -> Render
     return template_render(template, context)
 
 
-def _stand_in(template: MessageTemplate, actor: User) -> Customer:
-    """The acting user dressed as a customer, when no real customer is chosen."""
+def stand_in_customer(*, workspace: Workspace, actor: User, language: str) -> Customer:
+    """The acting user dressed as a customer (unsaved), for previews and test sends of a
+    template or a campaign when no real customer is chosen."""
     first, _sep, last = (actor.name or actor.email).partition(" ")
     return Customer(
-        workspace=template.workspace,
+        workspace=workspace,
         first_name=first,
         last_name=last,
         email=actor.email,
-        language=template.language,
+        language=language,
     )
 
 
@@ -223,7 +224,13 @@ def template_test_send(
 ) -> Outbox:
     """Queue the preview for `customer` (the acting user themself if None) to the acting
     user's own address (transactional)."""
-    customer = customer if customer is not None else _stand_in(template, actor)
+    customer = (
+        customer
+        if customer is not None
+        else stand_in_customer(
+            workspace=template.workspace, actor=actor, language=template.language
+        )
+    )
     rendered = template_preview(template=template, customer=customer)
     test = Rendered(f"[TEST] {rendered.subject}", rendered.body_text, rendered.body_html)
     draft = outbox_draft(
