@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Status
 
+from clientela.accounts.client import client_ip
 from clientela.accounts.models import Role
 from clientela.api.auth import actor_of, require_role, workspace_of
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
@@ -244,10 +245,6 @@ def _consents(request: HttpRequest, customer: Customer) -> QuerySet[Consent]:
     return Consent.objects.for_workspace(workspace_of(request)).filter(customer=customer)
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @router.get(
     "/{customer_id}/consents",
     response={200: list[ConsentOut], **OBJECT_READ},
@@ -272,7 +269,7 @@ def customer_consent_grant_endpoint(
         purpose=payload.purpose,
         channel=payload.channel,
         source=payload.source,
-        ip=_client_ip(request),
+        ip=client_ip(request),
         actor=actor_of(request),
     )
     return Status(201, consent)
@@ -294,7 +291,7 @@ def customer_consent_withdraw_endpoint(
             consent=consent,
             actor=actor_of(request),
             source=CONSENT_SOURCE_API,
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     except CustomerError as exc:
         raise unprocessable("consent_id", exc.message, source="path") from exc

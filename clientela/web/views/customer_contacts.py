@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clientela.accounts.client import client_ip
 from clientela.accounts.models import Role
 from clientela.customers.models import Consent, Customer, CustomerEmail
 from clientela.customers.selectors import customer_get
@@ -57,10 +58,6 @@ def _form_errors(request: WorkspaceRequest, form: forms.Form) -> None:
             if label:
                 text = _("%(field)s: %(error)s") % {"field": label, "error": text}
             messages.error(request, text)
-
-
-def _ip(request: WorkspaceRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @workspace_view(min_role=Role.AGENT)
@@ -117,7 +114,7 @@ def consent_add(request: WorkspaceRequest, pk: int) -> HttpResponse:
         purpose=form.cleaned_data["purpose"],
         channel=form.cleaned_data["channel"],
         source=CONSENT_SOURCE_MANUAL,
-        ip=_ip(request),
+        ip=client_ip(request),
         actor=request.user,
     )
     messages.success(
@@ -136,7 +133,7 @@ def consent_withdraw(request: WorkspaceRequest, pk: int, consent_pk: int) -> Htt
     consent = get_object_or_404(consents, pk=consent_pk)
     try:
         consent_record_withdraw(
-            consent=consent, actor=request.user, source=CONSENT_SOURCE_MANUAL, ip=_ip(request)
+            consent=consent, actor=request.user, source=CONSENT_SOURCE_MANUAL, ip=client_ip(request)
         )
     except CustomerError as error:
         messages.error(request, error.message)

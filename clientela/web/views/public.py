@@ -12,15 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
+from clientela.accounts.client import client_ip
 from clientela.outreach.content import lists as list_services
 from clientela.outreach.delivery.verp import outbox_id_from_unsubscribe_token
 from clientela.outreach.models import MailingList, Subscription, SubscriptionStatus
 
 ONE_CLICK = "One-Click"
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @csrf_exempt  # RFC 8058: mail clients POST without cookies or a CSRF token
@@ -60,7 +57,7 @@ def subscribe(request: HttpRequest, token: str) -> HttpResponse:
             list_services.subscription_request(
                 mailing_list=mailing_list,
                 email=form.cleaned_data["email"],
-                ip=_ip(request),
+                ip=client_ip(request),
                 source="form",
                 language=request.LANGUAGE_CODE[:2],
             )
@@ -85,7 +82,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if subscription is None:
         raise Http404
     if request.method == "POST":
-        subscription = list_services.subscription_confirm(token=token, ip=_ip(request))
+        subscription = list_services.subscription_confirm(token=token, ip=client_ip(request))
     return render(
         request,
         "web/outreach/public/confirm.html",
@@ -110,7 +107,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
             )
         else:
             chosen = {int(v) for v in request.POST.getlist("lists") if v.isdigit()}
-            list_services.preferences_set(customer=customer, list_ids=chosen, ip=_ip(request))
+            list_services.preferences_set(customer=customer, list_ids=chosen, ip=client_ip(request))
         saved = True
     subscribed = set(
         Subscription.objects.for_workspace(customer.workspace)
