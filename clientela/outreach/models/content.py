@@ -254,3 +254,7 @@ class CampaignRecipient(models.Model):
             models.UniqueConstraint(fields=["campaign", "customer"], name="campaign_recipient"),
             models.UniqueConstraint(fields=["campaign", "address"], name="campaign_address"),
         ]
+        # campaign_accounted matches the campaign's finished outbox rows to its recipients by
+        # outbox_id. Without this index, PostgreSQL on a campaign's fresh rows (before
+        # autovacuum's ANALYZE) rescans the recipients once per outbox row: 8 s a call at 10,000.
+        indexes = [models.Index(fields=["outbox_id", "campaign"], name="campaign_recipient_outbox")]
