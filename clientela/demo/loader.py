@@ -14,6 +14,8 @@
   label "demo"), Orders announced to `commerce.hooks.orders_created`, plus one `demo.loaded`
   event. E-mail consent for marketing is recorded (source "demo") for MARKETING_SHARE of
   the customers, so that campaigns have an audience.
+- One past brochure, sent weeks before `today` to the customers tagged loyal, with its
+  holdout, so that its uplift report can be read at once (see `history.py`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from clientela.customers.models import (
     Customer,
     CustomerEmail,
 )
+from clientela.demo.history import demo_campaign_seed
 from clientela.demo.people import Person, invent_people
 from clientela.timeline.models import Event
 from clientela.timeline.services import event_build, event_record, events_record_many
@@ -167,6 +170,7 @@ def demo_shop_load(
     ]
     for batch in _batches(rows):
         hooks.orders_created(workspace, _orders_insert(workspace, batch))
+    campaign = demo_campaign_seed(workspace=workspace, actor=actor, today=today)
     event_record(
         workspace=workspace,
         actor=actor,
@@ -179,6 +183,7 @@ def demo_shop_load(
             "seed": seed,
             "usd_to_ron": str(USD_TO_RON),
             "today": today.isoformat(),
+            "campaign": campaign.pk,
         },
     )
     return LoadReport(len(ids), len(rows), clock.monotonic() - started, min(placed), max(placed))

@@ -13,6 +13,7 @@ from clientela.commerce.models import Order
 from clientela.customers.models import Consent, Customer, CustomerEmail
 from clientela.demo.loader import DAYS_BEFORE_TODAY, demo_shop_load, read_cdnow, to_ron
 from clientela.demo.people import invent_people
+from clientela.outreach.models import Campaign
 from clientela.timeline.models import Event
 
 TODAY = date(2026, 11, 23)
@@ -92,14 +93,28 @@ def test_a_slice_loads_with_shifted_dates_and_the_rows_an_import_leaves(cast):
     assert all(ADDRESS.match(e.address) and e.is_primary for e in emails)
     assert Consent.objects.for_workspace(cast.shop).filter(source="demo").count() < 40
     events = Event.objects.for_workspace(cast.shop).exclude(kind="workspace.created")
-    assert sorted(set(events.values_list("kind", flat=True))) == ["customer.created", "demo.loaded"]
+    # Besides the customers, only the past brochure's history (see test_history.py).
+    campaign = Campaign.objects.for_workspace(cast.shop).get()
+    sent = campaign.recipients.filter(group="sent").count()
+    assert sent > 0
+    assert sorted(set(events.values_list("kind", flat=True))) == [
+        "campaign.created",
+        "campaign.finish",
+        "campaign.send",
+        "customer.created",
+        "demo.loaded",
+        "outreach.mail_sent",
+    ]
     assert events.filter(kind="customer.created").count() == 40
+    assert events.filter(kind="outreach.mail_sent").count() == sent
+    assert events.filter(kind__startswith="campaign.").count() == 3
     assert events.get(kind="demo.loaded").new == {
         "customers": 40,
         "orders": len(expected),
         "seed": 3,
         "usd_to_ron": "4.60",
         "today": "2026-11-23",
+        "campaign": campaign.pk,
     }
 
 

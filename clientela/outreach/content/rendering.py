@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from django.template import (
@@ -115,9 +116,15 @@ def sample_context() -> dict[str, Any]:
     }
 
 
+# A campaign renders the same three sources once per recipient: compiling them once, not
+# once per message, was a third of the time of queueing a campaign. A compiled template is
+# reusable across renders and threads (its per-render state lives in the render context).
+_compiled = lru_cache(maxsize=256)(ENGINE.from_string)
+
+
 def _compile(field: str, source: str) -> Any:
     try:
-        return ENGINE.from_string(source)
+        return _compiled(source)
     except TemplateSyntaxError as exc:
         raise TemplateInvalid(
             field, _("Template error in %(field)s: %(error)s") % {"field": field, "error": exc}
