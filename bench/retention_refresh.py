@@ -1,4 +1,4 @@
-"""Benchmark: a full retention refresh on PostgreSQL (summary + fit + writing every score).
+"""Benchmark: a full retention refresh on PostgreSQL (SQL summary + fit + writing every score).
 
     uv run --group bench python bench/retention_refresh.py [--customers N] [--repeat R]
 
@@ -8,7 +8,7 @@ orders simulated from BG/NBD and Gamma-Gamma with the published CDNOW parameters
 history gives about 3 orders a customer, 3N orders in all), plus 3% cancelled orders. It is kept
 between runs and refilled only when its size differs. The fit on it must recover the
 parameters the data were drawn from; the run prints both. Our figure: `retention_refresh` end
-to end, with the time of each phase and of its summary alone. Peer: the same summary
+to end, with the time of each phase and of its SQL summary alone. Peer: the same summary
 computed the way a notebook does it, by loading all orders into pandas (`read_sql`) and
 grouping there. Target: full refresh <= 60 s at 1M.
 """
@@ -240,7 +240,7 @@ def _timed_phases() -> dict[str, list[float]]:
         setattr(owner, name, timed)
 
     wrap(runs, "data_fingerprint", "fingerprint (SQL count/max)")
-    wrap(runs, "purchase_summary", "summary (orders by binary COPY, grouped in numpy)")
+    wrap(runs, "purchase_summary", "summary (SQL, streamed to numpy)")
     wrap(runs.engine, "fit", "BG/NBD fit")
     wrap(runs, "_spend_parameters", "Gamma-Gamma fit")
     wrap(runs, "score_table", "scores (numpy)")
@@ -304,10 +304,10 @@ def main() -> None:
     print(f"| step (median of {args.repeat}) | seconds |")
     print("| --- | ---: |")
     print(
-        f"| ours: full refresh (summary + fit + {rows:,} scores written) | "
+        f"| ours: full refresh (SQL summary + fit + {rows:,} scores written) | "
         f"{statistics.median(refresh):.1f} |"
     )
-    print(f"| ours: summary alone (binary COPY + numpy) | {statistics.median(summary):.1f} |")
+    print(f"| ours: SQL summary alone (streamed to numpy) | {statistics.median(summary):.1f} |")
     if peer:
         print(
             f"| peer: same summary in pandas (read_sql of all orders + groupby) | "

@@ -95,27 +95,3 @@ def test_the_summary_can_stop_at_an_earlier_day_and_start_at_a_later_one(history
     summary = purchase_summary(shop, as_of=dt.date(2026, 1, 31), since=dt.date(2026, 1, 10))
     assert summary.customer_id.tolist() == [ana.pk, bob.pk]
     assert summary.purchases.tolist() == [1, 2]
-
-
-def test_the_grouping_is_the_same_when_ids_and_days_do_not_fit_one_sort_key():
-    from clientela.retention.selectors import _summarize
-
-    rng = np.random.default_rng(5)
-    customer = rng.integers(1, 40, 400)
-    day = rng.integers(19_000, 19_060, 400)
-    cents = rng.integers(1, 10_000, 400)
-    small = _summarize(dt.date(2026, 1, 1), customer, day, cents)
-    # Ids 2^62 apart: (id range) x (day range) overflows 64 bits, so two sorts are used.
-    large = _summarize(dt.date(2026, 1, 1), customer * 2**56, day, cents)
-
-    assert (large.customer_id // 2**56).tolist() == small.customer_id.tolist()
-    for field in ("purchases", "first_day", "last_day", "total_spend", "first_spend"):
-        assert getattr(large, field).tolist() == getattr(small, field).tolist()
-    # Against a plain per-customer loop.
-    for i, who in enumerate(small.customer_id.tolist()):
-        mine = customer == who
-        days = sorted(set(day[mine].tolist()))
-        assert small.purchases[i] == len(days)
-        assert (small.first_day[i], small.last_day[i]) == (days[0], days[-1])
-        assert small.total_spend[i] == cents[mine].sum() / 100
-        assert small.first_spend[i] == cents[mine & (day == days[0])].sum() / 100
