@@ -6,8 +6,12 @@ from django_tasks import task
 
 from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order
-from clientela.retention.models import RetentionRun
-from clientela.retention.services import retention_run_execute, retention_run_request
+from clientela.retention.models import RetentionRun, ValidationRun
+from clientela.retention.services import (
+    retention_run_execute,
+    retention_run_request,
+    retention_validation_execute,
+)
 
 
 @task(queue_name="retention")
@@ -26,3 +30,10 @@ def retention_refresh_all() -> int:
         retention_run_task.enqueue(run.pk)
         count += 1
     return count
+
+
+@task(queue_name="retention")
+def retention_validation_task(validation_id: int) -> str:
+    """Compute one holdout validation; safe to run twice (claimed under a lease)."""
+    validation = ValidationRun.objects.get(pk=validation_id)
+    return retention_validation_execute(validation=validation).status

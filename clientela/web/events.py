@@ -74,6 +74,10 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "retention.run_failed": _("Retention refresh failed"),
     "retention.run_refused": _("Retention refresh refused"),
     "retention.settings_updated": _("Customer value settings changed"),
+    # retention validation (`retention.validation_<status>` from the validation runs)
+    "retention.validation_requested": _("Retention validation requested"),
+    "retention.validation_succeeded": _("Retention validation finished"),
+    "retention.validation_failed": _("Retention validation failed"),
     "membership.role_changed": _("Member's role changed"),
     "membership.removed": _("Member removed"),
 }

@@ -12,7 +12,12 @@ from django.utils import translation
 
 from clientela.retention.management.commands.retention import Command
 from clientela.retention.models import CustomerScore, RetentionRun, RunStatus
-from clientela.retention.services import retention_run_execute, retention_run_request
+from clientela.retention.services import (
+    retention_run_execute,
+    retention_run_request,
+    retention_validation_enqueue,
+    retention_validation_execute,
+)
 from clientela.retention.stats import _fit
 from clientela.timeline.models import Event
 
@@ -75,15 +80,25 @@ def validation_url() -> str:
     return reverse("web:retention_validation", kwargs={"ws": "alice"})
 
 
+def validated(workspace, calibration_end: str):
+    """A validation asked for and computed, as the worker does it."""
+    validation = retention_validation_enqueue(
+        workspace=workspace, actor=None, calibration_end=dt.date.fromisoformat(calibration_end)
+    )
+    return retention_validation_execute(validation=validation)
+
+
 @pytest.mark.django_db
 def test_a_fit_that_fails_on_the_validation_page_is_a_message_not_a_500(
     cast, client_for, monkeypatch
 ):
     unfittable_shop(cast.shop, monkeypatch)
-    page = client_for(cast.viewer).get(validation_url(), {"calibration_end": CALIBRATION_END})
+    validation = validated(cast.shop, CALIBRATION_END)
+    page = client_for(cast.viewer).get(validation_url())
 
+    assert validation.status == RunStatus.FAILED
     assert page.status_code == 200
-    assert page.context["error"] == NOT_CONVERGED
+    assert page.context["validation"].reason_text == NOT_CONVERGED
     assert "report" not in page.context
     assert f'<p class="error" role="alert">{NOT_CONVERGED}</p>' in page.content.decode()
 
@@ -91,10 +106,11 @@ def test_a_fit_that_fails_on_the_validation_page_is_a_message_not_a_500(
 @pytest.mark.django_db
 def test_a_refused_fit_on_the_validation_page_gives_the_reason(cast, client_for):
     small_shop(cast.shop)
-    page = client_for(cast.viewer).get(validation_url(), {"calibration_end": "2026-02-01"})
+    validated(cast.shop, "2026-02-01")
+    page = client_for(cast.viewer).get(validation_url())
 
     assert page.status_code == 200
-    assert page.context["error"] == (
+    assert page.context["validation"].reason_text == (
         "The model cannot be fitted: only 10 customers; a model needs at least 100."
     )
 
@@ -103,15 +119,17 @@ def test_a_refused_fit_on_the_validation_page_gives_the_reason(cast, client_for)
 def test_the_validation_page_words_the_failure_in_romanian(cast, client_for, monkeypatch):
     romanian_or_skip(NOT_CONVERGED.replace("BG/NBD", "%(model)s"))
     unfittable_shop(cast.shop, monkeypatch)
+    validated(cast.shop, CALIBRATION_END)
     client = client_for(cast.viewer)
     client.cookies["django_language"] = "ro"
-    page = client.get(validation_url(), {"calibration_end": CALIBRATION_END})
+    page = client.get(validation_url())
 
     assert page.status_code == 200
-    assert page.context["error"] == (
+    romanian = (
         "Căutarea parametrilor modelului BG/NBD nu a convers pe aceste cumpărări; "
         "încercați celălalt model sau altă dată."
     )
+    assert f'<p class="error" role="alert">{romanian}</p>' in page.content.decode()
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.urls import reverse
 from clientela.retention.models import RetentionRun, RunStatus
 from clientela.retention.reports import score_sentence
 from clientela.retention.services import retention_run_execute, retention_run_request
+from tests.web.conftest import post
 
 from .factories import BUCHAREST, customers, order, simulated_shop
 
@@ -120,16 +121,32 @@ def test_the_sentence_uses_singular_forms_and_romanian(cast):
         assert score_sentence(score, TODAY) == "a cumpărat o dată; ultima cumpărare acum o zi"
 
 
-@pytest.mark.django_db
+def _validate(client, calibration_end):
+    """Ask for a validation as a manager's browser does, then let a worker compute it (the
+    worker closes the connection: these tests run outside a test transaction)."""
+    from django.core.management import call_command
+
+    response = post(client, url("retention_validation_start"), {"calibration_end": calibration_end})
+    assert response.status_code == 302
+    call_command("db_worker", queue_name="retention", batch=True, interval=0, no_startup_delay=True)
+    return client.get(url("retention_validation"))
+
+
+@pytest.mark.django_db(transaction=True)
 def test_validation_page_shows_the_table_and_the_chart_data(scored, client_for, cast):
-    viewer = client_for(cast.viewer)
-    page = viewer.get(url("retention_validation"), {"calibration_end": "2025-06-30"})
+    manager = client_for(cast.manager)
+    page = _validate(manager, "2025-06-30")
     assert page.status_code == 200
     report = page.context["report"]
     assert report.calibration_end == dt.date(2025, 6, 30)
     assert 'id="validation-data"' in page.content.decode()
-    bad = viewer.get(url("retention_validation"), {"calibration_end": "30/06/2025"})
-    assert bad.context["error"] == "Enter a date as YYYY-MM-DD."
+    # A viewer sees the stored report, without the form.
+    seen = client_for(cast.viewer).get(url("retention_validation"))
+    assert (
+        seen.context["report"] == report and 'name="calibration_end"' not in seen.content.decode()
+    )
+    bad = post(manager, url("retention_validation_start"), {"calibration_end": "30/06/2025"})
+    assert bad.status_code == 400 and bad.context["error"] == "Enter a date as YYYY-MM-DD."
 
 
 def conditional_shop(workspace):
@@ -146,7 +163,7 @@ def conditional_shop(workspace):
             order(person, dt.datetime(2026, 5, 15, 12, tzinfo=BUCHAREST), 20)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_validation_page_carries_the_conditional_expectation_chart(cast, client_for):
     import numpy as np
 
@@ -155,9 +172,7 @@ def test_validation_page_carries_the_conditional_expectation_chart(cast, client_
     from clientela.retention.services.scoring import model_inputs
 
     conditional_shop(cast.shop)
-    page = client_for(cast.viewer).get(
-        url("retention_validation"), {"calibration_end": "2026-04-30"}
-    )
+    page = _validate(client_for(cast.owner), "2026-04-30")
     assert page.status_code == 200
     html = page.content.decode()
     assert 'id="conditional-chart"' in html

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import Decimal
 
 import pytest
 
+from clientela.customers.models import Customer
 from clientela.retention import engine
 from clientela.retention.models import CustomerScore, RetentionRun, RunStatus
+from clientela.retention.selectors import purchase_summary
 from clientela.retention.services import (
     retention_refresh,
     retention_run_execute,
     retention_run_request,
 )
+from clientela.retention.services.scoring import score_table
 from clientela.timeline.models import Event
 
 from .factories import BUCHAREST, customers, order, simulated_shop
@@ -105,6 +110,61 @@ def test_a_second_refresh_replaces_the_scores_and_remembers_the_previous_p_alive
     after = CustomerScore.objects.current(shop)
     assert dict(after.values_list("customer_id", "p_alive_previous")) == before
     assert set(after.values_list("model_name", flat=True)) == {"paretonbd"}
+
+
+def _null(value):
+    return None if value is None or math.isnan(value) else value
+
+
+@pytest.mark.django_db
+def test_the_written_scores_are_the_score_table_of_the_run_row_by_row(shop):
+    first = _refresh(shop)
+    previous = dict(CustomerScore.objects.filter(run=first).values_list("customer_id", "p_alive"))
+    # A newcomer with one purchase: no previous P(alive), no rhythm (NULLs among the numbers).
+    newcomer = Customer.objects.create(workspace=shop, first_name="New", email="new@example.com")
+    order(newcomer, dt.datetime(2026, 6, 29, 12, tzinfo=BUCHAREST), "12.34")
+    run = _refresh(shop, chunk_size=128)
+
+    summary = purchase_summary(shop, as_of=TODAY, max_order_id=run.max_order_id)
+    table = score_table(
+        summary,
+        model=run.model,
+        parameters=run.parameters,
+        spend_parameters=run.spend_parameters,
+        margin=float(run.clv_margin),
+        annual_discount=float(run.clv_annual_discount),
+    )
+    assert table.p_alive is not None and table.clv is not None
+    assert table.expected_90d is not None and table.expected_365d is not None
+    assert table.expected_spend is not None
+    epoch = dt.date(1970, 1, 1)
+    expected = [
+        (
+            customer_id,
+            _null(table.p_alive[i]),
+            previous.get(customer_id),
+            _null(table.expected_90d[i]),
+            _null(table.expected_365d[i]),
+            _null(table.expected_spend[i]),
+            _null(table.clv[i]),
+            str(table.segment[i]),
+            int(table.recency_score[i]),
+            int(table.frequency_score[i]),
+            int(table.monetary_score[i]),
+            _null(table.overdue_ratio[i]),
+            int(summary.purchases[i]),
+            Decimal(f"{summary.total_spend[i]:.2f}"),
+            epoch + dt.timedelta(days=int(summary.first_day[i])),
+            epoch + dt.timedelta(days=int(summary.last_day[i])),
+            "bgnbd",
+        )
+        for i, customer_id in enumerate(summary.customer_id.tolist())
+    ]
+    written = _scores(run)
+    assert len(written) == 301 and newcomer.pk not in previous
+    assert written == expected
+    mine = [(r[0], r[2], r[11], r[12], r[13]) for r in written if r[0] == newcomer.pk]
+    assert mine == [(newcomer.pk, None, None, 1, Decimal("12.34"))]
 
 
 @pytest.mark.django_db

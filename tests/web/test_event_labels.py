@@ -48,6 +48,8 @@ def _dynamic() -> dict[str, set[str]]:
     return {
         # clientela/retention/services/runs.py `_finish`: a run ends in one of these.
         "retention.run_{}": set(RunStatus.values) - {RunStatus.QUEUED, RunStatus.RUNNING},
+        # clientela/retention/services/validation.py `_validation_finish`.
+        "retention.validation_{}": {RunStatus.SUCCEEDED, RunStatus.FAILED},
         # clientela/outreach/delivery/send.py: an attempt ends sent, failed or suppressed.
         "outreach.mail_{}": {"sent", "failed", "suppressed"},
         # clientela/outreach/content/campaigns.py `_move`.

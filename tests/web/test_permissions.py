@@ -89,6 +89,8 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:retention_refresh": (None, (302, 404, 403, 403, 405, 405)),
     "web:retention_run": ("retention_run", MEMBERS),
     "web:retention_validation": (None, MEMBERS),
+    "web:retention_validation_start": (None, (302, 404, 403, 403, 405, 405)),
+    "web:retention_validation_run": ("retention_validation", MEMBERS),
     "web:retention_settings": (None, MANAGERS),
     # Customers' pages without login, reached by a token: an unknown token is a 404.
     "web:public_unsubscribe": (None, (404, 404, 404, 404, 404, 404)),
@@ -273,6 +275,7 @@ POSTS = [
     ("web:outreach_delivery_pause", None),
     ("web:retention_refresh", None),
     ("web:retention_settings", None),
+    ("web:retention_validation_start", None),
     ("web:tokens", None),
     ("web:token_revoke", "token"),
     ("web:team", None),
@@ -321,6 +324,7 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:retention",
         "web:retention_run",
         "web:retention_validation",
+        "web:retention_validation_run",
         # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach_content.
         "web:public_unsubscribe",
     }

@@ -17,6 +17,9 @@ from clientela.retention.services.validation import (
     ValidationReport,
     WeeklyPoint,
     retention_validate,
+    retention_validation_enqueue,
+    retention_validation_execute,
+    validation_report,
 )
 
 __all__ = [
@@ -32,4 +35,7 @@ __all__ = [
     "retention_settings_for",
     "retention_settings_update",
     "retention_validate",
+    "retention_validation_enqueue",
+    "retention_validation_execute",
+    "validation_report",
 ]

@@ -554,7 +554,9 @@ def _insert_scores(columns: _ScoreColumns) -> None:
 
 @transaction.atomic
 def _publish(run: RetentionRun) -> None:
-    CustomerScore.objects.for_workspace(run.workspace).exclude(run=run).delete()
+    # Through the runs (and the (run, customer) index): the scores have no workspace index.
+    earlier = RetentionRun.objects.for_workspace(run.workspace).exclude(pk=run.pk)
+    CustomerScore.objects.for_workspace(run.workspace).filter(run__in=earlier).delete()
     _finish(run, RunStatus.REFUSED if run.reason else RunStatus.SUCCEEDED, published=True)
 
 

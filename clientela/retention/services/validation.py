@@ -3,19 +3,30 @@
 Two views, as in Fader, Hardie & Lee (2005, figures 2 and 4): the conditional expectation of
 holdout purchases grouped by the number of calibration repeat purchases (0..7+), and the
 cumulative repeat purchases of the cohort week by week against the model's sum of E[X(t)].
-Reads only; nothing is stored.
+
+`retention_validate` computes the report in the calling process. On a large shop that takes
+longer than a web request may, so the page and the API ask for a `ValidationRun`
+(`retention_validation_enqueue`); a worker computes it (`retention_validation_execute`),
+records each step done for the page's progress bar, and keeps the report as JSON.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from clientela.accounts.models import Workspace
+from clientela.accounts.models import User, Workspace
 from clientela.retention import engine
-from clientela.retention.models import RetentionModel
+from clientela.retention.models import RetentionModel, RunStatus, ValidationRun
 from clientela.retention.reasons import NO_HOLDOUT, NUMERICAL_ERROR, UNKNOWN_MODEL
 from clientela.retention.selectors import (
     day_number,
@@ -26,6 +37,9 @@ from clientela.retention.selectors import (
 from clientela.retention.services.runs import RetentionError
 from clientela.retention.services.scoring import ModelInputs, model_inputs
 from clientela.retention.stats import rfm
+from clientela.timeline.services import event_record
+
+logger = logging.getLogger(__name__)
 
 MAX_GROUP = 7  # the last group is "7 or more"
 
@@ -66,22 +80,26 @@ def retention_validate(
     calibration_end: dt.date,
     holdout_end: dt.date | None = None,
     model: str = RetentionModel.BGNBD,
+    step: Callable[[], None] | None = None,
 ) -> ValidationReport:
     """Fit on purchases up to `calibration_end`, predict up to `holdout_end` (by default the
     last purchase day). Raises RetentionError when the data cannot support the comparison or
-    the fit fails on it."""
+    the fit fails on it. `step` is called after each of the `ValidationRun.STEPS` steps."""
+    step = step or (lambda: None)
     if model not in RetentionModel.values:
         raise RetentionError(UNKNOWN_MODEL, model=model)
     holdout_end = holdout_end or last_purchase_day(workspace)
     if holdout_end is None or holdout_end <= calibration_end:
         raise RetentionError(NO_HOLDOUT)
     calibration = purchase_summary(workspace, as_of=calibration_end)
+    step()
     inputs = model_inputs(calibration)
     readiness = rfm.fit_readiness(inputs.x, inputs.t_x, inputs.T, unit="weeks")
     if not readiness.ok:
         assert readiness.code is not None
         raise RetentionError(readiness.code, **readiness.values)
     fit = _fit(model, inputs)
+    step()
     horizon = (holdout_end - calibration_end).days / engine.UNIT_DAYS
     predicted = engine.conditional_expected(
         model, fit.parameters, horizon, inputs.x, inputs.t_x, inputs.T
@@ -93,8 +111,11 @@ def retention_validate(
     actual = np.bincount(
         row[days > day_number(calibration_end)], minlength=calibration.size
     ).astype(float)
+    step()
     start_day = int(calibration.first_day.min())
     weeks = (day_number(holdout_end) - start_day) // 7 + 1
+    weekly = _weekly(model, fit.parameters, calibration.first_day, row, days, weeks)
+    step()
     return ValidationReport(
         model=model,
         parameters=fit.parameters,
@@ -106,7 +127,7 @@ def retention_validate(
         holdout_weeks=horizon,
         calibration_weeks=(day_number(calibration_end) - start_day) // 7 + 1,
         conditional=_conditional(inputs.x, actual, predicted),
-        weekly=_weekly(model, fit.parameters, calibration.first_day, row, days, weeks),
+        weekly=weekly,
     )
 
 
@@ -157,3 +178,118 @@ def _weekly(
         expected = float(counts @ engine.expected_cumulative(model, parameters, elapsed))
         points.append(WeeklyPoint(week, int(cumulative[week - 1]), expected))
     return tuple(points)
+
+
+ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+LEASE = dt.timedelta(minutes=15)
+
+
+def retention_validation_enqueue(
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    calibration_end: dt.date,
+    model: str = RetentionModel.BGNBD,
+) -> ValidationRun:
+    """Queue a validation for a worker, or return the one already queued or running (one at
+    a time per workspace)."""
+    from clientela.retention.tasks import retention_validation_task
+
+    if model not in RetentionModel.values:
+        raise RetentionError(UNKNOWN_MODEL, model=model)
+    active = ValidationRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()
+    if active is not None:
+        return active
+    try:
+        with transaction.atomic():
+            validation = ValidationRun.objects.create(
+                workspace=workspace,
+                model=model,
+                calibration_end=calibration_end,
+                requested_by=actor,
+            )
+            event_record(
+                workspace=workspace,
+                actor=actor,
+                kind="retention.validation_requested",
+                subject=validation,
+                new={"model": model, "calibration_end": calibration_end.isoformat()},
+            )
+    except IntegrityError:
+        # Someone else queued one between our check and our insert: theirs is ours.
+        return ValidationRun.objects.for_workspace(workspace).get(status__in=ACTIVE)
+    pk = validation.pk
+    transaction.on_commit(lambda: retention_validation_task.enqueue(pk))
+    return validation
+
+
+def retention_validation_execute(*, validation: ValidationRun) -> ValidationRun:
+    """Compute the validation if this process can take it (queued, or left by a worker whose
+    lease expired); a validation held by a live worker or already finished is returned as is."""
+    now = timezone.now()
+    claimed = (
+        ValidationRun.objects.filter(pk=validation.pk, status__in=ACTIVE)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(status=RunStatus.RUNNING, lease_until=now + LEASE, started_at=now, steps_done=0)
+    )
+    validation.refresh_from_db()
+    if not claimed:
+        return validation
+
+    def step() -> None:
+        validation.steps_done += 1
+        ValidationRun.objects.filter(pk=validation.pk).update(steps_done=validation.steps_done)
+
+    try:
+        report = retention_validate(
+            workspace=validation.workspace,
+            calibration_end=validation.calibration_end,
+            model=validation.model,
+            step=step,
+        )
+    except RetentionError as exc:
+        _validation_finish(validation, RunStatus.FAILED, code=exc.code, values=exc.values)
+    except Exception:
+        logger.exception("Retention validation %s failed", validation.pk)
+        _validation_finish(validation, RunStatus.FAILED, code=NUMERICAL_ERROR, values={})
+    else:
+        validation.result = dataclasses.asdict(report)
+        _validation_finish(validation, RunStatus.SUCCEEDED)
+    return validation
+
+
+def _validation_finish(
+    validation: ValidationRun,
+    status: RunStatus,
+    *,
+    code: str = "",
+    values: dict[str, Any] | None = None,
+) -> None:
+    old = validation.status
+    validation.status, validation.reason_code = status, code
+    # JSON has no NaN (PostgreSQL refuses it): a non-finite number is stored as null.
+    validation.reason_values = {
+        k: None if isinstance(v, float) and not np.isfinite(v) else v
+        for k, v in (values or {}).items()
+    }
+    validation.finished_at, validation.lease_until = timezone.now(), None
+    validation.save()
+    event_record(
+        workspace=validation.workspace,
+        kind=f"retention.validation_{status}",
+        subject=validation,
+        old={"status": old},
+        new={"status": status, "reason_code": code},
+    )
+
+
+def validation_report(validation: ValidationRun) -> ValidationReport | None:
+    """The stored report of a succeeded validation, as `retention_validate` returned it."""
+    if validation.status != RunStatus.SUCCEEDED or not validation.result:
+        return None
+    data = dict(validation.result)
+    for name in ("calibration_end", "holdout_end", "start"):
+        data[name] = dt.date.fromisoformat(data[name])
+    data["conditional"] = tuple(ConditionalRow(**row) for row in data["conditional"])
+    data["weekly"] = tuple(WeeklyPoint(**point) for point in data["weekly"])
+    return ValidationReport(**data)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from clientela.accounts.models import Role, Workspace
 from clientela.retention import reports
@@ -21,13 +22,14 @@ from clientela.retention.models import (
     DEFAULT_CLV_MARGIN,
     RetentionModel,
     RetentionRun,
+    ValidationRun,
 )
 from clientela.retention.services import (
-    RetentionError,
     retention_refresh_enqueue,
     retention_settings_for,
     retention_settings_update,
-    retention_validate,
+    retention_validation_enqueue,
+    validation_report,
 )
 from clientela.retention.services.validation import MAX_GROUP, ValidationReport
 from clientela.web.access import WorkspaceRequest, workspace_view
@@ -133,30 +135,70 @@ def retention_settings(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "web/retention/settings.html", {"form": form})
 
 
+def _latest_validation(workspace: Workspace) -> ValidationRun | None:
+    return ValidationRun.objects.for_workspace(workspace).order_by("-created_at", "-pk").first()
+
+
+def _validation_context(
+    request: WorkspaceRequest, validation: ValidationRun | None
+) -> dict[str, Any]:
+    return {
+        "validation": validation,
+        "can_validate": request.membership.has_role(Role.MANAGER),
+    }
+
+
 @workspace_view()
 def retention_validation(request: WorkspaceRequest) -> HttpResponse:
-    context: dict[str, Any] = {"calibration_end": request.GET.get("calibration_end", "")}
-    if context["calibration_end"]:
-        try:
-            end = dt.date.fromisoformat(context["calibration_end"])
-            report = retention_validate(workspace=request.workspace, calibration_end=end)
-        except ValueError as exc:
-            context["error"] = (
-                str(exc) if isinstance(exc, RetentionError) else _("Enter a date as YYYY-MM-DD.")
-            )
-        else:
-            context["report"] = report
-            context["chart"] = {
-                "labels": [p.week for p in report.weekly],
-                "actual": [p.actual for p in report.weekly],
-                "expected": [round(p.expected, 1) for p in report.weekly],
-                "calibration_weeks": report.calibration_weeks,
-                "actual_label": _("Actual"),
-                "expected_label": _("Model"),
-                "parameters": dataclasses.asdict(report)["parameters"],
-                "conditional": _conditional_chart(report),
-            }
+    """The latest validation of the workspace: its progress while a worker computes it, its
+    report once done, and the form that asks for another."""
+    validation = _latest_validation(request.workspace)
+    context = _validation_context(request, validation)
+    context["calibration_end"] = validation.calibration_end.isoformat() if validation else ""
+    report = validation_report(validation) if validation else None
+    if report is not None:
+        context["report"] = report
+        context["chart"] = {
+            "labels": [p.week for p in report.weekly],
+            "actual": [p.actual for p in report.weekly],
+            "expected": [round(p.expected, 1) for p in report.weekly],
+            "calibration_weeks": report.calibration_weeks,
+            "actual_label": _("Actual"),
+            "expected_label": _("Model"),
+            "parameters": dataclasses.asdict(report)["parameters"],
+            "conditional": _conditional_chart(report),
+        }
     return render(request, "web/retention/validation.html", context)
+
+
+@workspace_view(min_role=Role.MANAGER)
+@require_POST
+def retention_validation_start(request: WorkspaceRequest) -> HttpResponse:
+    try:
+        end = dt.date.fromisoformat(request.POST.get("calibration_end", ""))
+    except ValueError:
+        context = _validation_context(request, _latest_validation(request.workspace))
+        context["calibration_end"] = request.POST.get("calibration_end", "")
+        context["error"] = _("Enter a date as YYYY-MM-DD.")
+        return render(request, "web/retention/validation.html", context, status=400)
+    retention_validation_enqueue(
+        workspace=request.workspace, actor=request.user, calibration_end=end
+    )
+    return redirect("web:retention_validation", ws=request.workspace.slug)
+
+
+@workspace_view()
+def retention_validation_run(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The progress panel, polled by htmx; a finished validation reloads the page, which then
+    shows its report (the charts are drawn on page load)."""
+    validation = ValidationRun.objects.for_workspace(request.workspace).filter(pk=pk).first()
+    if validation is None:
+        raise Http404
+    if request.htmx and not validation.is_active:
+        return HttpResponseClientRefresh()
+    return render(
+        request, "web/retention/_validation.html", _validation_context(request, validation)
+    )
 
 
 def _conditional_chart(report: ValidationReport) -> dict[str, Any]:
