@@ -15,6 +15,7 @@ not return are taken from the table's sequence first, in one query, and written 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -74,11 +75,25 @@ def _statements(
     # Only names of our own table and columns, quoted, go into the SQL text.
     table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
     head = f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    mark = "?" if connection.vendor == "sqlite" else "%s"  # see `_execute`
+    one = "(" + ", ".join([mark] * len(columns)) + ")"
     per_statement = max(1, MAX_PARAMS // len(columns))
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
         yield head + ", ".join([one] * len(chunk)) + tail, [v for row in chunk for v in row]
+
+
+def _execute(cursor: Any, sql: str, params: list[Any]) -> None:
+    """Run one statement of `_statements`.
+
+    On SQLite straight through the driver's cursor, with the `?` marks `_statements` wrote:
+    Django's cursor would rewrite `%s` into `?` with a regular expression over the whole
+    text, which for statements of 20,000 marks cost about as much as a tenth of the insert.
+    """
+    if connection.vendor == "sqlite":
+        sqlite3.Cursor.execute(cursor.cursor, sql, params)
+    else:
+        cursor.execute(sql, params)
 
 
 def _pg_copy(
@@ -202,7 +217,7 @@ def insert_returning_ids(
     tail = f" RETURNING {connection.ops.quote_name('id')}"
     with connection.cursor() as cursor:
         for sql, params in _statements(model, columns, rows, tail):
-            cursor.execute(sql, params)
+            _execute(cursor, sql, params)
             ids.extend(row[0] for row in cursor.fetchall())
     return ids
 
@@ -216,4 +231,4 @@ def insert_rows(
         return
     with connection.cursor() as cursor:
         for sql, params in _statements(model, columns, rows, ""):
-            cursor.execute(sql, params)
+            _execute(cursor, sql, params)
