@@ -23,6 +23,9 @@ from typing import Any
 
 from django.db import OperationalError, connection, models, transaction
 
+# A value of COPY's text format: backslash, tab and line ends escaped (no NUL reaches here:
+# the reader refuses it).
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # Parameters per statement: far below SQLite's limit of 32,766 (3.32+) and PostgreSQL's 65,535.
 MAX_PARAMS = 20_000
 

@@ -23,6 +23,7 @@ from clientela.accounts.models import User, Workspace
 from clientela.commerce import hooks
 from clientela.commerce.models import Order
 from clientela.customers.imports.bulk import (
+    COPY_ESCAPES,
     MAX_PARAMS,
     PlannerStatistics,
     datetime_adapter,
@@ -316,24 +317,23 @@ class OrderWriter:
         """
         ws, currency, customer_of = self.workspace.pk, self.workspace.currency, self._customer_of
         ids = pg_next_ids(Order, len(rows))
+        created = now.isoformat()
+        # COPY's text format, written here: psycopg's write_row costs ~6 µs a row to adapt
+        # each value, more than all the rest of the row's writing. Only the external id is
+        # free text (escaped); the other values are numbers, moments and codes we produced.
+        data = "".join(
+            [
+                f"{pk}\t{ws}\t{row.external_id.translate(COPY_ESCAPES)}\t{created}\t"
+                f"{customer_of[row.customer_key]}\t{row.placed_at}+00:00\t{row.status}\t"
+                f"{row.currency or currency}\t{row.total}\n"
+                for pk, row in zip(ids, rows, strict=True)
+            ]
+        )
         table = Order._meta.db_table
         with connection.cursor() as cursor:
             copy_sql = f"COPY {table} (id, {', '.join(_COLUMNS)}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
-                for pk, row in zip(ids, rows, strict=True):
-                    copy.write_row(
-                        (
-                            pk,
-                            ws,
-                            row.external_id,
-                            now,
-                            customer_of[row.customer_key],
-                            row.placed_at + "+00:00",
-                            row.status,
-                            row.currency or currency,
-                            row.total,
-                        )
-                    )
+                copy.write(data)
         return ids
 
     def _update(self, changed: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
