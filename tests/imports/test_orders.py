@@ -227,3 +227,23 @@ def test_creating_an_order_by_hand_calls_the_hook_in_its_transaction(cast, hook_
         total=Decimal("5"),
     )
     assert hook_calls == [(cast.shop.pk, [created.pk], True)]
+
+
+def test_external_ids_keep_backslashes_tabs_and_line_breaks(cast, tmp_path, use_copy):
+    odd = ["back\\slash", "tab\there", "two\nlines", "cr\rhere", "\\N"]
+    text = "order_id,id_client,data,total\n" + "".join(
+        f'"{ext}",C1,2024-01-0{n + 1},{n}\n' for n, ext in enumerate(odd)
+    )
+    job = run(tmp_path, cast.shop, "orders", text)
+    assert (job.status, job.errors, job.created_count) == (ImportStatus.SUCCEEDED, [], 5)
+    stored = Order.objects.for_workspace(cast.shop).values_list("external_id", "total")
+    assert sorted(stored) == sorted((ext, Decimal(n)) for n, ext in enumerate(odd))
+
+
+def test_a_nul_character_is_a_row_error_and_nothing_is_written(cast, tmp_path):
+    before = counts()
+    text = "order_id;id_client;data;total\nA1;C1;2024-01-01;5\nA\x002;C1;2024-01-02;6\n"
+    job = run(tmp_path, cast.shop, "orders", text)
+    assert job.status == ImportStatus.FAILED
+    assert errors_of(job) == [(3, "", "contains a NUL character")]
+    assert counts() == before

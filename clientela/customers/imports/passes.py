@@ -63,11 +63,13 @@ class Ticker:
         self.rows = 0
         self.processed = 0
 
-    def tick(self, rows: int, processed: int) -> None:
-        self.rows, self.processed = rows, processed
+    def tick(self, rows: int, processed: Callable[[], int]) -> None:
+        """`processed` is asked only when a report may be due: it is a file's tell()."""
+        self.rows = rows
         if rows % 500 == 0 and time.monotonic() >= self._next:
+            self.processed = done = processed()
             self._next = time.monotonic() + self._interval
-            self._report(rows, processed)
+            self._report(rows, done)
 
 
 def rows(
@@ -96,7 +98,7 @@ def rows(
     count = 0
     for raw in source:
         count += 1
-        ticker.tick(count, source.bytes_read)
+        ticker.tick(count, source.tell)
         if isinstance(raw, RowError):
             errors.add(raw)
             continue

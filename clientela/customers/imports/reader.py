@@ -76,8 +76,8 @@ class CsvSource:
         self._aliases = aliases
         self.columns: list[str | None] = []
 
-    @property
-    def bytes_read(self) -> int:
+    def tell(self) -> int:
+        """Bytes of the file read so far (the decoder reads ahead in chunks)."""
         return self._raw.tell()
 
     def read_header(self) -> list[str]:
@@ -128,8 +128,11 @@ class CsvSource:
                 _("has %(cells)s cells but the header has %(width)s")
                 % {"cells": len(cells), "width": width},
             )
-        if _NOT_UTF8.search("".join(cells)):
+        joined = "".join(cells)
+        if _NOT_UTF8.search(joined):
             return RowError(line, "", _("is not valid UTF-8 text"))
+        if "\x00" in joined:  # no database text column can hold it
+            return RowError(line, "", _("contains a NUL character"))
         return RawRow(
             line, {name: cell for name, cell in zip(self.columns, cells, strict=True) if name}
         )
