@@ -159,6 +159,9 @@ def test_the_api_reads_and_changes_the_settings_within_range(cast):
         '{"clv_annual_discount": -0.1}',
         '{"clv_margin": 0.00001}',
         '{"margin": 0.5}',
+        # JSON numbers only: no boolean or string read as one (schemathesis found `true`).
+        '{"clv_margin": true}',
+        '{"clv_annual_discount": "0.2"}',
     ):
         response = owner.client.patch(
             "/api/v1/retention/settings",

@@ -127,8 +127,11 @@ class SettingsOut(Schema):
 class SettingsPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    clv_margin: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
-    clv_annual_discount: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] | None = None
+    # Strict, as every body: a JSON number, not `true` or "0.5" read as one.
+    clv_margin: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False, strict=True)] | None = None
+    clv_annual_discount: (
+        Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False, strict=True)] | None
+    ) = None
 
 
 class RefreshIn(Schema):
