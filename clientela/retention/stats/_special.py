@@ -9,13 +9,16 @@ form whose series has positive terms, so there is no cancellation and nothing to
   transformation (DLMF 15.8.1).
 * ``expm1_ratio`` — ``(1 - exp(-k*u)) / k`` with its limit ``u`` at ``k = 0``, the shape of
   every "1 - (base)**power over power" expression in the closed forms.
+* ``log_gamma_ratio`` and ``digamma_difference`` — ``log Gamma(z+x) - log Gamma(z)`` and
+  ``psi(z+x) - psi(z)`` without the cancellation of two huge values for large ``z`` (the
+  log beta ratios of the BG/NBD and the NBD parts of both purchase models).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import betaln, digamma, logsumexp
+from scipy.special import betaln, digamma, gammaln, logsumexp
 
 Array = NDArray[np.float64]
 
@@ -23,6 +26,16 @@ Array = NDArray[np.float64]
 _SERIES_MAX_Z = 0.9
 _SERIES_TOL = 1e-17
 _QUADRATURE_CHUNK = 1024
+
+# From this argument on, lgamma and psi differences are taken from Stirling's series; below it
+# scipy's own values are differenced (their rounding, ~1e-16 * |lgamma(z)|, is then small).
+_STIRLING_MIN_Z = 10.0
+# B_2k / (2k (2k-1)) and B_2k / (2k) for k = 1..8: B_2 .. B_16 = 1/6, -1/30, 1/42, -1/30,
+# 5/66, -691/2730, 7/6, -3617/510 (Abramowitz & Stegun 23.2). At z >= 10 the first omitted
+# terms, B_18 / (18*17 z^17) and B_18 / (18 z^18), are below 2e-18 and 4e-18.
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+_LGAMMA_COEF = tuple(b / (2 * k * (2 * k - 1)) for k, b in enumerate(_BERNOULLI, start=1))
+_PSI_COEF = tuple(b / (2 * k) for k, b in enumerate(_BERNOULLI, start=1))
 
 
 def expm1_ratio(k: Array | float, u: Array | float) -> Array:
@@ -33,6 +46,54 @@ def expm1_ratio(k: Array | float, u: Array | float) -> Array:
     exact = -np.expm1(-safe_k * u_arr) / safe_k
     series = u_arr * (1.0 - 0.5 * k_arr * u_arr)
     return np.where(small, series, exact)
+
+
+def log_gamma_ratio(z: Array | float, x: Array | float) -> Array:
+    """Return ``log Gamma(z + x) - log Gamma(z)`` for ``z > 0``, ``x >= 0``, accurate to a few
+    units in the last place of the result also where ``log Gamma(z)`` is huge.
+
+    Differencing ``gammaln`` loses ``~1e-16 * z log z`` absolute: at ``z = 1e9`` that is 5e-7
+    per term, which swamped the BG/NBD likelihood near the point-mass edge of the beta (5000
+    customers: the log-likelihood along ``a/(a+b)`` fixed jumped by +-0.02 at ``a+b = 5e9``
+    where its true change is 1e-8). For ``z >= 10`` Stirling's series (Abramowitz & Stegun
+    6.1.41) ``log Gamma(z) = (z - 1/2) log z - z + log(2 pi)/2 + sum_k B_2k / (2k (2k-1)
+    z^(2k-1))`` is differenced term by term, with ``u = x/z``:
+    ``(z - 1/2) log1p(u) + x log(z + x) - x
+    + sum_k B_2k / (2k (2k-1)) z^(1-2k) expm1(-(2k-1) log1p(u))``,
+    where every piece is computed without cancellation.
+    """
+    z_arr, x_arr = np.broadcast_arrays(np.asarray(z, dtype=float), np.asarray(x, dtype=float))
+    out = np.asarray(gammaln(z_arr + x_arr) - gammaln(z_arr), dtype=np.float64)
+    big = z_arr >= _STIRLING_MIN_Z
+    if np.any(big):
+        zb, xb = z_arr[big], x_arr[big]
+        log1p_u = np.log1p(xb / zb)
+        series = np.zeros(zb.shape)
+        for k, coef in enumerate(_LGAMMA_COEF, start=1):
+            series += coef * zb ** (1 - 2 * k) * np.expm1(-(2 * k - 1) * log1p_u)
+        out[big] = (zb - 0.5) * log1p_u + (xb * np.log(zb + xb) - xb) + series
+    return out
+
+
+def digamma_difference(z: Array | float, x: Array | float) -> Array:
+    """Return ``psi(z + x) - psi(z)`` for ``z > 0``, ``x >= 0``, to a few units in the last
+    place of the result also for large ``z``.
+
+    For ``z >= 10`` the asymptotic series (Abramowitz & Stegun 6.3.18) ``psi(z) = log z
+    - 1/(2z) - sum_k B_2k / (2k z^2k)`` is differenced term by term, with ``u = x/z``:
+    ``log1p(u) + x / (2 z (z + x)) - sum_k B_2k / (2k) z^(-2k) expm1(-2k log1p(u))``.
+    """
+    z_arr, x_arr = np.broadcast_arrays(np.asarray(z, dtype=float), np.asarray(x, dtype=float))
+    out = np.asarray(digamma(z_arr + x_arr) - digamma(z_arr), dtype=np.float64)
+    big = z_arr >= _STIRLING_MIN_Z
+    if np.any(big):
+        zb, xb = z_arr[big], x_arr[big]
+        log1p_u = np.log1p(xb / zb)
+        series = np.zeros(zb.shape)
+        for k, coef in enumerate(_PSI_COEF, start=1):
+            series += coef * zb ** (-2 * k) * np.expm1(-2 * k * log1p_u)
+        out[big] = log1p_u + xb / (2.0 * zb * (zb + xb)) - series
+    return out
 
 
 def log_g(p: Array, q: Array, z: Array, one_minus_z: Array) -> tuple[Array, Array, Array, Array]:
