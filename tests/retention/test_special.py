@@ -184,3 +184,4 @@ def test_the_differences_are_vectorised_and_exact_at_zero() -> None:
     assert lg.shape == psi.shape == (2, 4)
     assert np.all(lg[0] == 0.0) and np.all(psi[0] == 0.0)
     assert lg[1] == pytest.approx([_reference(v, 7.0)[0] for v in z], rel=1e-14)
+    assert psi[1] == pytest.approx([_reference(v, 7.0)[1] for v in z], rel=1e-14)
