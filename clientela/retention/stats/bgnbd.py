@@ -16,11 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import betainc, betaln, digamma, expit, gammaln, logsumexp
+from scipy.special import betainc, betaln, expit, gammaln, logsumexp
 
 from ._fit import maximize
 from ._kernel import Layout, build_layout, mixture_loglik
-from ._special import dot, expm1_ratio, tanh_sinh_grid
+from ._special import (
+    dot,
+    expm1_ratio,
+    gamma_differences,
+    log_gamma_ratio,
+    tanh_sinh_grid,
+)
 from .summary import compress, distinct_rows
 
 Array = NDArray[np.float64]
@@ -171,17 +177,26 @@ def purchase_probability(params: BGNBDParams, n: ArrayLike, t: ArrayLike) -> Arr
     with np.errstate(invalid="ignore", divide="ignore"):
         log_q = np.log(t_) - np.log(alpha + t_)
         log_nb = (
-            gammaln(r + n_)
-            - gammaln(r)
+            log_gamma_ratio(r, n_)
             - gammaln(n_ + 1.0)
             - r * np.log1p(t_ / alpha)
             + np.where(n_ > 0, n_ * log_q, 0.0)
         )
-        first = np.exp(betaln(a, b + n_) - betaln(a, b) + log_nb)
-        tail = np.exp(betaln(a + 1.0, b + n_ - 1.0) - betaln(a, b)) * betainc(
-            np.maximum(n_, 1.0), r, t_ / (alpha + t_)
+        # B(a, b+n)/B(a, b) and B(a+1, b+n-1)/B(a, b) = a/(a+b+n-1) B(a, b+n-1)/B(a, b).
+        first = np.exp(_log_beta_ratio(a, b, n_) + log_nb)
+        m = np.maximum(n_ - 1.0, 0.0)
+        tail = (
+            a
+            / (a + b + m)
+            * np.exp(_log_beta_ratio(a, b, m))
+            * betainc(np.maximum(n_, 1.0), r, t_ / (alpha + t_))
         )
     return np.where(n_ > 0, first + tail, first)
+
+
+def _log_beta_ratio(a: float, b: float, x: Array) -> Array:
+    """``log B(a, b+x) - log B(a, b) = log E[(1-p)^x]``, ``p ~ Beta(a, b)``, also for huge a, b."""
+    return log_gamma_ratio(b, x) - log_gamma_ratio(a + b, x)
 
 
 def _alive_expectation(k: Array, a: float, bx: Array, tau: Array) -> Array:
@@ -284,16 +299,14 @@ def _alive_quadrature(k: Array, a: float, bx: Array, tau: Array) -> Array:
 def _loglik(theta: Array, layout: Layout) -> tuple[float, Array]:
     r, alpha, a, b = np.exp(theta)
     xs = layout.x
-    c = gammaln(r + xs) - gammaln(r) + r * np.log(alpha) + betaln(a, b + xs) - betaln(a, b)
-    psi_ab = digamma(a + b)
-    psi_abx = digamma(a + b + xs)
+    # log B(a, b+x) - log B(a, b) = [lgamma(b+x) - lgamma(b)] - [lgamma(a+b+x) - lgamma(a+b)],
+    # each bracket without cancellation: near the point-mass edge a+b reaches 1e9 and more.
+    lg_r, psi_r = gamma_differences(r, xs)
+    lg_b, psi_b = gamma_differences(b, xs)
+    lg_ab, psi_ab = gamma_differences(a + b, xs)
+    c = lg_r + r * np.log(alpha) + lg_b - lg_ab
     c_grad = np.column_stack(
-        [
-            r * (digamma(r + xs) - digamma(r) + np.log(alpha)),
-            np.full(xs.shape, r),
-            a * (psi_ab - psi_abx),
-            b * (digamma(b + xs) - psi_abx - digamma(b) + psi_ab),
-        ]
+        [r * (psi_r + np.log(alpha)), np.full(xs.shape, r), -a * psi_ab, b * (psi_b - psi_ab)]
     )
     T_x, T = layout.at_T.x, layout.at_T.time
     log_aT = np.log(alpha + T)

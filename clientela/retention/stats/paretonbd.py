@@ -28,12 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import digamma, gammaln
 
 from ._fit import maximize
 from ._kernel import Layout, build_layout
 from ._kernel import mixture_loglik as _mixture
-from ._special import dot, expm1_ratio, log_g
+from ._special import dot, expm1_ratio, gamma_differences, log_g
 from .summary import compress
 
 Array = NDArray[np.float64]
@@ -223,10 +222,11 @@ def _terms(theta: Array, layout: Layout) -> tuple[tuple[Array, Array], tuple[Arr
 def _loglik(theta: Array, layout: Layout) -> tuple[float, Array]:
     r, alpha, s, beta = np.exp(theta)
     xs = layout.x
-    c = gammaln(r + xs) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    lg_r, psi_r = gamma_differences(r, xs)
+    c = lg_r + r * np.log(alpha) + s * np.log(beta)
     c_grad = np.column_stack(
         [
-            r * (digamma(r + xs) - digamma(r) + np.log(alpha)),
+            r * (psi_r + np.log(alpha)),
             np.full(xs.shape, r),
             np.full(xs.shape, s * np.log(beta)),
             np.full(xs.shape, s),
