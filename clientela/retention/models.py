@@ -104,6 +104,9 @@ class RetentionRun(WorkspaceScoped):
     progress_total = models.IntegerField(default=0)
     last_customer_id = models.BigIntegerField(default=0)
     published = models.BooleanField(default=False)
+    # The dashboard's figures over this run's scores, computed once when it publishes (see
+    # `reports.dashboard_snapshot`); null for runs published before it existed.
+    dashboard = models.JSONField(null=True, blank=True, default=None)
 
     # A narrower queryset than WorkspaceScoped's, with the same for_workspace.
     objects = RunQuerySet.as_manager()  # type: ignore[misc]

@@ -4,8 +4,10 @@ and a customer's score in their own terms. Every query is scoped to the workspac
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value
@@ -38,14 +40,37 @@ class Bin:
     customers: int
 
 
-def segment_rows(workspace: Workspace) -> list[SegmentRow]:
-    """Every segment, in the order of `Segment`, with its customers and their total CLV."""
-    counts = {
-        row["segment"]: row
-        for row in CustomerScore.objects.current(workspace)
-        .values("segment")
-        .annotate(n=Count("pk"), clv=Sum("clv"))
-        .order_by()
+@dataclass(frozen=True)
+class SlippingRow:
+    """One of the most valuable customers in a slipping-away list, with the values shown."""
+
+    run_id: int
+    customer_id: int
+    customer: Customer
+    p_alive: float | None
+    p_alive_previous: float | None
+    clv: float | None
+
+    @property
+    def p_alive_drop(self) -> float | None:
+        if self.p_alive is None or self.p_alive_previous is None:
+            return None
+        return self.p_alive_previous - self.p_alive
+
+
+def _run_scores(run: RetentionRun) -> QuerySet[CustomerScore]:
+    return CustomerScore.objects.for_workspace(run.workspace).filter(run=run)
+
+
+def _current(workspace: Workspace) -> tuple[RetentionRun | None, QuerySet[CustomerScore]]:
+    run = RetentionRun.objects.current(workspace)
+    return run, (_run_scores(run) if run else CustomerScore.objects.none())
+
+
+def _segment_rows(scores: QuerySet[CustomerScore]) -> list[SegmentRow]:
+    counts: dict[str, dict[str, Any]] = {
+        row["segment"]: dict(row)
+        for row in scores.values("segment").annotate(n=Count("pk"), clv=Sum("clv")).order_by()
     }
     return [
         SegmentRow(
@@ -75,13 +100,12 @@ def _bins(scores: QuerySet[CustomerScore], field: str, top: float) -> list[Bin]:
     return [Bin(i * width, (i + 1) * width, counts.get(i, 0)) for i in range(BINS)]
 
 
-def p_alive_histogram(workspace: Workspace) -> list[Bin]:
-    return _bins(CustomerScore.objects.current(workspace), "p_alive", 1.0)
+def _p_alive_bins(scores: QuerySet[CustomerScore]) -> list[Bin]:
+    return _bins(scores, "p_alive", 1.0)
 
 
-def clv_histogram(workspace: Workspace) -> list[Bin]:
-    """Ten equal bins up to the 95th percentile of CLV; the last bin takes everyone above."""
-    scores = CustomerScore.objects.current(workspace).filter(clv__isnull=False)
+def _clv_bins(scores: QuerySet[CustomerScore]) -> list[Bin]:
+    scores = scores.filter(clv__isnull=False)
     n = scores.count()
     if not n:
         return []
@@ -89,28 +113,112 @@ def clv_histogram(workspace: Workspace) -> list[Bin]:
     return _bins(scores, "clv", float(top or 0) or 1.0)
 
 
-def _high_value(workspace: Workspace) -> QuerySet[CustomerScore]:
-    scores = CustomerScore.objects.current(workspace).filter(clv__isnull=False)
+def _high_value(scores: QuerySet[CustomerScore]) -> QuerySet[CustomerScore]:
+    scores = scores.filter(clv__isnull=False)
     n = scores.count()
     if not n:
         return scores.none()
     threshold = scores.order_by("-clv").values_list("clv", flat=True)[
         int(n * HIGH_VALUE_SHARE) if n > 5 else n - 1
     ]
-    return scores.filter(clv__gte=threshold).select_related("customer")
+    return scores.filter(clv__gte=threshold)
 
 
-def slipping_away(workspace: Workspace) -> tuple[list[CustomerScore], list[CustomerScore]]:
+_SHOWN = ("customer_id", "p_alive", "p_alive_previous", "clv")
+
+
+def _slipping(scores: QuerySet[CustomerScore]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The two lists as the values shown, customers by id."""
+    high = _high_value(scores)
+    dropped = high.filter(p_alive_previous__gt=F("p_alive")).order_by(
+        F("p_alive") - F("p_alive_previous"), "customer_id"
+    )
+    lowest = high.order_by("p_alive", "-clv", "customer_id")
+    return (
+        list(dropped.values(*_SHOWN)[:SLIPPING_LIMIT]),
+        list(lowest.values(*_SHOWN)[:SLIPPING_LIMIT]),
+    )
+
+
+def dashboard_snapshot(run: RetentionRun) -> dict[str, Any]:
+    """The dashboard's figures over the run's scores, computed in one pass of SQL aggregates
+    per figure. The refresh stores them on the run when it publishes: its scores never change
+    afterwards, so every page view reads them instead of aggregating every score again."""
+    scores = _run_scores(run)
+    dropped, lowest = _slipping(scores)
+    return {
+        "segments": [
+            {"segment": r.segment, "customers": r.customers, "clv": r.clv}
+            for r in _segment_rows(scores)
+        ],
+        "p_alive": [dataclasses.astuple(b) for b in _p_alive_bins(scores)],
+        "clv": [dataclasses.astuple(b) for b in _clv_bins(scores)],
+        "dropped": dropped,
+        "lowest": lowest,
+    }
+
+
+def _snapshot(workspace: Workspace) -> tuple[dict[str, Any] | None, QuerySet[CustomerScore]]:
+    """The current run's stored figures, or (runs published before they were stored, or no
+    run) the current scores to aggregate live."""
+    run, scores = _current(workspace)
+    return (run.dashboard if run is not None else None), scores
+
+
+def segment_rows(workspace: Workspace) -> list[SegmentRow]:
+    """Every segment, in the order of `Segment`, with its customers and their total CLV."""
+    snapshot, scores = _snapshot(workspace)
+    if snapshot is None:
+        return _segment_rows(scores)
+    stored: dict[str, dict[str, Any]] = {row["segment"]: row for row in snapshot["segments"]}
+    return [
+        SegmentRow(
+            s.value,
+            str(s.label),
+            stored.get(s.value, {}).get("customers", 0),
+            stored.get(s.value, {}).get("clv"),
+        )
+        for s in Segment
+    ]
+
+
+def p_alive_histogram(workspace: Workspace) -> list[Bin]:
+    snapshot, scores = _snapshot(workspace)
+    if snapshot is None:
+        return _p_alive_bins(scores)
+    return [Bin(*b) for b in snapshot["p_alive"]]
+
+
+def clv_histogram(workspace: Workspace) -> list[Bin]:
+    """Ten equal bins up to the 95th percentile of CLV; the last bin takes everyone above."""
+    snapshot, scores = _snapshot(workspace)
+    if snapshot is None:
+        return _clv_bins(scores)
+    return [Bin(*b) for b in snapshot["clv"]]
+
+
+def _rows(run: RetentionRun, shown: list[dict[str, Any]]) -> list[SlippingRow]:
+    customers = Customer.objects.for_workspace(run.workspace).in_bulk(
+        [row["customer_id"] for row in shown]
+    )
+    return [
+        SlippingRow(run_id=run.pk, customer=customers[row["customer_id"]], **row)
+        for row in shown
+        if row["customer_id"] in customers  # deleted since the run published
+    ]
+
+
+def slipping_away(workspace: Workspace) -> tuple[list[SlippingRow], list[SlippingRow]]:
     """Among the most valuable customers: whose P(alive) dropped most since the last run, and
     whose P(alive) is lowest now."""
-    high = _high_value(workspace)
-    dropped = list(
-        high.filter(p_alive_previous__gt=F("p_alive")).order_by(
-            F("p_alive") - F("p_alive_previous"), "customer_id"
-        )[:SLIPPING_LIMIT]
-    )
-    lowest = list(high.order_by("p_alive", "-clv", "customer_id")[:SLIPPING_LIMIT])
-    return dropped, lowest
+    run, scores = _current(workspace)
+    if run is None:
+        return [], []
+    if run.dashboard is None:
+        dropped, lowest = _slipping(scores)
+    else:
+        dropped, lowest = run.dashboard["dropped"], run.dashboard["lowest"]
+    return _rows(run, dropped), _rows(run, lowest)
 
 
 def customer_score(customer: Customer) -> CustomerScore | None:

@@ -11,9 +11,10 @@ Life of a run: `queued` → `running` → `succeeded` | `refused` | `failed`.
    chunk that also moves the run's cursor (`last_customer_id`) and progress. An interrupted run
    (killed worker, expired lease) continues after its last chunk on the next call, with the
    parameters it already fitted.
-3. Publish. In one transaction the run becomes the workspace's current run and the scores of
-   earlier runs are deleted. Until then readers keep seeing the previous run's scores whole:
-   nobody ever sees half a refresh, and a failure at any point leaves the previous scores.
+3. Publish. In one transaction the run becomes the workspace's current run, the scores of
+   earlier runs are deleted and the dashboard's figures over its scores are stored on it.
+   Until then readers keep seeing the previous run's scores whole: nobody ever sees half a
+   refresh, and a failure at any point leaves the previous scores.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from clientela.accounts.models import User, Workspace
-from clientela.retention import engine
+from clientela.retention import engine, reports
 from clientela.retention.models import (
     CustomerScore,
     RetentionModel,
@@ -557,6 +558,8 @@ def _publish(run: RetentionRun) -> None:
     # Through the runs (and the (run, customer) index): the scores have no workspace index.
     earlier = RetentionRun.objects.for_workspace(run.workspace).exclude(pk=run.pk)
     CustomerScore.objects.for_workspace(run.workspace).filter(run__in=earlier).delete()
+    # The scores are final now: the dashboard's figures are computed once here, not per view.
+    run.dashboard = reports.dashboard_snapshot(run)
     _finish(run, RunStatus.REFUSED if run.reason else RunStatus.SUCCEEDED, published=True)
 
 
