@@ -1,4 +1,4 @@
-"""The orders import keeps PostgreSQL's statistics of the tables it fills current enough.
+"""The imports keep PostgreSQL's statistics of the tables they fill current enough.
 
 Without them, the planner probes an index on the workspace alone and filters all its rows
 for each key the import looks up, a cost that grows with the table (see
@@ -94,3 +94,60 @@ def test_a_table_locked_by_another_transaction_does_not_hold_the_import_up(
         other.rollback()
         other.close()
     assert Order.objects.for_workspace(cast.shop).count() == 400
+
+
+def customers_csv(count: int, suffix: str = "") -> str:
+    return "id_client;prenume;email\n" + "".join(
+        f"K{n};Ana{suffix};k{n}@example.com\n" for n in range(count)
+    )
+
+
+def test_the_customers_import_analyzes_the_tables_it_fills(cast, tmp_path):
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
+        cursor.execute("ANALYZE customers_customeremail")
+    job = run(tmp_path, cast.shop, "customers", customers_csv(400))
+    assert (job.status, job.created_count) == ("succeeded", 400)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class"
+            " WHERE relname IN ('customers_customer', 'customers_customeremail')"
+        )
+        sizes = dict(cursor.fetchall())
+    assert sizes == {"customers_customer": 400, "customers_customeremail": 400}
+
+
+def test_the_customers_import_looks_existing_customers_up_by_their_unique_indexes(cast, tmp_path):
+    # Statistics from before any customer existed: the planner believes the tables empty.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
+        cursor.execute("ANALYZE customers_customeremail")
+    job = run(tmp_path, cast.shop, "customers", customers_csv(3000))
+    assert (job.status, job.created_count) == ("succeeded", 3000)
+    captured: list[tuple[str, list[object]]] = []
+
+    def capture(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if sql.lstrip().startswith("SELECT"):
+            captured.append((sql, list(params or ())))
+        return execute(sql, params, many, context)
+
+    # Rows matched by external id, and rows without one matched by e-mail alone (whose
+    # customers are then loaded by id).
+    text = customers_csv(2000, "X") + "".join(f";Ion;k{n}@example.com\n" for n in range(2000, 2500))
+    with connection.execute_wrapper(capture):
+        job = run(tmp_path, cast.shop, "customers", text)
+    assert (job.status, job.created_count, job.updated_count) == ("succeeded", 0, 2500)
+    plans = [
+        plan_of(sql, params)
+        for sql, params in captured
+        if "customers_customer" in sql and "customers_customer_tags" not in sql
+    ]
+    used = " ".join(plans)
+    assert "customer_external_id_unique" in used, used
+    assert "customer_email_unique" in used, used
+    for plan in plans:  # each key one probe: the index condition holds it, no filter
+        assert "Filter" not in plan, plan
+        assert "Seq Scan" not in plan, plan
+        conditions = [line for line in plan.splitlines() if "Index Cond" in line]
+        assert conditions, plan
+        assert all("k.key" in line for line in conditions), plan

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
+from clientela.customers.imports.bulk import PlannerStatistics, pg_rows_by_key
 from clientela.customers.imports.passes import ErrorLog
 from clientela.customers.imports.reader import RowError
 from clientela.customers.imports.schema import CustomerRow
@@ -42,20 +44,15 @@ class CustomerWriter:
         self.actor = actor
         self.errors = errors
         self.created = self.updated = self.unchanged = 0
+        self._statistics = PlannerStatistics()
 
     def write(self, batch: list[CustomerRow]) -> None:
-        scoped = Customer.objects.for_workspace(self.workspace)
-        ext_ids = [row.external_id for row in batch if row.external_id]
-        by_ext = {c.external_id: c for c in scoped.filter(external_id__in=ext_ids)}
-        emails = [row.email for row in batch if row.email]
-        owner_of = dict(
-            CustomerEmail.objects.for_workspace(self.workspace)
-            .filter(address__in=emails)
-            .values_list("address", "customer_id")
-        )
-        by_pk = {c.pk: c for c in by_ext.values()}
-        missing = set(owner_of.values()) - set(by_pk)
-        by_pk.update({c.pk: c for c in scoped.filter(pk__in=missing)})
+        ext_ids = list(dict.fromkeys(row.external_id for row in batch if row.external_id))
+        emails = list(dict.fromkeys(row.email for row in batch if row.email))
+        if connection.vendor == "postgresql":
+            by_ext, owner_of, by_pk = self._existing_pg(ext_ids, emails)
+        else:
+            by_ext, owner_of, by_pk = self._existing(ext_ids, emails)
         tags_of = self._tags_of(list(by_pk), batch)
         new: list[tuple[CustomerRow, Customer]] = []
         changed: list[tuple[Customer, dict[str, Any], dict[str, Any]]] = []
@@ -75,6 +72,50 @@ class CustomerWriter:
             return  # the import is rejected; no point writing the rest of it
         self._create(new)
         self._update(changed, owner_of)
+
+    def _existing(
+        self, ext_ids: list[str], emails: list[str]
+    ) -> tuple[dict[str | None, Customer], dict[str, int], dict[int, Customer]]:
+        """The customers with these external ids, the owners of these addresses, by pk."""
+        scoped = Customer.objects.for_workspace(self.workspace)
+        by_ext = {c.external_id: c for c in scoped.filter(external_id__in=ext_ids)}
+        owner_of = dict(
+            CustomerEmail.objects.for_workspace(self.workspace)
+            .filter(address__in=emails)
+            .values_list("address", "customer_id")
+        )
+        by_pk = {c.pk: c for c in by_ext.values()}
+        missing = set(owner_of.values()) - set(by_pk)
+        by_pk.update({c.pk: c for c in scoped.filter(pk__in=missing)})
+        return by_ext, owner_of, by_pk
+
+    def _existing_pg(
+        self, ext_ids: list[str], emails: list[str]
+    ) -> tuple[dict[str | None, Customer], dict[str, int], dict[int, Customer]]:
+        """`_existing` by one index probe per key (see `pg_rows_by_key`).
+
+        The `IN` lookups of the ORM let the planner, whose statistics predate the rows this
+        import has written, read every customer of the workspace for each batch.
+        """
+        ws = self.workspace.pk
+        fields = Customer._meta.concrete_fields
+        names = [f.attname for f in fields]
+        columns = [f.column for f in fields if f.column]
+
+        def customers(column: str, keys: list[str] | list[int]) -> list[Customer]:
+            rows = pg_rows_by_key(Customer, ws, column, keys, columns)
+            return [Customer.from_db(connection.alias, names, row) for row in rows]
+
+        by_ext: dict[str | None, Customer] = {
+            c.external_id: c for c in customers("external_id", ext_ids)
+        }
+        owner_of: dict[str, int] = dict(
+            pg_rows_by_key(CustomerEmail, ws, "address", emails, ("address", "customer_id"))
+        )
+        by_pk = {c.pk: c for c in by_ext.values()}
+        missing = sorted(set(owner_of.values()) - set(by_pk))
+        by_pk.update({c.pk: c for c in customers("id", missing)})
+        return by_ext, owner_of, by_pk
 
     def _match(
         self,
@@ -148,6 +189,8 @@ class CustomerWriter:
             for c in customers
             if c.email
         )
+        self._statistics.added(Customer, len(customers))
+        self._statistics.added(CustomerEmail, sum(1 for c in customers if c.email))
         self._tags_set({c.pk: row.tags for (row, _), c in zip(new, customers, strict=True)})
         self.created += len(customers)
         events_record_many(
@@ -184,11 +227,12 @@ class CustomerWriter:
         emails.filter(address__in=[a for c, a in pairs if owner_of.get(a) == c.pk]).update(
             is_primary=True
         )
-        CustomerEmail.objects.bulk_create(
+        added = CustomerEmail.objects.bulk_create(
             CustomerEmail(workspace=self.workspace, customer=c, address=a, is_primary=True)
             for c, a in pairs
             if owner_of.get(a) != c.pk
         )
+        self._statistics.added(CustomerEmail, len(added))
 
     def _tags_set(self, wanted: dict[int, Any], replace: bool = False) -> None:
         wanted = {pk: names for pk, names in wanted.items() if names is not None}
