@@ -97,6 +97,8 @@ def thank_you_schedule(workspace: Workspace, order_ids: Sequence[int]) -> int:
         .select_related("customer")
         .order_by("placed_at", "id")
     )
+    if not orders:  # an import of past orders: none is recent enough to thank
+        return 0
     customers = {order.customer_id for order in orders}
     objected = _objected(workspace, customers)
     suppressed = set(

@@ -59,6 +59,10 @@ class OrderWriter:
         self._customer_of: dict[str, int] = {}  # "id:X" / "email:E" → customer pk
         self._email_owner: dict[str, tuple[int, str | None]] = {}  # e-mail → (pk, external id)
         self._statistics = PlannerStatistics()
+        # Whether the workspace had orders before this import (asked at the first batch):
+        # if not, no order of the file can exist already, since the file repeats no
+        # external id, and the lookup of each batch's ids is skipped.
+        self._had_orders: bool | None = None
 
     def write(self, batch: list[OrderRow]) -> None:
         self._customers_resolve(batch)
@@ -100,7 +104,9 @@ class OrderWriter:
         bare query, whose cost is the database's: building the ORM's IN lookup of thousands
         of values costs more, and a first import finds none.
         """
-        if not external_ids:
+        if self._had_orders is None:
+            self._had_orders = Order.objects.for_workspace(self.workspace).exists()
+        if not external_ids or not self._had_orders:
             return {}
         ids = list(dict.fromkeys(external_ids))
         if connection.vendor == "postgresql":
