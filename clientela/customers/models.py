@@ -57,12 +57,19 @@ class CustomerQuerySet(WorkspaceQuerySet):
     def bulk_update(
         self, objs: Iterable[Any], fields: Iterable[str], *args: Any, **kwargs: Any
     ) -> int:
-        rows, names = list(objs), list(fields)
-        if set(names) & set(SEARCH_SOURCES):
-            for customer in rows:
-                customer.search_keys_fill()
-            names += [key for key in SEARCH_KEYS if key not in names]
-        return super().bulk_update(rows, names, *args, **kwargs)
+        rows = list(objs)
+        return super().bulk_update(rows, search_keys_refresh(rows, fields), *args, **kwargs)
+
+
+def search_keys_refresh(customers: list[Any], fields: Iterable[str]) -> list[str]:
+    """Before writing `fields` of `customers`: fill their search keys if those depend on the
+    fields, and return the fields to write, the search keys added when so."""
+    names = list(fields)
+    if set(names) & set(SEARCH_SOURCES):
+        for customer in customers:
+            customer.search_keys_fill()
+        names += [key for key in SEARCH_KEYS if key not in names]
+    return names
 
 
 class Customer(WorkspaceScoped):

@@ -141,6 +141,34 @@ def test_reimport_changes_nothing_and_a_changed_order_is_recorded(cast, tmp_path
     assert len(hook_calls) == 1
 
 
+def test_orders_changed_in_different_columns_keep_their_other_values(cast, tmp_path):
+    """One batch: O1 changes its total only, O3 its status only, O2 nothing."""
+    run(tmp_path, cast.shop, "orders", ORDERS)
+    o1, o2, o3 = (order(cast.shop, f"O{n}") for n in (1, 2, 3))
+    text = ORDERS.replace("1.234,56;plasată", "1000,00;plasată").replace(
+        "99;anulata", "99;refunded"
+    )
+    job = run(tmp_path, cast.shop, "orders", text)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 2, 1)
+    after = {o.external_id: o for o in Order.objects.for_workspace(cast.shop)}
+    columns = ("customer_id", "placed_at", "status", "currency", "total")
+    assert [getattr(after["O1"], c) for c in columns] == [
+        o1.customer_id,
+        o1.placed_at,
+        o1.status,
+        o1.currency,
+        Decimal("1000.00"),
+    ]
+    assert [getattr(after["O2"], c) for c in columns] == [getattr(o2, c) for c in columns]
+    assert [getattr(after["O3"], c) for c in columns] == [
+        o3.customer_id,
+        o3.placed_at,
+        "refunded",
+        o3.currency,
+        o3.total,
+    ]
+
+
 def test_every_bad_order_row_is_reported_and_nothing_is_written(cast, tmp_path):
     text = (
         "external_id;customer_external_id;customer_email;placed_at;total;status;currency\n"

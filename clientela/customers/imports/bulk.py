@@ -244,3 +244,33 @@ def insert_rows(
     with connection.cursor() as cursor:
         for sql, params in _statements(model, columns, rows, ""):
             _execute(cursor, sql, params)
+
+
+def update_by_id(
+    model: type[models.Model], workspace_id: int, fields: Sequence[str], objs: Sequence[Any]
+) -> None:
+    """Write `fields` of each of `objs` (instances of `model` in the workspace) by id.
+
+    One statement, run for every object (executemany: pipelined on PostgreSQL). Django's
+    bulk_update writes one CASE expression per field naming every object, which the
+    database evaluates for each row, and builds thousands of ORM expressions to do it:
+    updating 20,000 customers so took 70 s.
+    """
+    if not objs:
+        return
+    quote = connection.ops.quote_name
+    by_name = {key: f for f in model._meta.concrete_fields for key in (f.name, f.attname)}
+    concrete = [by_name[name] for name in fields]
+    # Only names of our own table and columns go into the SQL text.
+    sets = ", ".join(f"{quote(field.column or '')} = %s" for field in concrete)
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {sets}"  # noqa: S608
+        f" WHERE {quote('id')} = %s AND {quote('workspace_id')} = %s"
+    )
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in concrete]
+        + [obj.pk, workspace_id]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

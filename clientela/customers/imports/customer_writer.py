@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.customers.imports.bulk import PlannerStatistics, pg_rows_by_key
+from clientela.customers.imports.bulk import PlannerStatistics, pg_rows_by_key, update_by_id
 from clientela.customers.imports.passes import ErrorLog
 from clientela.customers.imports.reader import RowError
 from clientela.customers.imports.schema import CustomerRow
-from clientela.customers.models import Customer, CustomerEmail, Tag
+from clientela.customers.models import Customer, CustomerEmail, Tag, search_keys_refresh
 from clientela.timeline.models import Event
 from clientela.timeline.services import event_build, events_record_many
 
@@ -213,7 +213,10 @@ class CustomerWriter:
                     setattr(customer, field, value)
                     fields.add(field)
             customer.updated_at = now
-        Customer.objects.bulk_update([c for c, _, _ in changed], sorted(fields))
+        customers = [c for c, _, _ in changed]
+        update_by_id(
+            Customer, self.workspace.pk, search_keys_refresh(customers, sorted(fields)), customers
+        )
         self._emails_set([(c, new["email"]) for c, _, new in changed if "email" in new], owner_of)
         self._tags_set({c.pk: new["tags"] for c, _, new in changed if "tags" in new}, replace=True)
         self.updated += len(changed)

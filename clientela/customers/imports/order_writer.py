@@ -32,6 +32,7 @@ from clientela.customers.imports.bulk import (
     insert_rows,
     pg_next_ids,
     pg_rows_by_key,
+    update_by_id,
 )
 from clientela.customers.imports.passes import ErrorLog
 from clientela.customers.imports.reader import RowError
@@ -73,7 +74,7 @@ class OrderWriter:
             self._insert(batch)
             return
         new: list[OrderRow] = []
-        changed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+        changed: list[tuple[int, dict[str, Any], dict[str, Any], dict[str, Any]]] = []
         for row in batch:
             current = existing.get(row.external_id)
             if current is None:
@@ -82,7 +83,7 @@ class OrderWriter:
             wanted = self._values(row)
             old = {f: current[f] for f in ORDER_FIELDS if current[f] != wanted[f]}
             if old:
-                changed.append((current["pk"], old, {f: wanted[f] for f in old}))
+                changed.append((current["pk"], old, {f: wanted[f] for f in old}, wanted))
             else:
                 self.unchanged += 1
         self._insert(new)
@@ -342,22 +343,14 @@ class OrderWriter:
                 copy.write(data)
         return ids
 
-    def _update(self, changed: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
+    def _update(
+        self, changed: list[tuple[int, dict[str, Any], dict[str, Any], dict[str, Any]]]
+    ) -> None:
+        """Write every order field of the changed orders (each has its own changed fields)."""
         if not changed:
             return
-        orders = []
-        for pk, _old, new in changed:
-            order = Order(pk=pk, workspace=self.workspace)
-            for field, value in new.items():
-                setattr(order, field, value)
-            orders.append(order)
-        fields = sorted({field for _, _, new in changed for field in new})
-        Order.objects.bulk_update(orders, fields)
-        customer_of = dict(
-            Order.objects.filter(pk__in=[pk for pk, _, _ in changed]).values_list(
-                "pk", "customer_id"
-            )
-        )
+        orders = [Order(pk=pk, workspace=self.workspace, **wanted) for pk, _, _, wanted in changed]
+        update_by_id(Order, self.workspace.pk, ORDER_FIELDS, orders)
         self.updated += len(changed)
         events_record_many(
             event_build(
@@ -367,11 +360,11 @@ class OrderWriter:
                 kind="order.changed",
                 subject_type="order",
                 subject_id=pk,
-                customer_id=customer_of[pk],
+                customer_id=wanted["customer_id"],
                 old=_plain(old),
                 new=_plain(new),
             )
-            for pk, old, new in changed
+            for pk, old, new, wanted in changed
         )
 
 
