@@ -263,8 +263,10 @@ def _read_share(handle: BinaryIO, size: int) -> float:
 
 # SQLite's page cache for the write pass, in KiB (its default is 2,000): a million orders
 # make indexes of ~100 MB whose pages, inserted in random order, would otherwise be read
-# back from the OS again and again. The cache only grows as far as it is used.
-SQLITE_CACHE_KIB = 200_000
+# back from the OS again and again. The cache only grows as far as it is used. Measured on
+# 1,000,000 orders: 200 MB, 100 MB and 50 MB of cache took 47.6 s, 44.0 s and 45.1 s, with
+# peaks of 460, 418 and 389 MB; 64 MB keeps most of the speed and a margin under 500 MB.
+SQLITE_CACHE_KIB = 64_000
 
 
 @contextmanager
