@@ -2,7 +2,8 @@
 
 - `OrderParser` (the fast row parser) against `order_row` (the checked one);
 - the SQL insert of missing customers, their addresses and `customer.created` rows against
-  `Customer.objects.bulk_create` and `event_build`;
+  `Customer.objects.bulk_create` and `event_build`, for the orders import and for the
+  customers import (every column);
 - `thank_you_schedule`'s id range against its IN list.
 """
 
@@ -171,6 +172,81 @@ def test_customers_an_import_creates_are_the_rows_bulk_create_would_write(cast, 
         }
         assert event.at <= datetime.now(UTC)
     assert events[2].summary == f"#{created[2].pk}"
+
+
+def test_customers_the_customers_import_creates_are_what_bulk_create_would_write(cast, tmp_path):
+    text = (
+        "id;prenume;nume;email;telefon;adresa;oras;cod_postal;tara;limba;etichete\n"
+        "C1;Ștefan;Țăranu;STEFAN@Example.com;0722 000 111;Str. Lungă 1;Iași;700001;RO;en;vip|nou\n"
+        "C2;;;;;;;;;;\n"
+        ";Ana;Pop;ana@example.ro;;;;;;;\n"
+    )
+    job = run(tmp_path, cast.shop, "customers", text, cast.owner)
+    assert (job.status, job.created_count, job.errors) == ("succeeded", 3, [])
+    created = list(Customer.objects.for_workspace(cast.shop).order_by("pk"))
+    general = Customer.objects.bulk_create(
+        [
+            Customer(
+                workspace=cast.other_shop,
+                external_id=c.external_id,
+                email=c.email,
+                first_name=c.first_name,
+                last_name=c.last_name,
+                phone=c.phone,
+                address_line=c.address_line,
+                city=c.city,
+                postal_code=c.postal_code,
+                country=c.country,
+                language=c.language,
+            )
+            for c in created
+        ]
+    )
+    ignored = ("id", "workspace", "created_at", "updated_at", "tags")
+    for fast, slow in zip(created, general, strict=True):
+        slow.refresh_from_db()
+        assert _without(model_to_dict(fast), *ignored) == _without(model_to_dict(slow), *ignored)
+    assert [(c.external_id, c.first_name, c.email, c.language) for c in created] == [
+        ("C1", "Ștefan", "stefan@example.com", "en"),
+        ("C2", "", "", cast.shop.default_language),
+        (None, "Ana", "ana@example.ro", cast.shop.default_language),
+    ]
+    assert created[0].search_name == "stefan taranu"
+    assert sorted(created[0].tags.values_list("name", flat=True)) == ["nou", "vip"]
+    emails = CustomerEmail.objects.for_workspace(cast.shop).order_by("pk")
+    assert [(e.customer_id, e.address, e.is_primary) for e in emails] == [
+        (created[0].pk, "stefan@example.com", True),
+        (created[2].pk, "ana@example.ro", True),
+    ]
+    events = list(Event.objects.filter(kind="customer.created").order_by("pk"))
+    assert [e.subject_id for e in events] == [c.pk for c in created]
+    fields = ("workspace", "actor", "actor_label", "kind", "subject_type", "subject_id")
+    fields += ("customer", "summary", "old", "new")
+    for event, customer in zip(events, created, strict=True):
+        model_event = event_build(
+            workspace=cast.shop,
+            actor=cast.owner,
+            actor_label="import",
+            kind="customer.created",
+            subject=customer,
+            customer=customer,
+            summary=customer.display_name,
+            new=event.new,
+        )
+        assert {f: getattr(event, f) for f in fields} == {
+            f: getattr(model_event, f) for f in fields
+        }
+    assert events[0].new == {
+        "email": "stefan@example.com",
+        "first_name": "Ștefan",
+        "last_name": "Țăranu",
+        "phone": "0722 000 111",
+        "address": "Str. Lungă 1",
+        "city": "Iași",
+        "postal_code": "700001",
+        "country": "RO",
+        "language": "en",
+    }
 
 
 def test_event_rows_are_event_build_in_columns(cast):

@@ -71,6 +71,20 @@ def defaults(model: type[models.Model], given: Collection[str]) -> tuple[list[st
     return columns, values
 
 
+def instance_rows(
+    model: type[models.Model], objs: Sequence[models.Model]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The columns (all concrete ones but the id) and rows bulk_create would insert for `objs`.
+
+    Each value is prepared by its field (`get_db_prep_save`), as bulk_create does, but
+    without building and compiling an INSERT expression per value.
+    """
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.column]
+    prepare = [(f.attname, f.get_db_prep_save) for f in fields]
+    rows = [tuple(save(getattr(obj, name), connection) for name, save in prepare) for obj in objs]
+    return [f.column or "" for f in fields], rows
+
+
 def _statements(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], tail: str
 ) -> Any:
