@@ -204,13 +204,14 @@ def pg_rows_by_key(
 ) -> list[tuple[Any, ...]]:
     """`columns` of the rows of `model` in the workspace whose `column` is one of `keys`.
 
-    PostgreSQL. One index probe per key, on the table's (workspace, `column`) unique index
-    (the primary key when `column` is the id): the plain `column = ANY(keys)` lets the
-    planner pick an index on the workspace alone and filter all of its rows against the
-    keys, which it does whenever its statistics predate the rows being imported (they are
-    not analyzed inside the import's transaction). That cost grows with the table: a
-    1,000,000-order import spent 40 s on it. A LIMIT 1 subquery per key cannot be
-    flattened into a join, and on a unique key the planner only ever probes.
+    PostgreSQL. Written to be answered by one probe per key of the table's (workspace,
+    `column`) unique index (the primary key when `column` is the id). The plain
+    `column = ANY(keys)` let the planner pick an index on the workspace alone and filter all
+    of the workspace's rows against the keys whenever its statistics were older than the
+    rows being imported: a cost that grows with the table (a 1,000,000-order import spent
+    40 s on it). A LIMIT 1 subquery per key cannot be flattened into such a join. Whether
+    each subquery probes the unique index still rests on the planner's statistics, which
+    `PlannerStatistics` keeps up to date during the import; the tests read the plans.
     """
     if not keys:
         return []
