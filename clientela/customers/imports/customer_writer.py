@@ -207,32 +207,17 @@ class CustomerWriter:
         ):
             customer.pk = pk
             customer._state.adding = False
-        email_given = ("workspace_id", "customer_id", "address", "is_primary")
-        email_rest, email_rest_values = defaults(CustomerEmail, email_given)
-        with_email = [c for c in customers if c.email]
-        insert_rows(
-            CustomerEmail,
-            (*email_given, *email_rest),
-            [(ws.pk, c.pk, c.email, True, *email_rest_values) for c in with_email],
-        )
-        self._statistics.added(Customer, len(customers))
-        self._statistics.added(CustomerEmail, len(with_email))
         self._tags_set({c.pk: row.tags for (row, _), c in zip(new, customers, strict=True)})
         self.created += len(customers)
-        events = event_rows(
+        self._statistics.added(Customer, len(customers))
+        customers_created_record(
             workspace=ws,
             actor=self.actor,
-            actor_label="import",
-            kind="customer.created",
-            subject_type=Customer._meta.model_name or "",
-            items=(
-                (c.pk, c.pk, c.display_name, None, {"email": c.email, **row.values})
+            statistics=self._statistics,
+            created=[
+                (c.pk, c.email, c.display_name, {"email": c.email, **row.values})
                 for (row, _), c in zip(new, customers, strict=True)
-            ),
-        )
-        event_rest, event_rest_values = defaults(Event, EVENT_COLUMNS)
-        insert_rows(
-            Event, (*EVENT_COLUMNS, *event_rest), [(*row, *event_rest_values) for row in events]
+            ],
         )
 
     def _update(
@@ -305,3 +290,35 @@ class CustomerWriter:
             old=old,
             new=new,
         )
+
+
+def customers_created_record(
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    statistics: PlannerStatistics,
+    created: list[tuple[int, str, str, dict[str, Any]]],
+) -> None:
+    """For customers an import has just inserted: their primary addresses and their
+    `customer.created` rows, in bulk SQL (the rows `bulk_create` and `event_build` would
+    write). `created` holds (pk, e-mail or "", timeline summary, new values) per customer.
+    """
+    email_given = ("workspace_id", "customer_id", "address", "is_primary")
+    email_rest, email_rest_values = defaults(CustomerEmail, email_given)
+    emails = [
+        (workspace.pk, pk, email, True, *email_rest_values) for pk, email, _, _ in created if email
+    ]
+    insert_rows(CustomerEmail, (*email_given, *email_rest), emails)
+    statistics.added(CustomerEmail, len(emails))
+    events = event_rows(
+        workspace=workspace,
+        actor=actor,
+        actor_label="import",
+        kind="customer.created",
+        subject_type=Customer._meta.model_name or "",
+        items=((pk, pk, summary, None, values) for pk, _, summary, values in created),
+    )
+    event_rest, event_rest_values = defaults(Event, EVENT_COLUMNS)
+    insert_rows(
+        Event, (*EVENT_COLUMNS, *event_rest), [(*row, *event_rest_values) for row in events]
+    )

@@ -29,17 +29,16 @@ from clientela.customers.imports.bulk import (
     datetime_adapter,
     defaults,
     insert_returning_ids,
-    insert_rows,
     pg_next_ids,
     pg_rows_by_key,
     update_by_id,
 )
+from clientela.customers.imports.customer_writer import customers_created_record
 from clientela.customers.imports.passes import ErrorLog
 from clientela.customers.imports.reader import RowError
 from clientela.customers.imports.schema import OrderRow
 from clientela.customers.models import SEARCH_KEYS, Customer, CustomerEmail, customer_search_keys
-from clientela.timeline.models import Event
-from clientela.timeline.services import EVENT_COLUMNS, event_build, event_rows, events_record_many
+from clientela.timeline.services import event_build, events_record_many
 
 ORDER_FIELDS = ("customer_id", "placed_at", "status", "currency", "total")
 # The customers seen are remembered across batches up to this many keys, then forgotten
@@ -74,7 +73,7 @@ class OrderWriter:
             self._insert(batch)
             return
         new: list[OrderRow] = []
-        changed: list[tuple[int, dict[str, Any], dict[str, Any], dict[str, Any]]] = []
+        changed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []  # pk, old, wanted
         for row in batch:
             current = existing.get(row.external_id)
             if current is None:
@@ -83,7 +82,7 @@ class OrderWriter:
             wanted = self._values(row)
             old = {f: current[f] for f in ORDER_FIELDS if current[f] != wanted[f]}
             if old:
-                changed.append((current["pk"], old, {f: wanted[f] for f in old}, wanted))
+                changed.append((current["pk"], old, wanted))
             else:
                 self.unchanged += 1
         self._insert(new)
@@ -248,38 +247,20 @@ class OrderWriter:
                 for ext_id, email, _key in new
             ],
         )
-        email_given = ("workspace_id", "customer_id", "address", "is_primary")
-        email_rest, email_rest_values = defaults(CustomerEmail, email_given)
-        insert_rows(
-            CustomerEmail,
-            (*email_given, *email_rest),
-            [
-                (ws.pk, pk, email, True, *email_rest_values)
-                for (_ext, email, _key), pk in zip(new, ids, strict=True)
-                if email
-            ],
-        )
         for (ext_id, email, key), pk in zip(new, ids, strict=True):
             self._customer_of[key] = pk
             if email:
                 self._email_owner[email] = (pk, ext_id)
         self.customers_created += len(ids)
         self._statistics.added(Customer, len(ids))
-        self._statistics.added(CustomerEmail, sum(1 for _ext, email, _key in new if email))
-        events = event_rows(
+        customers_created_record(
             workspace=ws,
             actor=self.actor,
-            actor_label="import",
-            kind="customer.created",
-            subject_type=Customer._meta.model_name or "",
-            items=(
-                (pk, pk, email or f"#{pk}", None, {"external_id": ext_id, "email": email})
+            statistics=self._statistics,
+            created=[
+                (pk, email, email or f"#{pk}", {"external_id": ext_id, "email": email})
                 for (ext_id, email, _key), pk in zip(new, ids, strict=True)
-            ),
-        )
-        event_rest, event_rest_values = defaults(Event, EVENT_COLUMNS)
-        insert_rows(
-            Event, (*EVENT_COLUMNS, *event_rest), [(*row, *event_rest_values) for row in events]
+            ],
         )
 
     # Orders ----------------------------------------------------------------------------
@@ -343,13 +324,12 @@ class OrderWriter:
                 copy.write(data)
         return ids
 
-    def _update(
-        self, changed: list[tuple[int, dict[str, Any], dict[str, Any], dict[str, Any]]]
-    ) -> None:
-        """Write every order field of the changed orders (each has its own changed fields)."""
+    def _update(self, changed: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
+        """Write every order field of the changed orders (each has its own changed fields);
+        their timeline rows hold only the fields that changed (`old`)."""
         if not changed:
             return
-        orders = [Order(pk=pk, workspace=self.workspace, **wanted) for pk, _, _, wanted in changed]
+        orders = [Order(pk=pk, workspace=self.workspace, **wanted) for pk, _, wanted in changed]
         update_by_id(Order, self.workspace.pk, ORDER_FIELDS, orders)
         self.updated += len(changed)
         events_record_many(
@@ -362,9 +342,9 @@ class OrderWriter:
                 subject_id=pk,
                 customer_id=wanted["customer_id"],
                 old=_plain(old),
-                new=_plain(new),
+                new=_plain({field: wanted[field] for field in old}),
             )
-            for pk, old, new, wanted in changed
+            for pk, old, wanted in changed
         )
 
 
