@@ -144,33 +144,9 @@ def test_customers_an_import_creates_are_the_rows_bulk_create_would_write(cast, 
     ]
     events = list(Event.objects.filter(kind="customer.created").order_by("pk"))
     assert len(events) == 3
-    for event, customer in zip(events, created, strict=True):
-        model_event = event_build(
-            workspace=cast.shop,
-            actor=cast.owner,
-            actor_label="import",
-            kind="customer.created",
-            subject=customer,
-            customer=customer,
-            summary=customer.display_name,
-            new={"external_id": customer.external_id, "email": customer.email},
-        )
-        fields = (
-            "workspace",
-            "actor",
-            "actor_label",
-            "kind",
-            "subject_type",
-            "subject_id",
-            "customer",
-            "summary",
-            "old",
-            "new",
-        )
-        assert {f: getattr(event, f) for f in fields} == {
-            f: getattr(model_event, f) for f in fields
-        }
-        assert event.at <= datetime.now(UTC)
+    news = [{"external_id": c.external_id, "email": c.email} for c in created]
+    _assert_events_as_built(events, created, cast.owner, news)
+    assert all(event.at <= datetime.now(UTC) for event in events)
     assert events[2].summary == f"#{created[2].pk}"
 
 
@@ -220,22 +196,7 @@ def test_customers_the_customers_import_creates_are_what_bulk_create_would_write
     ]
     events = list(Event.objects.filter(kind="customer.created").order_by("pk"))
     assert [e.subject_id for e in events] == [c.pk for c in created]
-    fields = ("workspace", "actor", "actor_label", "kind", "subject_type", "subject_id")
-    fields += ("customer", "summary", "old", "new")
-    for event, customer in zip(events, created, strict=True):
-        model_event = event_build(
-            workspace=cast.shop,
-            actor=cast.owner,
-            actor_label="import",
-            kind="customer.created",
-            subject=customer,
-            customer=customer,
-            summary=customer.display_name,
-            new=event.new,
-        )
-        assert {f: getattr(event, f) for f in fields} == {
-            f: getattr(model_event, f) for f in fields
-        }
+    _assert_events_as_built(events, created, cast.owner, [e.new for e in events])
     assert events[0].new == {
         "email": "stefan@example.com",
         "first_name": "Ștefan",
@@ -247,6 +208,24 @@ def test_customers_the_customers_import_creates_are_what_bulk_create_would_write
         "country": "RO",
         "language": "en",
     }
+
+
+def _assert_events_as_built(events, customers, actor, news):
+    """Each `customer.created` row is what `event_build` gives for its customer and values."""
+    fields = ("workspace", "actor", "actor_label", "kind", "subject_type", "subject_id")
+    fields += ("customer", "summary", "old", "new")
+    for event, customer, new in zip(events, customers, news, strict=True):
+        built = event_build(
+            workspace=customer.workspace,
+            actor=actor,
+            actor_label="import",
+            kind="customer.created",
+            subject=customer,
+            customer=customer,
+            summary=customer.display_name,
+            new=new,
+        )
+        assert {f: getattr(event, f) for f in fields} == {f: getattr(built, f) for f in fields}
 
 
 def test_event_rows_are_event_build_in_columns(cast):
