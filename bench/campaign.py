@@ -124,10 +124,10 @@ def bench(args: argparse.Namespace, url: str, tmp: Path) -> None:
 
     from clientela.accounts.models import User
     from clientela.accounts.services import workspace_create
-    from clientela.outreach.delivery.message import message_build, message_bytes
-    from clientela.outreach.delivery.send import envelope_for
-    from clientela.outreach.delivery.services import OutboxDraft, outbox_enqueue_many
-    from clientela.outreach.models import Outbox, OutboxKind, OutboxStatus
+    from clientela.mail.message import message_build, message_bytes
+    from clientela.mail.models import Outbox, OutboxKind, OutboxStatus
+    from clientela.mail.send import envelope_for
+    from clientela.mail.services import OutboxDraft, outbox_enqueue_many
 
     owner = User.objects.create_user("bench@example.com", "x" * 20)
     shop = workspace_create(name="Bench shop", slug="bench", owner=owner)
@@ -183,7 +183,7 @@ def run_workers(args, manage, env, shop, OutboxDraft, outbox_enqueue_many, Outbo
 
     from django.utils import timezone
 
-    from clientela.outreach.models import Outbox, OutboxStatus
+    from clientela.mail.models import Outbox, OutboxStatus
 
     command = [*manage, "outbox_send", "--batch", str(args.batch), "--poll-seconds", "0.2"]
     started = time.perf_counter()

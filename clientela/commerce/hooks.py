@@ -15,6 +15,6 @@ def orders_created(workspace: Workspace, order_ids: Sequence[int]) -> None:
     transaction (one outbox row per order, duplicates prevented by a unique key). An import
     calls this once per batch of inserted orders, so it must not assume one call per import.
     """
-    from clientela.outreach.schedule import thank_you_schedule  # outreach imports commerce
+    from clientela.outreach.services.thank_you import thank_you_schedule  # imports commerce
 
     thank_you_schedule(workspace, order_ids)

@@ -30,12 +30,13 @@ from django.db.models import Count
 from clientela.accounts.models import User, Workspace
 from clientela.commerce.models import Order, OrderStatus
 from clientela.customers.models import Tag
-from clientela.outreach.content.campaigns import (
+from clientela.mail.models import Outbox, OutboxStatus
+from clientela.outreach.models import Campaign, CampaignKind
+from clientela.outreach.services.campaigns import (
     campaign_finish_if_done,
     campaign_save,
     campaign_send,
 )
-from clientela.outreach.models import Campaign, CampaignKind, Outbox, OutboxStatus
 from clientela.timeline.models import Event
 from clientela.timeline.services import event_build, events_record_many
 

@@ -7,6 +7,12 @@ class OutreachConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from clientela.outreach.content.jobs import register_jobs
+        from clientela.clock.registry import register
+        from clientela.mail.signals import unsubscribe_requested
+        from clientela.outreach.receivers import on_unsubscribe_requested
+        from clientela.outreach.tasks import SWEEP_CRON, outreach_content_sweep
 
-        register_jobs()
+        register("outreach.content_sweep", SWEEP_CRON, outreach_content_sweep)
+        unsubscribe_requested.connect(
+            on_unsubscribe_requested, dispatch_uid="outreach.unsubscribe_requested"
+        )

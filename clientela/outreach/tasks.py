@@ -1,20 +1,52 @@
-"""Tasks on the `mail` queue. They only wake delivery early: the outbox row is the truth and
-`outbox_send` workers poll it anyway, so a lost or duplicated task changes nothing."""
+"""Periodic outreach work, one task the clock enqueues every hour (registered in `apps.py`).
+
+Each step is safe to run twice or from two workers at once: thank-you and win-back
+decisions are keyed (unique `AutomationRecipient.key`, outbox dedup keys), campaign
+transitions are conditional UPDATEs.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+from datetime import datetime
+
+from django.utils import timezone
 from django_tasks import task
 
-from clientela.outreach.delivery.worker import WorkerOptions, worker_run
+from clientela.accounts.models import Workspace
+from clientela.outreach.models import Campaign, CampaignStatus
+from clientela.outreach.services.campaigns import (
+    CampaignStateError,
+    campaign_finish_if_done,
+    campaign_send,
+    campaigns_due,
+)
+from clientela.outreach.services.letters import letters_sweep
+from clientela.outreach.services.winback import winback_sweep
+
+logger = logging.getLogger(__name__)
+SWEEP_CRON = "17 * * * *"
 
 
-@task(queue_name="mail")
-def outbox_flush() -> int:
-    """Send what is due now, up to 500 messages, and return how many rows were handled."""
-    return worker_run(WorkerOptions(drain=True, max_messages=500))
+def content_sweep(*, now: datetime) -> dict[str, int]:
+    """Letters and holdouts, win-backs, due campaigns, finished campaigns; returns counts."""
+    totals = {"letters": 0, "win_back": 0, "campaigns_started": 0, "campaigns_finished": 0}
+    for workspace in Workspace.objects.order_by("pk"):
+        totals["letters"] += letters_sweep(workspace=workspace, now=now).letters
+        totals["win_back"] += winback_sweep(workspace=workspace, now=now).queued
+    for campaign in campaigns_due(now=now):
+        try:
+            campaign_send(campaign=campaign, actor=None)
+        except CampaignStateError:  # another worker started it first
+            continue
+        totals["campaigns_started"] += 1
+    for campaign in Campaign.objects.filter(status=CampaignStatus.SENDING):
+        totals["campaigns_finished"] += int(campaign_finish_if_done(campaign=campaign))
+    return totals
 
 
-def outbox_wake() -> None:
-    """After the current transaction commits, ask a task worker to send what is due."""
-    transaction.on_commit(outbox_flush.enqueue)
+@task(queue_name="default")
+def outreach_content_sweep() -> dict[str, int]:
+    totals = content_sweep(now=timezone.now())
+    logger.info("outreach content sweep: %s", totals)
+    return totals

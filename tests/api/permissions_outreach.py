@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.outreach_content.objects import outreach_objects
+from tests.outreach.objects import outreach_objects
 
 
 def allowed(outsider: int, viewer: int, agent: int, manager: int, owner: int) -> dict[str, int]:

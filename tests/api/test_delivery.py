@@ -8,17 +8,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clientela.outreach.delivery.instance import instance_check
-from clientela.outreach.delivery.services import suppression_add
-from clientela.outreach.models import (
+from clientela.mail.instance import instance_check
+from clientela.mail.models import (
     DeliveryInstance,
     DeliverySettings,
     Outbox,
     OutboxStatus,
     SuppressionReason,
 )
+from clientela.mail.services import suppression_add
 from clientela.timeline.models import Event
-from tests.outreach_delivery.helpers import queue
+from tests.mail.helpers import queue
 
 pytestmark = pytest.mark.django_db
 COUNTS = {s: 0 for s in ("queued", "sending", "sent", "failed", "bounced", "suppressed")}

@@ -18,12 +18,12 @@ from pypdf import PdfReader
 
 from clientela.commerce.models import Order
 from clientela.customers.models import Customer
+from clientela.mail.models import Outbox
 from clientela.outreach.models import (
     Campaign,
     HandwrittenLetter,
     MailingList,
     MessageTemplate,
-    Outbox,
     Subscription,
 )
 from clientela.timeline.models import Event

@@ -24,13 +24,14 @@ from clientela.customers.models import Consent, ConsentPurpose, Customer
 from clientela.customers.normalize import normalize_email
 from clientela.demo.history import DEMO_REPLY, LOYAL_ORDERS, LOYAL_TAG, SENT_DAYS_AGO
 from clientela.demo.loader import DAYS_BEFORE_TODAY, demo_shop_load
-from clientela.outreach.content.outbox import outbox_draft
-from clientela.outreach.content.rendering import Rendered
-from clientela.outreach.delivery.services import outbox_enqueue
-from clientela.outreach.delivery.worker import WorkerOptions, worker_run
-from clientela.outreach.models import Campaign, CampaignRecipient, Outbox, OutboxKind
+from clientela.mail.models import Outbox, OutboxKind
+from clientela.mail.services import outbox_enqueue
+from clientela.mail.worker import WorkerOptions, worker_run
+from clientela.outreach.models import Campaign, CampaignRecipient
+from clientela.outreach.rendering import Rendered
+from clientela.outreach.services.drafts import outbox_draft
 from clientela.timeline.models import Event
-from tests.outreach_delivery.conftest import sink  # noqa: F401  (the recording SMTP relay)
+from tests.mail.conftest import sink  # noqa: F401  (the recording SMTP relay)
 
 CUSTOMERS = 600  # CDNOW customers 1..600: about a hundred loyal ones with consent
 BUCHAREST = ZoneInfo("Europe/Bucharest")

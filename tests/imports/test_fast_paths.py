@@ -24,7 +24,7 @@ from clientela.customers.imports.reader import RawRow
 from clientela.customers.imports.schema import OrderParser, OrderRow, order_row
 from clientela.customers.models import Customer, CustomerEmail
 from clientela.customers.services import customer_create
-from clientela.outreach.schedule import _ids_in
+from clientela.outreach.services.thank_you import _ids_in
 from clientela.timeline.models import Event
 from clientela.timeline.services import EVENT_COLUMNS, event_build, event_rows
 from tests.imports.helpers import run

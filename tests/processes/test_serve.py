@@ -145,7 +145,7 @@ from datetime import timedelta
 from django.utils import timezone
 from clientela.accounts.models import User
 from clientela.accounts.services import workspace_create
-from clientela.outreach.delivery.services import OutboxDraft, outbox_enqueue
+from clientela.mail.services import OutboxDraft, outbox_enqueue
 owner = User.objects.create_user("later@example.com", "x" * 20, name="Later")
 shop = workspace_create(name="Later", slug="later", owner=owner)
 row = outbox_enqueue(workspace=shop, draft=OutboxDraft(

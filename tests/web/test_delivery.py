@@ -10,11 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clientela.demo.mailsink import mailsink_start
-from clientela.outreach.delivery.instance import instance_check
-from clientela.outreach.delivery.send import outbox_send_batch
-from clientela.outreach.delivery.services import delivery_pause_set, suppression_add
-from clientela.outreach.delivery.smtp import Relay
-from clientela.outreach.models import (
+from clientela.mail.instance import instance_check
+from clientela.mail.models import (
     DeliveryInstance,
     DeliverySettings,
     Outbox,
@@ -22,9 +19,12 @@ from clientela.outreach.models import (
     PauseReason,
     SuppressionReason,
 )
+from clientela.mail.send import outbox_send_batch
+from clientela.mail.services import delivery_pause_set, suppression_add
+from clientela.mail.smtp import Relay
 from clientela.timeline.models import Event
-from tests.outreach_delivery.helpers import queue
-from tests.outreach_delivery.sink import free_port
+from tests.mail.helpers import queue
+from tests.mail.sink import free_port
 from tests.web.conftest import post
 
 pytestmark = pytest.mark.django_db

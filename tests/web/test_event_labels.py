@@ -50,9 +50,9 @@ def _dynamic() -> dict[str, set[str]]:
         "retention.run_{}": set(RunStatus.values) - {RunStatus.QUEUED, RunStatus.RUNNING},
         # clientela/retention/services/validation.py `_validation_finish`.
         "retention.validation_{}": {RunStatus.SUCCEEDED, RunStatus.FAILED},
-        # clientela/outreach/delivery/send.py: an attempt ends sent, failed or suppressed.
+        # clientela/mail/send.py: an attempt ends sent, failed or suppressed.
         "outreach.mail_{}": {"sent", "failed", "suppressed"},
-        # clientela/outreach/content/campaigns.py `_move`.
+        # clientela/outreach/services/campaigns.py `_move`.
         "campaign.{}": _moves(),
     }
 

@@ -14,8 +14,8 @@ from clientela.accounts.models import Membership, Role
 from clientela.accounts.services import token_create
 from clientela.customers.models import ImportJob, ImportKind
 from clientela.customers.services import consent_grant, customer_email_add
-from tests.outreach_content.objects import outreach_objects
-from tests.outreach_delivery.objects import delivery_objects
+from tests.mail.objects import delivery_objects
+from tests.outreach.objects import outreach_objects
 from tests.retention_service.objects import retention_objects
 from tests.web.conftest import post
 
@@ -325,7 +325,7 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:retention_run",
         "web:retention_validation",
         "web:retention_validation_run",
-        # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach_content.
+        # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach.
         "web:public_unsubscribe",
     }
     assert {name for name, _ in POSTS} == set(MATRIX) - read_only

@@ -18,12 +18,12 @@ from clientela.api.auth import actor_of, require_role, workspace_of
 from clientela.api.errors import READ, WRITE
 from clientela.api.pagination import PageOut, PageParams, page_of
 from clientela.api.types import NonEmpty, Text100
-from clientela.outreach.delivery.selectors import (
+from clientela.mail.selectors import (
     delivery_status,
     outbox_for_workspace,
     suppression_for_workspace,
 )
-from clientela.outreach.delivery.services import delivery_pause_set
+from clientela.mail.services import delivery_pause_set
 
 router = Router(tags=["delivery"])
 OutboxStatusName = Literal[

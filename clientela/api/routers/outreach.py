@@ -20,18 +20,7 @@ from clientela.api.pagination import PageOut, PageParams, _query_schema, page_of
 from clientela.api.schemas.base import drop_defaults
 from clientela.api.types import AwareDatetime, Id, NonEmpty, QueryId, Text10k, Text100, Text200
 from clientela.customers.models import Customer
-from clientela.outreach.content import automations as automation_services
-from clientela.outreach.content import campaigns as campaign_services
-from clientela.outreach.content import letters as letter_services
-from clientela.outreach.content import lists as list_services
-from clientela.outreach.content import reports
-from clientela.outreach.content.rendering import TemplateInvalid
-from clientela.outreach.content.templates import (
-    template_preview,
-    template_save,
-    template_test_send,
-)
-from clientela.outreach.content.uplift import Uplift
+from clientela.outreach import reports
 from clientela.outreach.models import (
     Automation,
     Campaign,
@@ -40,6 +29,17 @@ from clientela.outreach.models import (
     MessageTemplate,
     Subscription,
 )
+from clientela.outreach.rendering import TemplateInvalid
+from clientela.outreach.services import automations as automation_services
+from clientela.outreach.services import campaigns as campaign_services
+from clientela.outreach.services import letters as letter_services
+from clientela.outreach.services import lists as list_services
+from clientela.outreach.services.templates import (
+    template_preview,
+    template_save,
+    template_test_send,
+)
+from clientela.outreach.stats.uplift import Uplift
 
 router = Router(tags=["outreach"])
 Language = Literal["ro", "en"]

@@ -16,9 +16,9 @@ from ninja.errors import HttpError
 from clientela.api.auth import workspace_of
 from clientela.api.errors import OBJECT_READ, READ, responses
 from clientela.api.types import QueryId
-from clientela.outreach.content import campaigns as campaign_services
-from clientela.outreach.content import letters as letter_services
 from clientela.outreach.models import Campaign
+from clientela.outreach.services import campaigns as campaign_services
+from clientela.outreach.services import letters as letter_services
 
 router = Router(tags=["outreach"])
 

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clientela.accounts.models import Role
-from clientela.outreach.delivery.selectors import (
+from clientela.mail.models import Outbox, OutboxStatus, PauseReason
+from clientela.mail.selectors import (
     delivery_status,
     outbox_for_workspace,
     suppression_for_workspace,
 )
-from clientela.outreach.delivery.sentmail import sent_mail_for_workspace, sent_mail_open
-from clientela.outreach.delivery.services import delivery_pause_set
-from clientela.outreach.models import Outbox, OutboxStatus, PauseReason
+from clientela.mail.sentmail import sent_mail_for_workspace, sent_mail_open
+from clientela.mail.services import delivery_pause_set
 from clientela.web.access import WorkspaceRequest, workspace_view
 
 PAGE_SIZE = 25

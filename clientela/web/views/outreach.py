@@ -16,17 +16,7 @@ from django.views.decorators.http import require_POST
 
 from clientela.accounts.models import Language, Role
 from clientela.customers.models import Customer, Tag
-from clientela.outreach.content import automations as automation_services
-from clientela.outreach.content import campaigns as campaign_services
-from clientela.outreach.content import letters as letter_services
-from clientela.outreach.content import lists as list_services
-from clientela.outreach.content import reports
-from clientela.outreach.content.rendering import Rendered, TemplateInvalid
-from clientela.outreach.content.templates import (
-    template_preview,
-    template_save,
-    template_test_send,
-)
+from clientela.outreach import reports
 from clientela.outreach.models import (
     Automation,
     Campaign,
@@ -37,6 +27,16 @@ from clientela.outreach.models import (
     MailingList,
     MessageTemplate,
     TemplatePurpose,
+)
+from clientela.outreach.rendering import Rendered, TemplateInvalid
+from clientela.outreach.services import automations as automation_services
+from clientela.outreach.services import campaigns as campaign_services
+from clientela.outreach.services import letters as letter_services
+from clientela.outreach.services import lists as list_services
+from clientela.outreach.services.templates import (
+    template_preview,
+    template_save,
+    template_test_send,
 )
 from clientela.retention.models import Segment
 from clientela.web.access import WorkspaceRequest, workspace_view

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from clientela.accounts.client import client_ip
-from clientela.outreach.content import lists as list_services
-from clientela.outreach.delivery.verp import outbox_id_from_unsubscribe_token
+from clientela.mail.verp import outbox_id_from_unsubscribe_token
 from clientela.outreach.models import MailingList, Subscription, SubscriptionStatus
+from clientela.outreach.services import lists as list_services
 
 ONE_CLICK = "One-Click"
 

@@ -1,0 +1,225 @@
+"""One batch: claim, check suppression, send each message, record every reply.
+
+Results are written once per batch, each as a conditional UPDATE on our claim tag: if our
+lease ran out and another worker took a row, our late result does not overwrite theirs.
+A worker killed mid-batch therefore re-sends at most its one batch, with the same
+Message-IDs, which receivers use to drop duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from clientela.mail.claim import DEFAULT_LEASE, outbox_claim
+from clientela.mail.dkim import dkim_sign_configured
+from clientela.mail.instance import last_sent_note
+from clientela.mail.message import (
+    Draft,
+    Envelope,
+    message_build,
+    message_bytes,
+    needs_smtputf8,
+)
+from clientela.mail.models import (
+    DeliverySettings,
+    Outbox,
+    OutboxKind,
+    OutboxStatus,
+    SuppressedAddress,
+    SuppressionReason,
+)
+from clientela.mail.ratelimit import Bucket
+from clientela.mail.retry import Outcome, Verdict, outcome_of, retry_delay
+from clientela.mail.selectors import outbox_blocked
+from clientela.mail.smtp import Relay
+from clientela.mail.verp import bounce_address
+from clientela.timeline.models import Event
+from clientela.timeline.services import event_build, events_record_many
+
+log = logging.getLogger(__name__)
+SUPPRESSED = Outcome(Verdict.FAILED, None, "not sent: the address is on the suppression list")
+NOT_ASCII = Outcome(Verdict.FAILED, None, "not sent: SMTPUTF8 addresses are not supported")
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    claimed: int
+    sent: int
+    retried: int
+    failed: int
+    suppressed: int
+    relay_down: bool
+
+
+def _senders(rows: list[Outbox]) -> dict[int, tuple[str, str]]:
+    """(from name, from address) per workspace of the batch."""
+    found = {
+        s.workspace_id: s
+        for s in DeliverySettings.objects.filter(
+            workspace_id__in={row.workspace_id for row in rows}
+        )
+    }
+    senders = {}
+    for row in rows:
+        own = found.get(row.workspace_id)
+        senders[row.workspace_id] = (
+            (own.from_name if own else "") or row.workspace.name,
+            (own.from_email if own else "") or settings.DEFAULT_FROM_EMAIL,
+        )
+    return senders
+
+
+def envelope_for(row: Outbox, from_name: str, from_address: str) -> Envelope:
+    draft = Draft(
+        outbox_id=row.pk,
+        message_id=row.message_id,
+        from_name=from_name,
+        from_address=from_address,
+        to_name=row.to_name,
+        to_address=row.to_address,
+        subject=row.subject,
+        body_text=row.body_text,
+        body_html=row.body_html,
+        marketing=row.kind == OutboxKind.MARKETING,
+        headers=tuple(sorted((str(k), str(v)) for k, v in (row.headers or {}).items())),
+    )
+    sender = bounce_address(row.pk)
+    data = dkim_sign_configured(message_bytes(message_build(draft)))
+    return Envelope(sender=sender, recipient=row.to_address, data=data)
+
+
+def _changes(row: Outbox, outcome: Outcome, now: datetime) -> dict[str, object]:
+    done = {
+        "lease_until": None,
+        "last_smtp_code": outcome.code,
+        "last_smtp_reply": outcome.reply,
+        "last_attempt_at": now,
+    }
+    if outcome is SUPPRESSED:
+        return {**done, "status": OutboxStatus.SUPPRESSED}
+    if outcome.verdict is Verdict.SENT:
+        return {**done, "status": OutboxStatus.SENT, "sent_at": now}
+    if outcome.verdict is Verdict.FAILED:
+        return {**done, "status": OutboxStatus.FAILED}
+    return {
+        **done,
+        "status": OutboxStatus.QUEUED,
+        "next_attempt_at": now + retry_delay(row.attempts),
+    }
+
+
+def _event(row: Outbox, status: str, outcome: Outcome) -> Event:
+    return event_build(
+        workspace=row.workspace,
+        kind=f"outreach.mail_{status}",
+        subject_type="outbox",
+        subject_id=row.pk,
+        customer_id=row.customer_id,
+        summary=row.subject,
+        old={"status": OutboxStatus.QUEUED},
+        new={"status": status, "smtp_code": outcome.code},
+    )
+
+
+def _record(results: list[tuple[Outbox, Outcome]], untried: list[Outbox]) -> list[Outbox]:
+    """Write the outcomes; return the rows recorded as sent (a row whose lease another worker
+    took meanwhile is not ours to record)."""
+    now = timezone.now()
+    events: list[Event] = []
+    recorded: list[Outbox] = []
+    with transaction.atomic():
+        for row, outcome in results:
+            changes = _changes(row, outcome, now)
+            mine = Outbox.objects.filter(
+                pk=row.pk, status=OutboxStatus.SENDING, leased_by=row.leased_by
+            )
+            if mine.update(**changes) and changes["status"] != OutboxStatus.QUEUED:
+                events.append(_event(row, str(changes["status"]), outcome))
+                if changes["status"] == OutboxStatus.SENT:
+                    recorded.append(row)
+            if outcome.hard_bounce:
+                SuppressedAddress.objects.get_or_create(
+                    workspace_id=row.workspace_id,
+                    address=row.to_address,
+                    defaults={
+                        "reason": SuppressionReason.HARD_BOUNCE,
+                        "source": f"outbox:{row.pk}",
+                    },
+                )
+        for row in untried:
+            # The relay went away before their turn: not an attempt, try again in a minute.
+            Outbox.objects.filter(
+                pk=row.pk, status=OutboxStatus.SENDING, leased_by=row.leased_by
+            ).update(
+                status=OutboxStatus.QUEUED,
+                lease_until=None,
+                attempts=row.attempts - 1,
+                next_attempt_at=now + timedelta(minutes=1),
+            )
+        events_record_many(events)
+    return recorded
+
+
+def _note_last_sent(sent: list[Outbox]) -> None:
+    """Tell the data directory, once the batch is committed, the last message that went out
+    (see `instance`: a database restored from an older dump will not know it as sent)."""
+    if sent:
+        last = max(sent, key=lambda row: row.pk)
+        transaction.on_commit(lambda: last_sent_note(last.pk, last.message_id))
+
+
+def _report(claimed: int, results: list[tuple[Outbox, Outcome]], relay_down: bool) -> BatchReport:
+    verdicts = [outcome for _, outcome in results]
+    return BatchReport(
+        claimed=claimed,
+        sent=sum(o.verdict is Verdict.SENT for o in verdicts),
+        retried=sum(o.verdict is Verdict.RETRY for o in verdicts),
+        failed=sum(o.verdict is Verdict.FAILED and o is not SUPPRESSED for o in verdicts),
+        suppressed=sum(o is SUPPRESSED for o in verdicts),
+        relay_down=relay_down,
+    )
+
+
+def outbox_send_batch(
+    *,
+    relay: Relay,
+    worker_id: str,
+    limit: int = 25,
+    lease: timedelta = DEFAULT_LEASE,
+    bucket: Bucket | None = None,
+) -> BatchReport:
+    """Claim up to `limit` due rows and send them; the relay connection stays open."""
+    rows = outbox_claim(worker_id=worker_id, limit=limit, lease=lease)
+    if not rows:
+        return BatchReport(0, 0, 0, 0, 0, relay_down=False)
+    blocked = outbox_blocked(rows)
+    senders = _senders(rows)
+    results: list[tuple[Outbox, Outcome]] = []
+    relay_down = False
+    try:
+        for row in rows:
+            if row.pk in blocked:
+                results.append((row, SUPPRESSED))
+                continue
+            if needs_smtputf8(row.to_address, senders[row.workspace_id][1]):
+                results.append((row, NOT_ASCII))
+                continue
+            if bucket is not None:
+                bucket.take()
+            code, reply = relay.deliver(envelope_for(row, *senders[row.workspace_id]))
+            results.append((row, outcome_of(code, reply, attempts=row.attempts)))
+            if code is None:
+                relay_down = True
+                log.warning("relay unreachable, batch stopped: %s", reply)
+                break
+    finally:
+        # Also on SIGTERM/KeyboardInterrupt: what reached the relay must be recorded as sent.
+        tried = {row.pk for row, _ in results}
+        _note_last_sent(_record(results, [row for row in rows if row.pk not in tried]))
+    return _report(len(rows), results, relay_down)

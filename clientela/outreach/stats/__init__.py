@@ -1,0 +1,1 @@
+"""Pure statistics of outreach (holdout draws, uplift intervals): no Django, no database."""
