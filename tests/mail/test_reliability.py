@@ -36,7 +36,6 @@ from clientela.outreach.models import (
     SubscriptionStatus,
 )
 from clientela.outreach.services.campaigns import (
-    campaign_accounted,
     campaign_finish_if_done,
     campaign_pause,
     campaign_resume,
@@ -44,6 +43,7 @@ from clientela.outreach.services.campaigns import (
     campaign_send,
 )
 from clientela.outreach.services.lists import mailing_list_create
+from clientela.outreach.services.recipients import campaign_accounted
 from tests.mail.sink import Sink
 
 pytestmark = [

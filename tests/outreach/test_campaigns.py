@@ -250,7 +250,8 @@ def _tagged_campaign(cast, build, count: int, holdout: int):  # type: ignore[no-
 
 
 def test_a_campaign_finishes_only_when_every_recipient_is_accounted_for(cast, build) -> None:  # type: ignore[no-untyped-def]
-    from clientela.outreach.services.campaigns import campaign_accounted, campaign_finish_if_done
+    from clientela.outreach.services.campaigns import campaign_finish_if_done
+    from clientela.outreach.services.recipients import campaign_accounted
 
     campaign = _tagged_campaign(cast, build, 10, holdout=10)
     rows = list(Outbox.objects.filter(source_id=campaign.pk).order_by("pk"))
@@ -274,7 +275,8 @@ def test_a_campaign_finishes_only_when_every_recipient_is_accounted_for(cast, bu
 def test_a_campaign_sent_through_the_relay_finishes(cast, build, sink) -> None:  # type: ignore[no-untyped-def]
     from clientela.mail.send import outbox_send_batch
     from clientela.mail.smtp import Relay
-    from clientela.outreach.services.campaigns import campaign_accounted, campaign_finish_if_done
+    from clientela.outreach.services.campaigns import campaign_finish_if_done
+    from clientela.outreach.services.recipients import campaign_accounted
 
     campaign = _tagged_campaign(cast, build, 3, holdout=0)
     SuppressedAddress.objects.create(workspace=cast.shop, address="f2@example.com", reason="manual")

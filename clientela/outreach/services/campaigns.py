@@ -14,36 +14,30 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.customers.models import ConsentPurpose, Customer
-from clientela.customers.normalize import InvalidEmail, normalize_email
-from clientela.mail.models import (
-    Outbox,
-    OutboxKind,
-    OutboxStatus,
-)
+from clientela.customers.models import Customer
+from clientela.customers.normalize import normalize_email
+from clientela.mail.models import Outbox, OutboxKind, OutboxStatus
 from clientela.mail.services import outbox_enqueue, outbox_enqueue_many
 from clientela.mail.tasks import outbox_wake
 from clientela.mail.verp import unsubscribe_url
-from clientela.outreach.models import (
-    Campaign,
-    CampaignRecipient,
-    CampaignStatus,
-    Group,
-    SubscriptionStatus,
-)
+from clientela.outreach.models import Campaign, CampaignRecipient, CampaignStatus, Group
 from clientela.outreach.rendering import Rendered, TemplateInvalid, template_check
-from clientela.outreach.selectors import segment_customer_ids
-from clientela.outreach.services.drafts import consented_customer_ids, not_suppressed, outbox_draft
+from clientela.outreach.services.drafts import outbox_draft
+from clientela.outreach.services.recipients import (
+    campaign_accounted,
+    campaign_audience,
+    campaign_rows,
+)
 from clientela.outreach.services.templates import (
     message_context,
+    recipient_for_test,
     render_message,
-    stand_in_customer,
 )
 from clientela.outreach.stats.holdout import holdout_split
 from clientela.timeline.services import changed_fields, event_record
@@ -201,56 +195,6 @@ def campaign_render(campaign: Campaign, customer: Customer, unsubscribe: str) ->
     )
 
 
-def campaign_audience(campaign: Campaign) -> list[Customer]:
-    """Everyone the campaign targets who may receive marketing mail, one per address.
-
-    Targeted: members of the chosen lists (confirmed subscriptions), customers with the
-    chosen tags, customers in the chosen retention segments. Allowed: a confirmed
-    subscription to one of the chosen lists, or a standing e-mail marketing consent; never a
-    suppressed address. Two customers sharing an address get one message (the lower id).
-    """
-    workspace = campaign.workspace
-    lists = list(campaign.audience_lists.values_list("pk", flat=True))
-    tags = list(campaign.audience_tags.values_list("pk", flat=True))
-    subscribed = Q(pk__in=_subscribers(workspace, lists)) if lists else Q(pk__in=[])
-    targeted = subscribed | Q(tags__in=tags) if tags else subscribed
-    segments = segment_customer_ids(workspace, list(campaign.audience_segments))
-    if segments:
-        targeted |= Q(pk__in=segments)
-    allowed = subscribed | Q(pk__in=consented_customer_ids(workspace, [ConsentPurpose.MARKETING]))
-    customers = (
-        Customer.objects.for_workspace(workspace)
-        .filter(targeted)
-        .filter(allowed)
-        .filter(not_suppressed(workspace))
-        .distinct()
-        .order_by("pk")
-    )
-    seen: set[str] = set()
-    chosen = []
-    for customer in customers:
-        # The outbox normalises every address (IDNA domain included): dedup on the same form,
-        # or two spellings of one mailbox would get the brochure twice.
-        try:
-            address = normalize_email(customer.email)
-        except InvalidEmail:
-            continue  # one bad legacy address must not roll back the whole campaign
-        if address not in seen:
-            seen.add(address)
-            chosen.append(customer)
-    return chosen
-
-
-def _subscribers(workspace: Workspace, list_ids: list[int]) -> Any:
-    from clientela.outreach.models import Subscription
-
-    return (
-        Subscription.objects.for_workspace(workspace)
-        .filter(mailing_list_id__in=list_ids, status=SubscriptionStatus.CONFIRMED)
-        .values("customer_id")
-    )
-
-
 def _move(
     campaign: Campaign,
     allowed: set[str],
@@ -366,16 +310,10 @@ def campaign_send(*, campaign: Campaign, actor: User | None) -> Campaign:
     return campaign
 
 
-def _campaign_rows(campaign: Campaign) -> Any:
-    return Outbox.objects.filter(
-        workspace=campaign.workspace, source_type="campaign", source_id=campaign.pk
-    )
-
-
 @transaction.atomic
 def campaign_pause(*, campaign: Campaign, actor: User | None) -> Campaign:
     campaign = _move(campaign, {CampaignStatus.SENDING}, CampaignStatus.PAUSED, "pause", actor)
-    _campaign_rows(campaign).filter(status=OutboxStatus.QUEUED).update(
+    campaign_rows(campaign).filter(status=OutboxStatus.QUEUED).update(
         status=OutboxStatus.CANCELLED, last_smtp_reply=PAUSED_REPLY
     )
     return campaign
@@ -384,7 +322,7 @@ def campaign_pause(*, campaign: Campaign, actor: User | None) -> Campaign:
 @transaction.atomic
 def campaign_resume(*, campaign: Campaign, actor: User | None) -> Campaign:
     campaign = _move(campaign, {CampaignStatus.PAUSED}, CampaignStatus.SENDING, "resume", actor)
-    _campaign_rows(campaign).filter(
+    campaign_rows(campaign).filter(
         status=OutboxStatus.CANCELLED, last_smtp_reply=PAUSED_REPLY
     ).update(status=OutboxStatus.QUEUED, last_smtp_reply="")
     return campaign
@@ -405,37 +343,9 @@ def campaign_cancel(*, campaign: Campaign, actor: User | None) -> Campaign:
         actor,
         finished_at=timezone.now(),
     )
-    _campaign_rows(campaign).filter(status=OutboxStatus.QUEUED).update(
-        status=OutboxStatus.CANCELLED
-    )
-    _campaign_rows(campaign).filter(last_smtp_reply=PAUSED_REPLY).update(last_smtp_reply="")
+    campaign_rows(campaign).filter(status=OutboxStatus.QUEUED).update(status=OutboxStatus.CANCELLED)
+    campaign_rows(campaign).filter(last_smtp_reply=PAUSED_REPLY).update(last_smtp_reply="")
     return campaign
-
-
-# A campaign row in one of these will not change any more (a bounce only turns sent to bounced).
-FINAL_STATUSES = (
-    OutboxStatus.SENT,
-    OutboxStatus.BOUNCED,
-    OutboxStatus.FAILED,
-    OutboxStatus.SUPPRESSED,
-    OutboxStatus.CANCELLED,
-)
-
-
-def campaign_accounted(campaign: Campaign) -> tuple[int, int]:
-    """(recipients accounted for, recipients): the holdout, plus the sent group's recipients
-    whose outbox row reached a final status (sent, bounced, failed, suppressed, cancelled)."""
-    recipients = CampaignRecipient.objects.filter(campaign=campaign)
-    holdout = recipients.filter(group=Group.HOLDOUT).count()
-    done = (
-        _campaign_rows(campaign)
-        .filter(
-            status__in=FINAL_STATUSES,
-            pk__in=recipients.filter(group=Group.SENT).values("outbox_id"),
-        )
-        .count()
-    )
-    return holdout + done, recipients.count()
 
 
 def campaign_finish_if_done(*, campaign: Campaign) -> bool:
@@ -469,15 +379,13 @@ def campaign_preview(*, campaign: Campaign, customer: Customer) -> Rendered:
 @transaction.atomic
 def campaign_test_send(*, campaign: Campaign, actor: User) -> Outbox:
     """Queue the campaign, rendered for the acting user, to their own address."""
-    rendered = campaign_preview(
-        campaign=campaign,
-        customer=stand_in_customer(
-            workspace=campaign.workspace, actor=actor, language=campaign.language
-        ),
+    recipient = recipient_for_test(
+        workspace=campaign.workspace, actor=actor, language=campaign.language
     )
+    rendered = campaign_preview(campaign=campaign, customer=recipient)
     draft = outbox_draft(
         customer=None,
-        address=actor.email,
+        address=recipient.email,
         kind=OutboxKind.TRANSACTIONAL,
         source_type="campaign_test",
         source_id=campaign.pk,

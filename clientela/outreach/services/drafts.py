@@ -5,13 +5,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from django.db.models import Q, QuerySet
-
-from clientela.accounts.models import Workspace
-from clientela.customers.models import Consent, ConsentChannel, ConsentPurpose, Customer
-from clientela.mail.models import OutboxKind, SuppressedAddress
+from clientela.customers.models import Customer
+from clientela.mail.models import OutboxKind
 from clientela.mail.services import OutboxDraft
 from clientela.outreach.rendering import Rendered
 
@@ -45,23 +41,3 @@ def outbox_draft(
         not_before=not_before,
         headers=headers or {},
     )
-
-
-def suppressed_addresses(workspace: Workspace) -> QuerySet[SuppressedAddress]:
-    return SuppressedAddress.objects.for_workspace(workspace)
-
-
-def consented_customer_ids(
-    workspace: Workspace, purposes: list[ConsentPurpose]
-) -> QuerySet[Consent, Any]:
-    """Customers with a standing (not withdrawn) e-mail consent for one of `purposes`."""
-    return (
-        Consent.objects.for_workspace(workspace)
-        .filter(purpose__in=purposes, channel=ConsentChannel.EMAIL, withdrawn_at__isnull=True)
-        .values("customer_id")
-    )
-
-
-def not_suppressed(workspace: Workspace) -> Q:
-    """A filter on Customer: has an address and it is not on the suppression list."""
-    return ~Q(email="") & ~Q(email__in=suppressed_addresses(workspace).values("address"))

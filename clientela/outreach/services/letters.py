@@ -8,9 +8,10 @@ before those rows fall due and decides about each once (recorded as an
 1. a stable draw puts `thank_you_holdout_percent` of them in the holdout: the row is
    cancelled (conditional UPDATE queued -> cancelled) so the effect can be measured;
 2. the rest go by hand when the letters due in the coming week are few (fewer than
-   `handwritten_threshold`) or the customer is in the top CLV decile: the row is cancelled
-   the same way and a `HandwrittenLetter` (linked by `outbox_id`; that link is the
-   cancellation's reason, "handwritten") is created in the same transaction;
+   `handwritten_threshold`) or the customer is in the top CLV decile, unless
+   `mail.contact_allowed` refuses them a thank-you by post: the row is cancelled the same
+   way and a `HandwrittenLetter` (linked by `outbox_id`; that link is the cancellation's
+   reason, "handwritten") is created in the same transaction;
 3. otherwise the row stays queued and is e-mailed.
 
 A row a worker already claimed fails the conditional UPDATE and is left alone.
@@ -28,6 +29,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clientela.accounts.models import User, Workspace
+from clientela.customers.models import ConsentChannel, Customer
+from clientela.mail.contact import ContactPurpose, contactable
 from clientela.mail.models import (
     Outbox,
     OutboxStatus,
@@ -130,6 +133,7 @@ def letters_sweep(*, workspace: Workspace, now: datetime) -> SweepResult:
     )
     pending = [row for row in rows if f"thank_you:{row.source_id}" not in decided]
     top = top_decile_clv_ids(workspace)
+    by_post = _by_post(workspace, thank_you_rows_due(workspace, now))
     counts = {"email": 0, "letter": 0, "holdout": 0}
     for row in pending:
         holdout = in_holdout(
@@ -140,10 +144,19 @@ def letters_sweep(*, workspace: Workspace, now: datetime) -> SweepResult:
             threshold=conf.handwritten_threshold,
             most_valuable=row.customer_id in top,
         )
+        if row.customer_id not in by_post:
+            route = "email"
         outcome = _decide(row, route=route, holdout=holdout)
         if outcome in counts:
             counts[outcome] += 1
     return SweepResult(counts["email"], counts["letter"], counts["holdout"])
+
+
+def _by_post(workspace: Workspace, rows: QuerySet[Outbox]) -> set[int]:
+    """The customers of `rows` that `mail.contact_allowed` allows a thank-you by post."""
+    customers = Customer.objects.for_workspace(workspace).filter(pk__in=rows.values("customer_id"))
+    allowed = contactable(customers, ContactPurpose.THANK_YOU, ConsentChannel.POST)
+    return set(allowed.values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -32,25 +32,12 @@ from clientela.customers.models import (
 )
 from clientela.customers.normalize import InvalidEmail, normalize_email
 from clientela.customers.services import consent_grant, customer_create
-from clientela.mail.models import (
-    Outbox,
-    OutboxKind,
-    OutboxStatus,
-    SuppressedAddress,
-    SuppressionReason,
-)
-from clientela.mail.selectors import CONFIRMATION_SOURCE, suppression_blocks
-from clientela.mail.services import (
-    outbox_enqueue,
-    suppression_add,
-    suppression_lift,
-)
+from clientela.mail.contact import ContactPurpose, Lists, contact_allowed
+from clientela.mail.models import Outbox, OutboxKind, OutboxStatus, SuppressionReason
+from clientela.mail.selectors import CONFIRMATION_SOURCE
+from clientela.mail.services import outbox_enqueue, suppression_add, suppression_lift
 from clientela.mail.tasks import outbox_wake
-from clientela.outreach.models import (
-    MailingList,
-    Subscription,
-    SubscriptionStatus,
-)
+from clientela.outreach.models import MailingList, Subscription, SubscriptionStatus
 from clientela.outreach.services.drafts import outbox_draft
 from clientela.outreach.services.templates import message_context, template_for, template_render
 from clientela.timeline.services import event_record
@@ -98,6 +85,20 @@ def list_subscriptions(
         .order_by("-pk")
     )
     return found.filter(status=status) if status else found
+
+
+def list_standing(workspace: Workspace, list_ids: list[int]) -> Lists:
+    """Who is confirmed on, and who unsubscribed from, one of these lists: what
+    `mail.contact_allowed` needs to know of the lists a campaign goes to."""
+    subscriptions = Subscription.objects.for_workspace(workspace).filter(
+        mailing_list_id__in=list_ids
+    )
+    return Lists(
+        subscribed=subscriptions.filter(status=SubscriptionStatus.CONFIRMED).values("customer_id"),
+        unsubscribed=subscriptions.filter(status=SubscriptionStatus.UNSUBSCRIBED).values(
+            "customer_id"
+        ),
+    )
 
 
 def confirm_url(subscription: Subscription) -> str:
@@ -156,16 +157,11 @@ def subscription_request(
 def _confirmation_queue(
     subscription: Subscription, customer: Customer, address: str, language: str
 ) -> bool:
-    """Queue the confirmation e-mail unless the address is suppressed for a reason that stops
-    even mail the person asked for (a bounce, a complaint); True when it was queued."""
+    """Queue the confirmation e-mail unless `contact_allowed` refuses it (an address stopped
+    by a bounce, a complaint or by hand: an unsubscribe does not stop mail the person asked
+    for); True when it was queued."""
     workspace = subscription.workspace
-    reason = (
-        SuppressedAddress.objects.for_workspace(workspace)
-        .filter(address=address)
-        .values_list("reason", flat=True)
-        .first()
-    )
-    if suppression_blocks(reason, CONFIRMATION_SOURCE):
+    if not contact_allowed(customer, ContactPurpose.CONFIRMATION, address=address).allowed:
         return False
     mailing_list = subscription.mailing_list
     template = template_for(workspace, "confirmation", language)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from clientela.accounts.models import User, Workspace
 from clientela.commerce.models import Order
 from clientela.customers.models import Customer
+from clientela.mail.contact import ContactNotAllowed, ContactPurpose, contact_allowed
 from clientela.mail.models import Outbox, OutboxKind
 from clientela.mail.services import outbox_enqueue
 from clientela.mail.tasks import outbox_wake
@@ -206,6 +207,16 @@ def template_preview(*, template: MessageTemplate, customer: Customer) -> Render
     return template_render(template, context)
 
 
+def recipient_for_test(*, workspace: Workspace, actor: User, language: str) -> Customer:
+    """The acting user, dressed as a customer, as the recipient of their own test send once
+    `contact_allowed` agrees (ContactNotAllowed otherwise)."""
+    recipient = stand_in_customer(workspace=workspace, actor=actor, language=language)
+    verdict = contact_allowed(recipient, ContactPurpose.TEST)
+    if not verdict.allowed:
+        raise ContactNotAllowed(verdict)
+    return recipient
+
+
 def stand_in_customer(*, workspace: Workspace, actor: User, language: str) -> Customer:
     """The acting user dressed as a customer (unsaved), for previews and test sends of a
     template or a campaign when no real customer is chosen."""
@@ -225,18 +236,16 @@ def template_test_send(
 ) -> Outbox:
     """Queue the preview for `customer` (the acting user themself if None) to the acting
     user's own address (transactional)."""
-    customer = (
-        customer
-        if customer is not None
-        else stand_in_customer(
-            workspace=template.workspace, actor=actor, language=template.language
-        )
+    recipient = recipient_for_test(
+        workspace=template.workspace, actor=actor, language=template.language
     )
-    rendered = template_preview(template=template, customer=customer)
+    rendered = template_preview(
+        template=template, customer=customer if customer is not None else recipient
+    )
     test = Rendered(f"[TEST] {rendered.subject}", rendered.body_text, rendered.body_html)
     draft = outbox_draft(
         customer=None,
-        address=actor.email,
+        address=recipient.email,
         kind=OutboxKind.TRANSACTIONAL,
         source_type="template_test",
         source_id=template.pk,

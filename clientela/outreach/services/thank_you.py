@@ -4,8 +4,8 @@ One letter per customer per ISO week of purchase (dedup key "thank_you:<customer
 several orders in a week get one thank-you, and re-importing the same orders, a restarted
 import or a clock that was off writes nothing twice. The letter is due `delay` days after the
 first order of that week seen; orders already older than the delay at import time (history
-being loaded) get none, nor do cancelled orders, suppressed addresses and customers who
-withdrew their consent to thank-you letters.
+being loaded) get none, nor do cancelled orders and customers `mail.contact_allowed` refuses
+a thank-you (no address, a suppressed address, the thank-you consent withdrawn).
 
 Why a calendar week and not a rolling window of `delay` days after the previous letter: the
 week is a function of the order alone, so the unique dedup key decides exactly, whatever order
@@ -34,9 +34,10 @@ from django.utils import timezone
 
 from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order, OrderStatus
-from clientela.customers.models import Consent, ConsentChannel, ConsentPurpose, Customer
+from clientela.customers.models import Customer
 from clientela.customers.normalize import InvalidEmail, normalize_email
-from clientela.mail.models import OutboxKind, SuppressedAddress
+from clientela.mail.contact import ContactPurpose, contactable
+from clientela.mail.models import OutboxKind
 from clientela.mail.selectors import delivery_settings_for
 from clientela.mail.services import OutboxDraft, outbox_enqueue_many
 from clientela.outreach.models import MessageTemplate
@@ -50,18 +51,6 @@ from clientela.outreach.services.templates import (
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("ro", "en")
-
-
-def _objected(workspace: Workspace, customer_ids: set[int]) -> set[int]:
-    """Customers whose thank-you consent by e-mail is withdrawn and not given again."""
-    consents: QuerySet[Consent] = Consent.objects.for_workspace(workspace).filter(
-        customer_id__in=customer_ids, purpose=ConsentPurpose.THANK_YOU, channel=ConsentChannel.EMAIL
-    )
-    withdrawn = set(
-        consents.filter(withdrawn_at__isnull=False).values_list("customer_id", flat=True)
-    )
-    standing = set(consents.filter(withdrawn_at__isnull=True).values_list("customer_id", flat=True))
-    return withdrawn - standing
 
 
 def _language(customer: Customer) -> str:
@@ -89,35 +78,29 @@ def thank_you_schedule(workspace: Workspace, order_ids: Sequence[int]) -> int:
     if not settings.thank_you_enabled or not order_ids:
         return 0
     delay = timedelta(days=settings.thank_you_delay_days)
-    orders = list(
-        Order.objects.for_workspace(workspace)
-        .filter(
-            _ids_in(order_ids), status=OrderStatus.PLACED, placed_at__gte=timezone.now() - delay
-        )
-        .exclude(customer__email="")
-        .select_related("customer")
-        .order_by("placed_at", "id")
+    recent = Order.objects.for_workspace(workspace).filter(
+        _ids_in(order_ids), status=OrderStatus.PLACED, placed_at__gte=timezone.now() - delay
     )
+    orders = list(recent.select_related("customer").order_by("placed_at", "id"))
     if not orders:  # an import of past orders: none is recent enough to thank
         return 0
-    customers = {order.customer_id for order in orders}
-    objected = _objected(workspace, customers)
-    suppressed = set(
-        SuppressedAddress.objects.for_workspace(workspace)
-        .filter(address__in={order.customer.email for order in orders})
-        .values_list("address", flat=True)
-    )
+    allowed = _thankable(workspace, recent)
     zone = ZoneInfo(workspace.time_zone)
     # One read per language, not per order: an import may bring thousands of orders.
     templates = {language: template_for(workspace, "thank_you", language) for language in LANGUAGES}
     drafts = [
         _draft(workspace, order, delay, zone, templates)
         for order in orders
-        if order.customer_id not in objected
-        and order.customer.email not in suppressed
-        and _valid(order.customer.email)
+        if order.customer_id in allowed and _valid(order.customer.email)
     ]
     return outbox_enqueue_many(workspace=workspace, drafts=drafts)
+
+
+def _thankable(workspace: Workspace, orders: QuerySet[Order]) -> set[int]:
+    """The buyers of `orders` that `mail.contact_allowed` allows a thank-you e-mail: one query,
+    the orders as a subquery rather than a list of thousands of customer ids."""
+    buyers = Customer.objects.for_workspace(workspace).filter(pk__in=orders.values("customer_id"))
+    return set(contactable(buyers, ContactPurpose.THANK_YOU).values_list("pk", flat=True))
 
 
 def _ids_in(order_ids: Sequence[int]) -> Q:

@@ -1,10 +1,11 @@
 """Win-back: one message per lapse to customers the retention engine sees slipping away.
 
 Selected: a `CustomerScore` with p_alive below the threshold or overdue_ratio above the
-factor; a standing e-mail consent for marketing or win-back (win-back mail is marketing,
-so silence is not consent: a customer who never agreed gets nothing); an address not on the
-suppression list; no win-back decision within the cool-down; and no win-back decision since
-their last order (one message per lapse: the key is "win_back:<customer>:<last order date>").
+factor; allowed by `mail.contact_allowed` for win-back (a standing e-mail consent for
+marketing or win-back: win-back mail is marketing, so silence is not consent and a customer
+who never agreed gets nothing; an address not on the suppression list); no win-back decision
+within the cool-down; and no win-back decision since their last order (one message per
+lapse: the key is "win_back:<customer>:<last order date>").
 A queued win-back whose customer has bought since it was queued is cancelled: they came back.
 """
 
@@ -18,7 +19,8 @@ from django.db.models import Exists, Max, OuterRef, Subquery
 
 from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order, OrderStatus
-from clientela.customers.models import ConsentPurpose, Customer
+from clientela.customers.models import Customer
+from clientela.mail.contact import ContactPurpose, contactable
 from clientela.mail.models import (
     Outbox,
     OutboxKind,
@@ -33,7 +35,7 @@ from clientela.outreach.models import (
 )
 from clientela.outreach.selectors import slipping_customer_ids
 from clientela.outreach.services.automations import automations_get
-from clientela.outreach.services.drafts import consented_customer_ids, not_suppressed, outbox_draft
+from clientela.outreach.services.drafts import outbox_draft
 from clientela.outreach.services.templates import message_context, template_for, template_render
 from clientela.outreach.stats.holdout import in_holdout
 
@@ -67,15 +69,9 @@ def winback_candidates(workspace: Workspace, now: datetime) -> list[Customer]:
     )
     last_decision = decisions.values("customer").annotate(last=Max("decided_at")).values("last")
     recent = decisions.filter(decided_at__gte=now - timedelta(days=conf.win_back_cooldown_days))
+    slipping_customers = Customer.objects.for_workspace(workspace).filter(pk__in=slipping)
     customers = (
-        Customer.objects.for_workspace(workspace)
-        .filter(pk__in=slipping)
-        .filter(
-            pk__in=consented_customer_ids(
-                workspace, [ConsentPurpose.MARKETING, ConsentPurpose.WIN_BACK]
-            )
-        )
-        .filter(not_suppressed(workspace))
+        contactable(slipping_customers, ContactPurpose.WIN_BACK)
         .exclude(pk__in=recent.values("customer"))
         .annotate(last_order=Subquery(last_order), last_decision=Subquery(last_decision))
         .filter(last_order__isnull=False)
