@@ -21,6 +21,8 @@ BOUNCE_PREFIX = "bounces+"
 UNSUBSCRIBE_PREFIX = "unsubscribe+"
 LOCAL_PART_MAX = 64
 
+# The salts keep the name of the app that first issued them (outreach): the bounce addresses
+# and unsubscribe links in mail already sent must still verify.
 _BOUNCE = signing.Signer(sep=".", salt="clientela.outreach.bounce", algorithm="sha256")
 _UNSUBSCRIBE = signing.Signer(sep=".", salt="clientela.outreach.unsubscribe", algorithm="sha256")
 
