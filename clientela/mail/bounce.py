@@ -23,12 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from flufl.bounce import all_failures
 
-from clientela.mail.models import (
-    Outbox,
-    OutboxStatus,
-    SuppressedAddress,
-    SuppressionReason,
-)
+from clientela.mail.models import Outbox, OutboxStatus, SuppressedAddress, SuppressionReason
 from clientela.mail.signals import bounce_recorded
 from clientela.mail.verp import outbox_id_from_bounce_address
 from clientela.timeline.services import event_record

@@ -19,12 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from clientela.mail.models import (
-    DeliveryInstance,
-    DeliverySettings,
-    Outbox,
-    OutboxStatus,
-)
+from clientela.mail.models import DeliveryInstance, DeliverySettings, Outbox, OutboxStatus
 
 DEFAULT_LEASE = timedelta(minutes=5)
 

@@ -15,11 +15,7 @@ from django.db.models import Count
 
 from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order, OrderStatus
-from clientela.mail.models import (
-    Outbox,
-    SuppressedAddress,
-    SuppressionReason,
-)
+from clientela.mail.models import Outbox, SuppressedAddress, SuppressionReason
 from clientela.outreach.models import (
     AutomationRecipient,
     AutomationSettings,

@@ -10,12 +10,7 @@ import pytest
 from django.utils import timezone, translation
 
 import clientela.mail
-from clientela.customers.models import (
-    Consent,
-    ConsentChannel,
-    ConsentPurpose,
-    Customer,
-)
+from clientela.customers.models import Consent, ConsentChannel, ConsentPurpose, Customer
 from clientela.customers.services import consent_grant, customer_create
 from clientela.mail.contact import (
     ContactPurpose,

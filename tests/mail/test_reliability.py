@@ -25,10 +25,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from clientela.customers.models import Customer
-from clientela.mail.models import (
-    Outbox,
-    OutboxStatus,
-)
+from clientela.mail.models import Outbox, OutboxStatus
 from clientela.outreach.models import (
     CampaignRecipient,
     CampaignStatus,

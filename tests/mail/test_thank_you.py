@@ -13,12 +13,7 @@ from clientela.commerce.models import Order, OrderStatus
 from clientela.commerce.services import order_create
 from clientela.customers.models import Consent, ConsentChannel, ConsentPurpose
 from clientela.customers.services import customer_create
-from clientela.mail.models import (
-    Outbox,
-    OutboxKind,
-    OutboxStatus,
-    SuppressionReason,
-)
+from clientela.mail.models import Outbox, OutboxKind, OutboxStatus, SuppressionReason
 from clientela.mail.send import outbox_send_batch
 from clientela.mail.services import suppression_add
 from clientela.mail.smtp import Relay

@@ -8,10 +8,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from clientela.outreach.models import AutomationRecipient, Campaign, CampaignRecipient
-from clientela.outreach.reports import (
-    automation_uplift_report,
-    campaign_uplift_report,
-)
+from clientela.outreach.reports import automation_uplift_report, campaign_uplift_report
 from clientela.outreach.services.automations import automations_update
 
 START = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)

@@ -31,10 +31,7 @@ from django.utils import timezone
 from clientela.accounts.models import User, Workspace
 from clientela.customers.models import ConsentChannel, Customer
 from clientela.mail.contact import ContactPurpose, contactable
-from clientela.mail.models import (
-    Outbox,
-    OutboxStatus,
-)
+from clientela.mail.models import Outbox, OutboxStatus
 from clientela.outreach.models import (
     Automation,
     AutomationRecipient,

@@ -21,18 +21,10 @@ from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order, OrderStatus
 from clientela.customers.models import Customer
 from clientela.mail.contact import ContactPurpose, contactable
-from clientela.mail.models import (
-    Outbox,
-    OutboxKind,
-    OutboxStatus,
-)
+from clientela.mail.models import Outbox, OutboxKind, OutboxStatus
 from clientela.mail.services import outbox_enqueue
 from clientela.mail.verp import unsubscribe_url
-from clientela.outreach.models import (
-    Automation,
-    AutomationRecipient,
-    Group,
-)
+from clientela.outreach.models import Automation, AutomationRecipient, Group
 from clientela.outreach.selectors import slipping_customer_ids
 from clientela.outreach.services.automations import automations_get
 from clientela.outreach.services.drafts import outbox_draft
