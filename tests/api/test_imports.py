@@ -10,7 +10,8 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from clientela.customers.imports.service import import_execute
-from clientela.customers.models import Customer, ImportJob
+from clientela.customers.models import Customer
+from clientela.imports.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 

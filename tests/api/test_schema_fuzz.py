@@ -31,8 +31,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from clientela.commerce.services import order_create, product_create
-from clientela.customers.models import ConsentChannel, ConsentPurpose, ImportJob
+from clientela.customers.models import ConsentChannel, ConsentPurpose
 from clientela.customers.services import consent_grant, customer_create, customer_email_add
+from clientela.imports.models import ImportJob
 from clientela.outreach.content.campaigns import campaign_save
 from clientela.outreach.content.lists import mailing_list_create, subscription_request
 from clientela.outreach.content.templates import template_save

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from clientela.customers.imports import service
-from clientela.customers.models import Customer, CustomerEmail, ImportStatus
+from clientela.customers.models import Customer, CustomerEmail
 from clientela.customers.services import customer_create
+from clientela.imports.models import ImportStatus
 from clientela.timeline.models import Event
 from tests.imports.helpers import counts, errors_of, run
 

@@ -19,8 +19,9 @@ from clientela.customers.imports.service import (
     import_run_file,
     import_start,
 )
-from clientela.customers.models import Customer, ImportJob, ImportStatus
+from clientela.customers.models import Customer
 from clientela.customers.tasks import import_execute_task
+from clientela.imports.models import ImportJob, ImportStatus
 from tests.imports.helpers import counts, write_csv
 
 CUSTOMERS = "id;prenume;email\nC1;Ana;ana@example.com\nC2;Dan;dan@example.com\n"

@@ -12,8 +12,9 @@ from clientela.commerce import hooks
 from clientela.commerce.models import Order
 from clientela.commerce.services import order_create
 from clientela.customers.imports import service
-from clientela.customers.models import Customer, CustomerEmail, ImportStatus
+from clientela.customers.models import Customer, CustomerEmail
 from clientela.customers.services import customer_create
+from clientela.imports.models import ImportStatus
 from clientela.timeline.models import Event
 from tests.imports.helpers import counts, errors_of, run
 

@@ -11,8 +11,8 @@ from django.db import connection
 from clientela.commerce import hooks
 from clientela.customers.imports import schema, service
 from clientela.customers.imports.feed import Feed
-from clientela.customers.models import ImportStatus
 from clientela.customers.services import customer_create
+from clientela.imports.models import ImportStatus
 from tests.imports.helpers import counts, errors_of, run
 
 HEADER = "order_id;id_client;email;data;total\n"

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clientela.customers.imports.service import import_run_file
-from clientela.customers.models import ImportStatus
+from clientela.imports.models import ImportStatus
 from tests.imports.helpers import counts
 
 FAST = settings(

@@ -16,7 +16,7 @@ from clientela.api.errors import OBJECT_READ, WRITE, unprocessable
 from clientela.api.schemas.imports import ImportJobOut, Kind
 from clientela.api.types import QueryId
 from clientela.customers.imports.service import ImportFileError, import_start
-from clientela.customers.models import ImportJob
+from clientela.imports.models import ImportJob
 
 router = Router(tags=["imports"])
 

@@ -60,7 +60,7 @@ from clientela.customers.imports.passes import (
     validate,
 )
 from clientela.customers.imports.reader import RowError
-from clientela.customers.models import ImportJob, ImportKind, ImportStatus
+from clientela.imports.models import ImportJob, ImportKind, ImportStatus
 from clientela.timeline.services import event_record
 
 BATCH_SIZE = 5000

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from clientela.accounts.models import Role
 from clientela.customers.imports.service import ImportFileError, import_start
-from clientela.customers.models import ImportJob, ImportStatus
+from clientela.imports.models import ImportJob, ImportStatus
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.forms import ImportForm
 

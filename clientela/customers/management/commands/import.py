@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from clientela.accounts.models import User, Workspace
 from clientela.customers.imports.passes import Progress
 from clientela.customers.imports.service import ImportFileError, import_run_file
-from clientela.customers.models import ImportStatus
+from clientela.imports.models import ImportStatus
 
 HELP = """Import customers or orders from a CSV file, all or nothing.
 

@@ -1,0 +1,1 @@
+"""CSV import and export of customers and orders, their jobs, tasks and commands."""
