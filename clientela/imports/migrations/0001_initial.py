@@ -1,7 +1,7 @@
 # ImportJob, moved here from customers with every row: customers.0005 renames its table to
 # imports_importjob and removes the model from its state; this migration only adds the
 # model to this app's state (the table and its rows are there already), then moves what
-# still names the model by its old app.
+# still names the model or its task by their old place.
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -22,12 +22,37 @@ def _relabel(apps, schema_editor, old, new):
         types.filter(app_label=old, model="importjob").update(app_label=new)
 
 
+def _retarget(apps, schema_editor, old, new):
+    """Point the tasks the database queue holds at the task's new module.
+
+    An import queued before the upgrade would otherwise fail in the worker, unable to
+    import the old path, and its job would stay queued for ever. (Redis queues, when the
+    RQ backend is used, are not reached from here: drain them before upgrading.)
+    """
+    results = apps.get_model("django_tasks_database", "DBTaskResult").objects.using(
+        schema_editor.connection.alias
+    )
+    results.filter(task_path=old).update(task_path=new)
+
+
 def content_type_forwards(apps, schema_editor):
     _relabel(apps, schema_editor, "customers", "imports")
 
 
 def content_type_backwards(apps, schema_editor):
     _relabel(apps, schema_editor, "imports", "customers")
+
+
+OLD_TASK = "clientela.customers.tasks.import_execute_task"
+NEW_TASK = "clientela.imports.tasks.import_execute_task"
+
+
+def tasks_forwards(apps, schema_editor):
+    _retarget(apps, schema_editor, OLD_TASK, NEW_TASK)
+
+
+def tasks_backwards(apps, schema_editor):
+    _retarget(apps, schema_editor, NEW_TASK, OLD_TASK)
 
 
 class Migration(migrations.Migration):
@@ -37,6 +62,7 @@ class Migration(migrations.Migration):
         ("accounts", "0002_login_attempt_while_locked"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("customers", "0005_importjob_to_imports"),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -74,4 +100,5 @@ class Migration(migrations.Migration):
             database_operations=[],
         ),
         migrations.RunPython(content_type_forwards, content_type_backwards),
+        migrations.RunPython(tasks_forwards, tasks_backwards),
     ]

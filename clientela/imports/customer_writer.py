@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.customers.imports.bulk import (
+from clientela.customers.models import Customer, CustomerEmail, Tag, search_keys_refresh
+from clientela.imports.bulk import (
     PlannerStatistics,
     defaults,
     insert_returning_ids,
@@ -24,10 +25,9 @@ from clientela.customers.imports.bulk import (
     pg_rows_by_key,
     update_by_id,
 )
-from clientela.customers.imports.passes import ErrorLog
-from clientela.customers.imports.reader import RowError
-from clientela.customers.imports.schema import CustomerRow
-from clientela.customers.models import Customer, CustomerEmail, Tag, search_keys_refresh
+from clientela.imports.passes import ErrorLog
+from clientela.imports.reader import RowError
+from clientela.imports.schema import CustomerRow
 from clientela.timeline.models import Event
 from clientela.timeline.services import EVENT_COLUMNS, event_build, event_rows, events_record_many
 

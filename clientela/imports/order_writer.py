@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from clientela.accounts.models import User, Workspace
 from clientela.commerce import hooks
 from clientela.commerce.models import Order
-from clientela.customers.imports.bulk import (
+from clientela.customers.models import SEARCH_KEYS, Customer, CustomerEmail, customer_search_keys
+from clientela.imports.bulk import (
     COPY_ESCAPES,
     MAX_PARAMS,
     PlannerStatistics,
@@ -33,11 +34,10 @@ from clientela.customers.imports.bulk import (
     pg_rows_by_key,
     update_by_id,
 )
-from clientela.customers.imports.customer_writer import customers_created_record
-from clientela.customers.imports.passes import ErrorLog
-from clientela.customers.imports.reader import RowError
-from clientela.customers.imports.schema import OrderRow
-from clientela.customers.models import SEARCH_KEYS, Customer, CustomerEmail, customer_search_keys
+from clientela.imports.customer_writer import customers_created_record
+from clientela.imports.passes import ErrorLog
+from clientela.imports.reader import RowError
+from clientela.imports.schema import OrderRow
 from clientela.timeline.services import event_build, events_record_many
 
 ORDER_FIELDS = ("customer_id", "placed_at", "status", "currency", "total")

@@ -1,10 +1,10 @@
-"""Background tasks of the customers app; each receives ids and calls one service."""
+"""Background tasks of the imports app; each receives ids and calls one service."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from clientela.customers.imports.service import import_execute
+from clientela.imports.services import import_execute
 
 
 @task(queue_name="imports")

@@ -47,10 +47,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.customers.imports.customer_writer import CustomerWriter
-from clientela.customers.imports.feed import Feed
-from clientela.customers.imports.order_writer import OrderWriter
-from clientela.customers.imports.passes import (
+from clientela.imports.customer_writer import CustomerWriter
+from clientela.imports.feed import Feed
+from clientela.imports.models import ImportJob, ImportKind, ImportStatus
+from clientela.imports.order_writer import OrderWriter
+from clientela.imports.passes import (
     ErrorLog,
     Progress,
     ProgressCallback,
@@ -59,8 +60,7 @@ from clientela.customers.imports.passes import (
     spooled,
     validate,
 )
-from clientela.customers.imports.reader import RowError
-from clientela.imports.models import ImportJob, ImportKind, ImportStatus
+from clientela.imports.reader import RowError
 from clientela.timeline.services import event_record
 
 BATCH_SIZE = 5000
@@ -116,7 +116,7 @@ def import_start(
         total_bytes=size,
         language=language or translation.get_language() or settings.LANGUAGE_CODE,
     )
-    from clientela.customers.tasks import import_execute_task
+    from clientela.imports.tasks import import_execute_task
 
     transaction.on_commit(lambda: import_execute_task.enqueue(job.pk))
     return job
