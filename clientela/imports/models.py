@@ -15,11 +15,22 @@ class ImportKind(models.TextChoices):
     ORDERS = "orders", _("Orders")
 
 
+# A job is created QUEUED (an upload, run by a worker) or RUNNING (the CLI, run at once);
+# QUEUED becomes RUNNING by `ImportJob.claim`, RUNNING ends by `succeed` or `fail`. No
+# other code assigns a status.
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Imported")
     FAILED = "failed", _("Rejected")
+
+
+class ImportJobStateError(Exception):
+    """A job was asked for a status change that its current status does not allow."""
+
+    def __init__(self, job: ImportJob, wanted: str) -> None:
+        super().__init__(f"Import job {job.pk} is {job.status}; it cannot become {wanted}.")
+        self.job = job  # as it is now, read from the database
 
 
 class ImportJob(WorkspaceScoped):
@@ -48,6 +59,39 @@ class ImportJob(WorkspaceScoped):
     error_count = models.IntegerField(default=0)
     # The uploader's language: the worker writes the error reasons in it, not in the server's.
     language = models.CharField(max_length=10, blank=True, default="")
+
+    @classmethod
+    def claim(cls, pk: int) -> ImportJob:
+        """QUEUED to RUNNING, for one caller only; the job, with its workspace and creator.
+
+        A conditional UPDATE: of two workers handed the same job, one changes the row and
+        runs it; the other gets ImportJobStateError, which carries the job as it is.
+        """
+        claimed = cls.objects.filter(pk=pk, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.RUNNING, started_at=timezone.now()
+        )
+        job = cls.objects.select_related("workspace", "created_by").get(pk=pk)
+        if not claimed:
+            raise ImportJobStateError(job, ImportStatus.RUNNING)
+        return job
+
+    def succeed(self) -> None:
+        """RUNNING to SUCCEEDED; saves the job with the figures of its run."""
+        self._finish(ImportStatus.SUCCEEDED, errors=[], error_count=0)
+
+    def fail(self, *, errors: list[dict[str, int | str]], error_count: int) -> None:
+        """RUNNING to FAILED, keeping `errors` (the first ones) and the count of all of them."""
+        self._finish(ImportStatus.FAILED, errors=errors, error_count=error_count)
+
+    def _finish(self, status: str, *, errors: list[dict[str, int | str]], error_count: int) -> None:
+        # Only the claim can race: a RUNNING job has one runner, the caller.
+        if self.status != ImportStatus.RUNNING:
+            raise ImportJobStateError(self, status)
+        self.status = status
+        self.errors = errors
+        self.error_count = error_count
+        self.finished_at = timezone.now()
+        self.save()
 
     @property
     def progress_percent(self) -> int:

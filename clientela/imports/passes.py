@@ -57,7 +57,7 @@ class Ticker:
     """Calls `report` at most once per `interval` seconds (checked every 500 rows).
 
     With `yield_every`, the reading thread also gives up the interpreter's lock every that
-    many rows (`time.sleep(0)`), for the writer's thread (see `services._run_pipelined`):
+    many rows (`time.sleep(0)`), for the writer's thread (see `pipeline._run_pipelined`):
     Python lets a thread that has just got its answer from the database wait up to its
     switch interval (5 ms) for a busy thread to let go, and the writer makes some thirty
     round trips a batch. Without these pauses, a 1,000,000-order import wrote at a third of

@@ -6,7 +6,7 @@ import pytest
 
 from clientela.customers.models import Customer, CustomerEmail
 from clientela.customers.services import customer_create
-from clientela.imports import services
+from clientela.imports import pipeline, services
 from clientela.imports.models import ImportStatus
 from clientela.timeline.models import Event
 from tests.imports.helpers import counts, errors_of, run
@@ -171,7 +171,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(cast, tmp_path):
 
 
 def test_a_conflict_found_in_the_database_rolls_back_earlier_batches(cast, tmp_path, monkeypatch):
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
     customer_create(workspace=cast.shop, actor=None, external_id="OLD", email="taken@example.com")
     before = counts()
     rows = "".join(f"N{i};n{i}@example.com\n" for i in range(5))

@@ -16,7 +16,8 @@ from clientela.api.errors import OBJECT_READ, WRITE, unprocessable
 from clientela.api.schemas.imports import ImportJobOut, Kind
 from clientela.api.types import QueryId
 from clientela.imports.models import ImportJob
-from clientela.imports.services import ImportFileError, import_start
+from clientela.imports.services import ImportFileError
+from clientela.imports.tasks import import_start
 
 router = Router(tags=["imports"])
 

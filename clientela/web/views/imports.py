@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 
 from clientela.accounts.models import Role
 from clientela.imports.models import ImportJob, ImportStatus
-from clientela.imports.services import ImportFileError, import_start
+from clientela.imports.services import ImportFileError
+from clientela.imports.tasks import import_start
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.forms import ImportForm
 
