@@ -32,8 +32,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -45,6 +44,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clientela.imports.customer_writer import CustomerWriter
+from clientela.imports.db import backend
+from clientela.imports.db.base import Backend
 from clientela.imports.feed import Feed
 from clientela.imports.models import ImportJob, ImportKind
 from clientela.imports.order_writer import OrderWriter
@@ -76,15 +77,20 @@ def import_run(job: ImportJob, path: Path, progress: ProgressCallback | None) ->
         errors.add(RowError(0, "", _("The file is larger than the import limit.")))
         return _finish(job, errors)
     with path.open("rb") as handle:
-        if connection.vendor == "postgresql":
-            errors = _run_pipelined(job, handle, progress)
+        db = backend()
+        if db.OVERLAP:
+            errors = _run_pipelined(job, handle, progress, db)
         else:
-            _run_in_turn(job, handle, errors, progress)
+            _run_in_turn(job, handle, errors, progress, db)
     return _finish(job, errors)
 
 
 def _run_in_turn(
-    job: ImportJob, handle: BinaryIO, errors: ErrorLog, progress: ProgressCallback | None
+    job: ImportJob,
+    handle: BinaryIO,
+    errors: ErrorLog,
+    progress: ProgressCallback | None,
+    db: Backend,
 ) -> None:
     """Validate the whole file, then write it (SQLite: see the module's docstring)."""
 
@@ -101,9 +107,10 @@ def _run_in_turn(
         job.rows_read, job.processed_bytes = ticker.rows, job.total_bytes
         if errors.count:
             return
+        outermost = not connection.in_atomic_block
         try:
-            with transaction.atomic(), _page_cache():
-                writer = _writer(job, errors)
+            with transaction.atomic(), db.write_pass(outermost):
+                writer = _writer(job, errors, db)
                 spool_size = max(spool.tell(), 1)
                 batches = ((batch, spool.tell() / spool_size) for batch in spooled(spool, job.kind))
                 _write(job, writer, batches, lambda: errors.count, progress, "writing")
@@ -112,7 +119,9 @@ def _run_in_turn(
     _counts_keep(job, writer)
 
 
-def _run_pipelined(job: ImportJob, handle: BinaryIO, progress: ProgressCallback | None) -> ErrorLog:
+def _run_pipelined(
+    job: ImportJob, handle: BinaryIO, progress: ProgressCallback | None, db: Backend
+) -> ErrorLog:
     """Write each batch while the next ones are validated (PostgreSQL; see the docstring).
 
     Returns the errors to report: the validation's if any, else the writer's.
@@ -147,12 +156,14 @@ def _run_pipelined(job: ImportJob, handle: BinaryIO, progress: ProgressCallback 
         finally:
             connections.close_all()  # this thread's own
 
-    writer = _writer(job, refused)
+    writer = _writer(job, refused, db)
     outermost = not connection.in_atomic_block
     try:
-        with Feed(produce, name=f"import-{job.pk}-validate") as feed, transaction.atomic():
-            if outermost:
-                _commit_without_waiting()
+        with (
+            Feed(produce, name=f"import-{job.pk}-validate") as feed,
+            transaction.atomic(),
+            db.write_pass(outermost),
+        ):
             _write(job, writer, feed, lambda: errors.count + refused.count, progress, "importing")
     except _Rejected:
         pass
@@ -168,50 +179,14 @@ def _read_share(handle: BinaryIO, size: int) -> float:
     return 1.0 if handle.closed else handle.tell() / size
 
 
-# SQLite's page cache for the write pass, in KiB (its default is 2,000): a million orders
-# make indexes of ~100 MB whose pages, inserted in random order, would otherwise be read
-# back from the OS again and again. The cache only grows as far as it is used. Measured on
-# 1,000,000 orders: 200 MB, 100 MB and 50 MB of cache took 47.6 s, 44.0 s and 45.1 s, with
-# peaks of 460, 418 and 389 MB; 64 MB keeps most of the speed and a margin under 500 MB.
-SQLITE_CACHE_KIB = 64_000
-
-
-@contextmanager
-def _page_cache() -> Iterator[None]:
-    """On SQLite, a page cache of SQLITE_CACHE_KIB for the duration of the write pass."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{int(SQLITE_CACHE_KIB)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-def _commit_without_waiting() -> None:
-    """On PostgreSQL, let the import's commit return before its WAL reaches the disk.
-
-    Safe here: the job row is saved in a later, ordinary transaction, whose commit waits
-    for the WAL up to and including the import's. A crash before that loses the import
-    and leaves the job RUNNING, as a crash during the import would. SET LOCAL ends with
-    the transaction; it is only set when the import's transaction is the outermost one.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-def _writer(job: ImportJob, errors: ErrorLog) -> CustomerWriter | OrderWriter:
+def _writer(job: ImportJob, errors: ErrorLog, db: Backend) -> CustomerWriter | OrderWriter:
     if job.kind == ImportKind.CUSTOMERS:
-        return CustomerWriter(workspace=job.workspace, actor=job.created_by, errors=errors)
+        return CustomerWriter(workspace=job.workspace, actor=job.created_by, errors=errors, db=db)
     return OrderWriter(
         workspace=job.workspace,
         actor=job.created_by,
         errors=errors,
+        db=db,
         use_copy=getattr(settings, "CLIENTELA_IMPORT_USE_COPY", True),
     )
 
