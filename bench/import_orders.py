@@ -119,7 +119,7 @@ def child(csv_path: str) -> None:
     sys.path.insert(0, str(ROOT))
     django.setup()
     from clientela.accounts.models import Workspace
-    from clientela.customers.imports.service import import_run_file
+    from clientela.imports.services import import_run_file
 
     workspace = Workspace.objects.get(slug="bench")
     started = time.perf_counter()

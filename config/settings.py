@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "clientela.timeline",
     "clientela.customers",
     "clientela.commerce",
+    "clientela.imports",
     "clientela.mail",
     "clientela.retention",
     "clientela.outreach",

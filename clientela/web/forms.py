@@ -14,7 +14,8 @@ from django.utils.translation import pgettext_lazy
 from clientela.accounts.models import Language, Role
 from clientela.accounts.services import login_is_locked
 from clientela.commerce.models import OrderStatus
-from clientela.customers.models import ConsentChannel, ConsentPurpose, ImportKind
+from clientela.customers.models import ConsentChannel, ConsentPurpose
+from clientela.imports.models import ImportKind
 
 
 class LoginForm(AuthenticationForm):

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
-from clientela.customers.imports.service import import_execute
-from clientela.customers.models import Customer, ImportJob
+from clientela.customers.models import Customer
+from clientela.imports.models import ImportJob
+from clientela.imports.services import import_execute
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_upload_queues_a_job_and_its_task(
     assert job.workspace == cast.shop
     assert [
         (r.task_path, r.queue_name, r.args_kwargs["args"]) for r in DBTaskResult.objects.all()
-    ] == [("clientela.customers.tasks.import_execute_task", "imports", [job.pk])]
+    ] == [("clientela.imports.tasks.import_execute_task", "imports", [job.pk])]
     # The service keeps its own copy under the data folder; ours is gone with the request.
     assert [p.parent.name for p in data_dir.rglob("*.csv")] == ["imports"]
     assert Customer.objects.count() == 0

@@ -25,8 +25,9 @@ from clientela.accounts.models import ApiToken, Membership
 from clientela.accounts.services import token_create, token_revoke
 from clientela.commerce.models import Order, Product
 from clientela.commerce.services import order_create, product_create
-from clientela.customers.models import Consent, Customer, CustomerEmail, ImportJob
+from clientela.customers.models import Consent, Customer, CustomerEmail
 from clientela.customers.services import consent_grant, customer_create, customer_email_add
+from clientela.imports.models import ImportJob
 from clientela.timeline.models import Event
 
 from .conftest import CALLERS

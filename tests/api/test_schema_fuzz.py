@@ -31,8 +31,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from clientela.commerce.services import order_create, product_create
-from clientela.customers.models import ConsentChannel, ConsentPurpose, ImportJob
+from clientela.customers.models import ConsentChannel, ConsentPurpose
 from clientela.customers.services import consent_grant, customer_create, customer_email_add
+from clientela.imports.models import ImportJob
 from clientela.outreach.models import HandwrittenLetter
 from clientela.outreach.services.campaigns import campaign_save
 from clientela.outreach.services.lists import mailing_list_create, subscription_request

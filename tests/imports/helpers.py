@@ -6,8 +6,9 @@ from pathlib import Path
 
 from clientela.accounts.models import User, Workspace
 from clientela.commerce.models import Order
-from clientela.customers.imports.service import import_run_file
-from clientela.customers.models import Customer, CustomerEmail, ImportJob, Tag
+from clientela.customers.models import Customer, CustomerEmail, Tag
+from clientela.imports.models import ImportJob
+from clientela.imports.services import import_run_file
 from clientela.timeline.models import Event
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from clientela.customers.imports import service
-from clientela.customers.models import Customer, CustomerEmail, ImportStatus
+from clientela.customers.models import Customer, CustomerEmail
 from clientela.customers.services import customer_create
+from clientela.imports import pipeline, services
+from clientela.imports.models import ImportStatus
 from clientela.timeline.models import Event
 from tests.imports.helpers import counts, errors_of, run
 
@@ -170,7 +171,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(cast, tmp_path):
 
 
 def test_a_conflict_found_in_the_database_rolls_back_earlier_batches(cast, tmp_path, monkeypatch):
-    monkeypatch.setattr(service, "BATCH_SIZE", 2)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
     customer_create(workspace=cast.shop, actor=None, external_id="OLD", email="taken@example.com")
     before = counts()
     rows = "".join(f"N{i};n{i}@example.com\n" for i in range(5))
@@ -215,7 +216,7 @@ def test_an_unusable_header_is_one_clear_error(cast, tmp_path, text, error):
 def test_bytes_that_are_not_utf8_are_reported_by_line(cast, tmp_path):
     path = tmp_path / "latin.csv"
     path.write_bytes("id;nume\nA;Pop\nB;Ţ\n".encode() + "C;Mârie\n".encode("latin-1"))
-    job = service.import_run_file(workspace=cast.shop, kind="customers", path=path, actor=None)
+    job = services.import_run_file(workspace=cast.shop, kind="customers", path=path, actor=None)
     assert errors_of(job) == [(4, "", "is not valid UTF-8 text")]
     assert counts()["customers"] == 0
 

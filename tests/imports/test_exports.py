@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from clientela.commerce.models import Order
 from clientela.commerce.services import order_create
-from clientela.customers.exports import customers_export_csv, orders_export_csv
-from clientela.customers.models import Customer, ImportStatus
+from clientela.customers.models import Customer
 from clientela.customers.services import customer_create, customer_tags_set
+from clientela.imports.exports import customers_export_csv, orders_export_csv
+from clientela.imports.models import ImportStatus
 from tests.imports.helpers import counts, run
 
 FIELDS = (

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from clientela.commerce.models import Order
 from clientela.commerce.services import order_create
-from clientela.customers.imports.reader import RawRow
-from clientela.customers.imports.schema import OrderParser, OrderRow, order_row
 from clientela.customers.models import Customer, CustomerEmail
 from clientela.customers.services import customer_create
+from clientela.imports.reader import RawRow
+from clientela.imports.schema import OrderParser, OrderRow, order_row
 from clientela.outreach.services.thank_you import _ids_in
 from clientela.timeline.models import Event
 from clientela.timeline.services import EVENT_COLUMNS, event_build, event_rows

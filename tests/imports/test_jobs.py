@@ -12,15 +12,15 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from clientela.commerce.models import Order
-from clientela.customers.imports import passes, service
-from clientela.customers.imports.service import (
+from clientela.customers.models import Customer
+from clientela.imports import passes, pipeline
+from clientela.imports.models import ImportJob, ImportStatus
+from clientela.imports.services import (
     ImportFileError,
     import_execute,
     import_run_file,
-    import_start,
 )
-from clientela.customers.models import Customer, ImportJob, ImportStatus
-from clientela.customers.tasks import import_execute_task
+from clientela.imports.tasks import import_execute_task, import_start
 from tests.imports.helpers import counts, write_csv
 
 CUSTOMERS = "id;prenume;email\nC1;Ana;ana@example.com\nC2;Dan;dan@example.com\n"
@@ -50,7 +50,7 @@ def test_a_started_import_is_kept_privately_queued_and_run_by_the_worker(cast, t
     task = DBTaskResult.objects.get()
     assert (task.queue_name, task.task_path, task.args_kwargs) == (
         "imports",
-        "clientela.customers.tasks.import_execute_task",
+        "clientela.imports.tasks.import_execute_task",
         {"args": [job.pk], "kwargs": {}},
     )
     assert Customer.objects.count() == 0
@@ -109,8 +109,8 @@ def test_progress_is_reported_and_committed_as_the_file_is_read(cast, tmp_path, 
     level with) the rows the writer has written when it calls the progress callback.
     """
     monkeypatch.setattr(passes.Ticker, "__init__", _eager_ticker)
-    monkeypatch.setattr(service, "BATCH_SIZE", 500)
-    monkeypatch.setattr(service, "PROGRESS_INTERVAL", 0)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 500)
+    monkeypatch.setattr(pipeline, "PROGRESS_INTERVAL", 0)
     rows = "".join(f"O{i};C{i % 7};2024-01-01;{i}\n" for i in range(1500))
     seen = []
 

@@ -11,9 +11,10 @@ from django.db import connection
 from clientela.commerce import hooks
 from clientela.commerce.models import Order
 from clientela.commerce.services import order_create
-from clientela.customers.imports import service
-from clientela.customers.models import Customer, CustomerEmail, ImportStatus
+from clientela.customers.models import Customer, CustomerEmail
 from clientela.customers.services import customer_create
+from clientela.imports import pipeline
+from clientela.imports.models import ImportStatus
 from clientela.timeline.models import Event
 from tests.imports.helpers import counts, errors_of, run
 
@@ -202,7 +203,7 @@ def test_every_bad_order_row_is_reported_and_nothing_is_written(cast, tmp_path):
 
 
 def test_an_email_of_a_customer_with_another_external_id_is_a_conflict(cast, tmp_path, monkeypatch):
-    monkeypatch.setattr(service, "BATCH_SIZE", 1)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 1)
     customer_create(workspace=cast.shop, actor=None, external_id="K", email="k@example.com")
     before = counts()
     text = (

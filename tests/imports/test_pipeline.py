@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 
 from clientela.commerce import hooks
-from clientela.customers.imports import schema, service
-from clientela.customers.imports.feed import Feed
-from clientela.customers.models import ImportStatus
 from clientela.customers.services import customer_create
+from clientela.imports import pipeline, schema
+from clientela.imports.feed import Feed
+from clientela.imports.models import ImportStatus
 from tests.imports.helpers import counts, errors_of, run
 
 HEADER = "order_id;id_client;email;data;total\n"
@@ -87,7 +87,7 @@ def test_a_consumer_that_leaves_stops_the_producer():
 def test_a_bad_row_in_the_last_batch_undoes_the_batches_written_before(cast, tmp_path, monkeypatch):
     written = []
     monkeypatch.setattr(hooks, "orders_created", lambda ws, ids: written.append(len(ids)))
-    monkeypatch.setattr(service, "BATCH_SIZE", 10)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 10)
     before = counts()
     text = HEADER + _orders(95) + "LAST;C1;;2024-13-45;1\n"
     job = run(tmp_path, cast.shop, "orders", text)
@@ -103,7 +103,7 @@ def test_a_bad_row_in_the_last_batch_undoes_the_batches_written_before(cast, tmp
 
 def test_bad_rows_are_reported_and_not_the_conflicts_they_hide(cast, tmp_path, monkeypatch):
     """The same report on both databases: the rows' own errors, once there are any."""
-    monkeypatch.setattr(service, "BATCH_SIZE", 1)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 1)
     customer_create(workspace=cast.shop, actor=None, external_id="K", email="k@example.com")
     before = counts()
     text = (
@@ -121,7 +121,7 @@ def test_bad_rows_are_reported_and_not_the_conflicts_they_hide(cast, tmp_path, m
 
 
 def test_a_failure_while_reading_is_raised_and_nothing_is_written(cast, tmp_path, monkeypatch):
-    monkeypatch.setattr(service, "BATCH_SIZE", 10)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 10)
     parse = schema.OrderParser.__call__
 
     def failing(self, raw):
@@ -138,7 +138,7 @@ def test_a_failure_while_reading_is_raised_and_nothing_is_written(cast, tmp_path
 
 
 def test_a_large_file_is_imported_whole_across_many_batches(cast, tmp_path, monkeypatch):
-    monkeypatch.setattr(service, "BATCH_SIZE", 7)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 7)
     job = run(tmp_path, cast.shop, "orders", HEADER + _orders(500))
     assert (job.status, job.created_count, job.rows_read) == (ImportStatus.SUCCEEDED, 500, 500)
     assert counts()["orders"] == 500

@@ -14,8 +14,8 @@ import pytest
 from django.db import connection
 
 from clientela.commerce.models import Order
-from clientela.customers.imports.bulk import PlannerStatistics, pg_rows_by_key
 from clientela.customers.models import Customer
+from clientela.imports.db.postgres import PlannerStatistics, pg_rows_by_key
 from tests.imports.helpers import run
 
 pytestmark = pytest.mark.skipif(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clientela.customers.imports.service import import_run_file
-from clientela.customers.models import ImportStatus
+from clientela.imports.models import ImportStatus
+from clientela.imports.services import import_run_file
 from tests.imports.helpers import counts
 
 FAST = settings(

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from clientela.customers.imports.reader import header_key, sniff_separator
-from clientela.customers.imports.values import BadValue, parse_amount, parse_datetime
+from clientela.imports.reader import header_key, sniff_separator
+from clientela.imports.values import BadValue, parse_amount, parse_datetime
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 UTC = ZoneInfo("UTC")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from clientela.customers.imports.service import import_execute
-from clientela.customers.models import Customer, ImportJob
+from clientela.customers.models import Customer
+from clientela.imports.models import ImportJob
+from clientela.imports.services import import_execute
 from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"

@@ -6,8 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from clientela.customers.imports.service import import_execute
-from clientela.customers.models import Customer, ImportJob, ImportStatus
+from clientela.customers.models import Customer
+from clientela.imports.models import ImportJob, ImportStatus
+from clientela.imports.services import import_execute
 from tests.web.conftest import post
 
 GOOD = b"email,first_name,last_name\nana@example.com,Ana,Pop\nion@example.com,Ion,Rus\n"

@@ -12,8 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clientela.accounts.models import Membership, Role
 from clientela.accounts.services import token_create
-from clientela.customers.models import ImportJob, ImportKind
 from clientela.customers.services import consent_grant, customer_email_add
+from clientela.imports.models import ImportJob, ImportKind
 from tests.mail.objects import delivery_objects
 from tests.outreach.objects import outreach_objects
 from tests.retention_service.objects import retention_objects

@@ -20,14 +20,14 @@ from clientela.api.schemas.commerce import Status
 from clientela.api.schemas.customers import Language
 from clientela.api.types import NonEmpty, Text60, Text100
 from clientela.commerce.selectors import OrderFilters
-from clientela.customers.exports import (
+from clientela.customers.selectors import CustomerFilters
+from clientela.imports.exports import (
     CUSTOMER_COLUMNS,
     ORDER_COLUMNS,
     csv_lines,
     customer_rows,
     order_rows,
 )
-from clientela.customers.selectors import CustomerFilters
 
 CSV_RESPONSE: dict[str, Any] = {
     "responses": {

@@ -15,8 +15,9 @@ from clientela.api.auth import actor_of, require_role, workspace_of
 from clientela.api.errors import OBJECT_READ, WRITE, unprocessable
 from clientela.api.schemas.imports import ImportJobOut, Kind
 from clientela.api.types import QueryId
-from clientela.customers.imports.service import ImportFileError, import_start
-from clientela.customers.models import ImportJob
+from clientela.imports.models import ImportJob
+from clientela.imports.services import ImportFileError
+from clientela.imports.tasks import import_start
 
 router = Router(tags=["imports"])
 

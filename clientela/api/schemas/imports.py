@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from clientela.customers.models import ImportJob
+from clientela.imports.models import ImportJob
 
 Kind = Literal["customers", "orders"]
 Status = Literal["queued", "running", "succeeded", "failed"]

@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 
 from clientela.accounts.models import Role
 from clientela.commerce.selectors import OrderFilters
-from clientela.customers.exports import (
+from clientela.imports.exports import (
     CUSTOMER_COLUMNS,
     ORDER_COLUMNS,
     csv_lines,

@@ -10,8 +10,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from clientela.accounts.models import Role
-from clientela.customers.imports.service import ImportFileError, import_start
-from clientela.customers.models import ImportJob, ImportStatus
+from clientela.imports.models import ImportJob, ImportStatus
+from clientela.imports.services import ImportFileError
+from clientela.imports.tasks import import_start
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.forms import ImportForm
 

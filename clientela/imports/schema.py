@@ -33,8 +33,8 @@ from typing import NamedTuple, TypeVar
 
 from django.utils.translation import gettext as _
 
-from clientela.customers.imports.reader import RawRow, RowError
-from clientela.customers.imports.values import (
+from clientela.imports.reader import RawRow, RowError
+from clientela.imports.values import (
     BadValue,
     parse_amount,
     parse_datetime,

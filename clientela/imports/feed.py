@@ -1,6 +1,6 @@
 """Run a producer on a thread of its own and consume what it emits, in order, as it comes.
 
-The import's validation pass is the producer and its writer the consumer (see `service`):
+The import's validation pass is the producer and its writer the consumer (see `pipeline`):
 while the writer waits on the database, which releases the interpreter's lock, the
 validator runs, so an import costs about the longer of the two instead of their sum.
 

@@ -10,24 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.customers.imports.bulk import (
-    PlannerStatistics,
-    defaults,
-    insert_returning_ids,
-    insert_rows,
-    instance_rows,
-    pg_rows_by_key,
-    update_by_id,
-)
-from clientela.customers.imports.passes import ErrorLog
-from clientela.customers.imports.reader import RowError
-from clientela.customers.imports.schema import CustomerRow
 from clientela.customers.models import Customer, CustomerEmail, Tag, search_keys_refresh
+from clientela.imports.bulk import defaults, instance_rows, update_by_id
+from clientela.imports.db.base import Backend, Statistics
+from clientela.imports.passes import ErrorLog
+from clientela.imports.reader import RowError
+from clientela.imports.schema import CustomerRow
 from clientela.timeline.models import Event
 from clientela.timeline.services import EVENT_COLUMNS, event_build, event_rows, events_record_many
 
@@ -47,20 +39,20 @@ TagThrough = Customer.tags.through
 
 
 class CustomerWriter:
-    def __init__(self, *, workspace: Workspace, actor: User | None, errors: ErrorLog) -> None:
+    def __init__(
+        self, *, workspace: Workspace, actor: User | None, errors: ErrorLog, db: Backend
+    ) -> None:
         self.workspace = workspace
         self.actor = actor
         self.errors = errors
         self.created = self.updated = self.unchanged = 0
-        self._statistics = PlannerStatistics()
+        self._db = db
+        self._statistics = db.statistics()
 
     def write(self, batch: list[CustomerRow]) -> None:
         ext_ids = list(dict.fromkeys(row.external_id for row in batch if row.external_id))
         emails = list(dict.fromkeys(row.email for row in batch if row.email))
-        if connection.vendor == "postgresql":
-            by_ext, owner_of, by_pk = self._existing_pg(ext_ids, emails)
-        else:
-            by_ext, owner_of, by_pk = self._existing(ext_ids, emails)
+        by_ext, owner_of, by_pk = self._db.customers_matching(self.workspace, ext_ids, emails)
         tags_of = self._tags_of(list(by_pk), batch)
         new: list[tuple[CustomerRow, Customer]] = []
         changed: list[tuple[Customer, dict[str, Any], dict[str, Any]]] = []
@@ -80,50 +72,6 @@ class CustomerWriter:
             return  # the import is rejected; no point writing the rest of it
         self._create(new)
         self._update(changed, owner_of)
-
-    def _existing(
-        self, ext_ids: list[str], emails: list[str]
-    ) -> tuple[dict[str | None, Customer], dict[str, int], dict[int, Customer]]:
-        """The customers with these external ids, the owners of these addresses, by pk."""
-        scoped = Customer.objects.for_workspace(self.workspace)
-        by_ext = {c.external_id: c for c in scoped.filter(external_id__in=ext_ids)}
-        owner_of = dict(
-            CustomerEmail.objects.for_workspace(self.workspace)
-            .filter(address__in=emails)
-            .values_list("address", "customer_id")
-        )
-        by_pk = {c.pk: c for c in by_ext.values()}
-        missing = set(owner_of.values()) - set(by_pk)
-        by_pk.update({c.pk: c for c in scoped.filter(pk__in=missing)})
-        return by_ext, owner_of, by_pk
-
-    def _existing_pg(
-        self, ext_ids: list[str], emails: list[str]
-    ) -> tuple[dict[str | None, Customer], dict[str, int], dict[int, Customer]]:
-        """`_existing` by one index probe per key (see `pg_rows_by_key`).
-
-        The `IN` lookups of the ORM let the planner, whose statistics predate the rows this
-        import has written, read every customer of the workspace for each batch.
-        """
-        ws = self.workspace.pk
-        fields = Customer._meta.concrete_fields
-        names = [f.attname for f in fields]
-        columns = [f.column for f in fields if f.column]
-
-        def customers(column: str, keys: list[str] | list[int]) -> list[Customer]:
-            rows = pg_rows_by_key(Customer, ws, column, keys, columns)
-            return [Customer.from_db(connection.alias, names, row) for row in rows]
-
-        by_ext: dict[str | None, Customer] = {
-            c.external_id: c for c in customers("external_id", ext_ids)
-        }
-        owner_of: dict[str, int] = dict(
-            pg_rows_by_key(CustomerEmail, ws, "address", emails, ("address", "customer_id"))
-        )
-        by_pk = {c.pk: c for c in by_ext.values()}
-        missing = sorted(set(owner_of.values()) - set(by_pk))
-        by_pk.update({c.pk: c for c in customers("id", missing)})
-        return by_ext, owner_of, by_pk
 
     def _match(
         self,
@@ -203,7 +151,7 @@ class CustomerWriter:
             customer.search_keys_fill()
         columns, rows = instance_rows(Customer, customers)
         for customer, pk in zip(
-            customers, insert_returning_ids(Customer, columns, rows), strict=True
+            customers, self._db.insert_returning_ids(Customer, columns, rows), strict=True
         ):
             customer.pk = pk
             customer._state.adding = False
@@ -213,6 +161,7 @@ class CustomerWriter:
         customers_created_record(
             workspace=ws,
             actor=self.actor,
+            db=self._db,
             statistics=self._statistics,
             created=[
                 (c.pk, c.email, c.display_name, {"email": c.email, **row.values})
@@ -296,7 +245,8 @@ def customers_created_record(
     *,
     workspace: Workspace,
     actor: User | None,
-    statistics: PlannerStatistics,
+    db: Backend,
+    statistics: Statistics,
     created: list[tuple[int, str, str, dict[str, Any]]],
 ) -> None:
     """For customers an import has just inserted: their primary addresses and their
@@ -308,7 +258,7 @@ def customers_created_record(
     emails = [
         (workspace.pk, pk, email, True, *email_rest_values) for pk, email, _, _ in created if email
     ]
-    insert_rows(CustomerEmail, (*email_given, *email_rest), emails)
+    db.insert_rows(CustomerEmail, (*email_given, *email_rest), emails)
     statistics.added(CustomerEmail, len(emails))
     events = event_rows(
         workspace=workspace,
@@ -319,6 +269,6 @@ def customers_created_record(
         items=((pk, pk, summary, None, values) for pk, _, summary, values in created),
     )
     event_rest, event_rest_values = defaults(Event, EVENT_COLUMNS)
-    insert_rows(
+    db.insert_rows(
         Event, (*EVENT_COLUMNS, *event_rest), [(*row, *event_rest_values) for row in events]
     )

@@ -15,29 +15,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
 from clientela.commerce import hooks
 from clientela.commerce.models import Order
-from clientela.customers.imports.bulk import (
-    COPY_ESCAPES,
-    MAX_PARAMS,
-    PlannerStatistics,
-    datetime_adapter,
-    defaults,
-    insert_returning_ids,
-    pg_next_ids,
-    pg_rows_by_key,
-    update_by_id,
-)
-from clientela.customers.imports.customer_writer import customers_created_record
-from clientela.customers.imports.passes import ErrorLog
-from clientela.customers.imports.reader import RowError
-from clientela.customers.imports.schema import OrderRow
-from clientela.customers.models import SEARCH_KEYS, Customer, CustomerEmail, customer_search_keys
+from clientela.customers.models import SEARCH_KEYS, Customer, customer_search_keys
+from clientela.imports.bulk import defaults, update_by_id
+from clientela.imports.customer_writer import customers_created_record
+from clientela.imports.db.base import Backend
+from clientela.imports.passes import ErrorLog
+from clientela.imports.reader import RowError
+from clientela.imports.schema import OrderRow
 from clientela.timeline.services import event_build, events_record_many
 
 ORDER_FIELDS = ("customer_id", "placed_at", "status", "currency", "total")
@@ -49,16 +39,24 @@ _COLUMNS = ("workspace_id", "external_id", "created_at", *ORDER_FIELDS)
 
 class OrderWriter:
     def __init__(
-        self, *, workspace: Workspace, actor: User | None, errors: ErrorLog, use_copy: bool
+        self,
+        *,
+        workspace: Workspace,
+        actor: User | None,
+        errors: ErrorLog,
+        db: Backend,
+        use_copy: bool,
     ) -> None:
         self.workspace = workspace
         self.actor = actor
         self.errors = errors
-        self.use_copy = use_copy and connection.vendor == "postgresql"
+        self._db = db
+        # The database's own COPY of orders, if it has one and `use_copy` allows it.
+        self._copy_orders = db.copy_orders if use_copy else None
         self.created = self.updated = self.unchanged = self.customers_created = 0
         self._customer_of: dict[str, int] = {}  # "id:X" / "email:E" → customer pk
         self._email_owner: dict[str, tuple[int, str | None]] = {}  # e-mail → (pk, external id)
-        self._statistics = PlannerStatistics()
+        self._statistics = db.statistics()
         # Whether the workspace had orders before this import (asked at the first batch):
         # if not, no order of the file can exist already, since the file repeats no
         # external id, and the lookup of each batch's ids is skipped.
@@ -98,41 +96,13 @@ class OrderWriter:
         }
 
     def _existing(self, external_ids: list[str]) -> dict[str, dict[str, Any]]:
-        """The orders of the workspace with these external ids, by external id.
-
-        On PostgreSQL one probe per key (see `pg_rows_by_key`). On SQLite asked first with a
-        bare query, whose cost is the database's: building the ORM's IN lookup of thousands
-        of values costs more, and a first import finds none.
-        """
+        """The orders of the workspace with these external ids, by external id."""
         if self._had_orders is None:
             self._had_orders = Order.objects.for_workspace(self.workspace).exists()
         if not external_ids or not self._had_orders:
             return {}
         ids = list(dict.fromkeys(external_ids))
-        if connection.vendor == "postgresql":
-            names = ("pk", "external_id", *ORDER_FIELDS)
-            rows = pg_rows_by_key(Order, self.workspace.pk, "external_id", ids, ("id", *names[1:]))
-            return {row[1]: dict(zip(names, row, strict=True)) for row in rows}
-        table, quote = Order._meta.db_table, connection.ops.quote_name
-        found: list[str] = []
-        with connection.cursor() as cursor:
-            for start in range(0, len(ids), MAX_PARAMS):
-                chunk = ids[start : start + MAX_PARAMS]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT {quote('external_id')} FROM {quote(table)}"  # noqa: S608
-                    f" WHERE {quote('workspace_id')} = %s AND {quote('external_id')} IN ({marks})",
-                    [self.workspace.pk, *chunk],
-                )
-                found.extend(row[0] for row in cursor.fetchall())
-        if not found:
-            return {}
-        values = (
-            Order.objects.for_workspace(self.workspace)
-            .filter(external_id__in=found)
-            .values("pk", "external_id", *ORDER_FIELDS)
-        )
-        return {row["external_id"]: row for row in values}
+        return self._db.orders_matching(self.workspace, ids, ORDER_FIELDS)
 
     # Customers -------------------------------------------------------------------------
 
@@ -184,33 +154,11 @@ class OrderWriter:
     def _customers_load(self, rows: list[OrderRow]) -> None:
         ext_ids = {row.customer_external_id for row in rows if row.customer_external_id}
         emails = {row.customer_email for row in rows if row.customer_email} - set(self._email_owner)
-        if connection.vendor == "postgresql":
-            self._customers_load_pg(sorted(ext_ids), sorted(emails))
-            return
-        scoped = Customer.objects.for_workspace(self.workspace)
-        for ext_id, pk in scoped.filter(external_id__in=ext_ids).values_list("external_id", "pk"):
+        by_ext, owners = self._db.customer_ids_matching(self.workspace, ext_ids, emails)
+        for ext_id, pk in by_ext:
             self._customer_of[f"id:{ext_id}"] = pk
-        owners = (
-            CustomerEmail.objects.for_workspace(self.workspace)
-            .filter(address__in=emails)
-            .values_list("address", "customer_id", "customer__external_id")
-        )
-        for address, pk, ext_id in owners:
-            self._email_owner[address] = (pk, ext_id)
-            self._customer_of.setdefault(f"email:{address}", pk)
-
-    def _customers_load_pg(self, ext_ids: list[str], emails: list[str]) -> None:
-        """`_customers_load` by one index probe per key (see `pg_rows_by_key`)."""
-        ws = self.workspace.pk
-        for ext_id, pk in pg_rows_by_key(
-            Customer, ws, "external_id", ext_ids, ("external_id", "id")
-        ):
-            self._customer_of[f"id:{ext_id}"] = pk
-        owners = pg_rows_by_key(CustomerEmail, ws, "address", emails, ("address", "customer_id"))
-        owner_pks = sorted({pk for _address, pk in owners})
-        ext_of = dict(pg_rows_by_key(Customer, ws, "id", owner_pks, ("id", "external_id")))
-        for address, pk in owners:
-            self._email_owner[address] = (pk, ext_of[pk])
+        for address, pk, owner_ext_id in owners:
+            self._email_owner[address] = (pk, owner_ext_id)
             self._customer_of.setdefault(f"email:{address}", pk)
 
     def _customers_create(self, rows: list[OrderRow]) -> None:
@@ -232,7 +180,7 @@ class OrderWriter:
             )
             for row in rows
         ]
-        ids = insert_returning_ids(
+        ids = self._db.insert_returning_ids(
             Customer,
             (*given, *rest),
             [
@@ -256,6 +204,7 @@ class OrderWriter:
         customers_created_record(
             workspace=ws,
             actor=self.actor,
+            db=self._db,
             statistics=self._statistics,
             created=[
                 (pk, email, email or f"#{pk}", {"external_id": ext_id, "email": email})
@@ -269,19 +218,23 @@ class OrderWriter:
         if not rows:
             return
         now = timezone.now()
-        ids = self._copy(rows, now) if self.use_copy else self._insert_sql(rows, now)
+        if self._copy_orders is not None:
+            ids = self._copy_orders(self.workspace, rows, self._customer_of, now)
+        else:
+            ids = self._insert_sql(rows, now)
         self.created += len(ids)
         self._statistics.added(Order, len(ids))
         hooks.orders_created(self.workspace, ids)
 
     def _insert_sql(self, rows: list[OrderRow], now: datetime) -> list[int]:
-        """Multi-row INSERT … RETURNING (SQLite, or PostgreSQL without COPY).
+        """Through the database's `insert_returning_ids`: SQLite's multi-row INSERT …
+        RETURNING, or PostgreSQL's COPY of adapted values when `use_copy` is off.
 
         The rows' moments and totals are already text: SQLite stores that very text (naive
         UTC, as Django does) and PostgreSQL reads it, with the UTC offset written out.
         """
         ws, currency, customer_of = self.workspace.pk, self.workspace.currency, self._customer_of
-        zone = "" if connection.vendor == "sqlite" else "+00:00"
+        zone = self._db.UTC_SUFFIX
         values = [
             (
                 ws,
@@ -293,36 +246,10 @@ class OrderWriter:
                 row.currency or currency,
                 row.total,
             )
-            for created in [datetime_adapter()(now)]
+            for created in [self._db.adapt_datetime(now)]
             for row in rows
         ]
-        return insert_returning_ids(Order, _COLUMNS, values)
-
-    def _copy(self, rows: list[OrderRow], now: datetime) -> list[int]:
-        """PostgreSQL's COPY into the orders table: same rows as bulk_create, fewer round trips.
-
-        COPY returns no ids, so they are taken from the table's sequence first and written out.
-        """
-        ws, currency, customer_of = self.workspace.pk, self.workspace.currency, self._customer_of
-        ids = pg_next_ids(Order, len(rows))
-        created = now.isoformat()
-        # COPY's text format, written here: psycopg's write_row costs ~6 µs a row to adapt
-        # each value, more than all the rest of the row's writing. Only the external id is
-        # free text (escaped); the other values are numbers, moments and codes we produced.
-        data = "".join(
-            [
-                f"{pk}\t{ws}\t{row.external_id.translate(COPY_ESCAPES)}\t{created}\t"
-                f"{customer_of[row.customer_key]}\t{row.placed_at}+00:00\t{row.status}\t"
-                f"{row.currency or currency}\t{row.total}\n"
-                for pk, row in zip(ids, rows, strict=True)
-            ]
-        )
-        table = Order._meta.db_table
-        with connection.cursor() as cursor:
-            copy_sql = f"COPY {table} (id, {', '.join(_COLUMNS)}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                copy.write(data)
-        return ids
+        return self._db.insert_returning_ids(Order, _COLUMNS, values)
 
     def _update(self, changed: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
         """Write every order field of the changed orders (each has its own changed fields);

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.customers.imports.passes import Progress
-from clientela.customers.imports.service import ImportFileError, import_run_file
-from clientela.customers.models import ImportStatus
+from clientela.imports.models import ImportStatus
+from clientela.imports.passes import Progress
+from clientela.imports.services import ImportFileError, import_run_file
 
 HELP = """Import customers or orders from a CSV file, all or nothing.
 

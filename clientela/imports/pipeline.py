@@ -30,12 +30,9 @@ Algorithm:
 
 from __future__ import annotations
 
-import secrets
-import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -43,14 +40,16 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from clientela.accounts.models import User, Workspace
-from clientela.customers.imports.customer_writer import CustomerWriter
-from clientela.customers.imports.feed import Feed
-from clientela.customers.imports.order_writer import OrderWriter
-from clientela.customers.imports.passes import (
+from clientela.imports.customer_writer import CustomerWriter
+from clientela.imports.db import backend
+from clientela.imports.db.base import Backend
+from clientela.imports.feed import Feed
+from clientela.imports.models import ImportJob, ImportKind
+from clientela.imports.order_writer import OrderWriter
+from clientela.imports.passes import (
     ErrorLog,
     Progress,
     ProgressCallback,
@@ -59,125 +58,39 @@ from clientela.customers.imports.passes import (
     spooled,
     validate,
 )
-from clientela.customers.imports.reader import RowError
-from clientela.customers.models import ImportJob, ImportKind, ImportStatus
+from clientela.imports.reader import RowError
 from clientela.timeline.services import event_record
 
 BATCH_SIZE = 5000
 PROGRESS_INTERVAL = 0.25  # seconds between two calls of the in-process progress callback
 
 
-class ImportFileError(ValueError):
-    """The upload itself is refused (too large, unknown kind) before any job runs."""
-
-
 class _Rejected(Exception):
     pass
 
 
-def _check_file(kind: str, size: int) -> None:
-    if kind not in ImportKind.values:
-        raise ImportFileError(_("Unknown import kind: %(kind)s") % {"kind": kind})
-    limit = settings.CLIENTELA_IMPORT_MAX_BYTES
-    if size > limit:
-        raise ImportFileError(
-            _("The file is %(size)s bytes; the largest accepted is %(limit)s bytes.")
-            % {"size": size, "limit": limit}
-        )
-
-
-def import_start(
-    *,
-    workspace: Workspace,
-    kind: str,
-    source_path: Path,
-    file_name: str,
-    actor: User | None,
-    language: str | None = None,
-) -> ImportJob:
-    """Keep the uploaded file under an unguessable name and queue its import.
-
-    The reasons of rejected rows are written in `language`, by default the language active
-    for the upload's request, since the worker that writes them has no request of its own.
-    """
-    source_path = Path(source_path)
-    size = source_path.stat().st_size
-    _check_file(kind, size)
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{secrets.token_urlsafe(24)}.csv"
-    shutil.copyfile(source_path, target)
-    job = ImportJob.objects.create(
-        workspace=workspace,
-        kind=kind,
-        file_name=file_name[:255],
-        file_path=str(target),
-        created_by=actor,
-        total_bytes=size,
-        language=language or translation.get_language() or settings.LANGUAGE_CODE,
-    )
-    from clientela.customers.tasks import import_execute_task
-
-    transaction.on_commit(lambda: import_execute_task.enqueue(job.pk))
-    return job
-
-
-def import_execute(job_id: int) -> ImportJob:
-    """Run a queued job. A second call (or a second worker) finds it claimed and does nothing."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now()
-    )
-    job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
-    if not claimed:
-        return job
-    path = Path(job.file_path)
-    try:
-        with translation.override(job.language or settings.LANGUAGE_CODE):
-            return _run(job, path, None)
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def import_run_file(
-    *,
-    workspace: Workspace,
-    kind: str,
-    path: Path,
-    actor: User | None,
-    progress: ProgressCallback | None = None,
-) -> ImportJob:
-    """Import a file synchronously (the CLI). Raises ImportFileError for a refused file."""
-    path = Path(path)
-    size = path.stat().st_size
-    _check_file(kind, size)
-    job = ImportJob.objects.create(
-        workspace=workspace,
-        kind=kind,
-        status=ImportStatus.RUNNING,
-        file_name=path.name[:255],
-        created_by=actor,
-        started_at=timezone.now(),
-        total_bytes=size,
-    )
-    return _run(job, path, progress)
-
-
-def _run(job: ImportJob, path: Path, progress: ProgressCallback | None) -> ImportJob:
+def import_run(job: ImportJob, path: Path, progress: ProgressCallback | None) -> ImportJob:
+    """Import the file at `path` for `job`, which is RUNNING; return it finished."""
     job.total_bytes = path.stat().st_size
     errors = ErrorLog()
     if job.total_bytes > settings.CLIENTELA_IMPORT_MAX_BYTES:
         errors.add(RowError(0, "", _("The file is larger than the import limit.")))
         return _finish(job, errors)
     with path.open("rb") as handle:
-        if connection.vendor == "postgresql":
-            errors = _run_pipelined(job, handle, progress)
+        db = backend()
+        if db.OVERLAP:
+            errors = _run_pipelined(job, handle, progress, db)
         else:
-            _run_in_turn(job, handle, errors, progress)
+            _run_in_turn(job, handle, errors, progress, db)
     return _finish(job, errors)
 
 
 def _run_in_turn(
-    job: ImportJob, handle: BinaryIO, errors: ErrorLog, progress: ProgressCallback | None
+    job: ImportJob,
+    handle: BinaryIO,
+    errors: ErrorLog,
+    progress: ProgressCallback | None,
+    db: Backend,
 ) -> None:
     """Validate the whole file, then write it (SQLite: see the module's docstring)."""
 
@@ -194,9 +107,10 @@ def _run_in_turn(
         job.rows_read, job.processed_bytes = ticker.rows, job.total_bytes
         if errors.count:
             return
+        outermost = not connection.in_atomic_block
         try:
-            with transaction.atomic(), _page_cache():
-                writer = _writer(job, errors)
+            with transaction.atomic(), db.write_pass(outermost):
+                writer = _writer(job, errors, db)
                 spool_size = max(spool.tell(), 1)
                 batches = ((batch, spool.tell() / spool_size) for batch in spooled(spool, job.kind))
                 _write(job, writer, batches, lambda: errors.count, progress, "writing")
@@ -205,7 +119,9 @@ def _run_in_turn(
     _counts_keep(job, writer)
 
 
-def _run_pipelined(job: ImportJob, handle: BinaryIO, progress: ProgressCallback | None) -> ErrorLog:
+def _run_pipelined(
+    job: ImportJob, handle: BinaryIO, progress: ProgressCallback | None, db: Backend
+) -> ErrorLog:
     """Write each batch while the next ones are validated (PostgreSQL; see the docstring).
 
     Returns the errors to report: the validation's if any, else the writer's.
@@ -240,12 +156,14 @@ def _run_pipelined(job: ImportJob, handle: BinaryIO, progress: ProgressCallback 
         finally:
             connections.close_all()  # this thread's own
 
-    writer = _writer(job, refused)
+    writer = _writer(job, refused, db)
     outermost = not connection.in_atomic_block
     try:
-        with Feed(produce, name=f"import-{job.pk}-validate") as feed, transaction.atomic():
-            if outermost:
-                _commit_without_waiting()
+        with (
+            Feed(produce, name=f"import-{job.pk}-validate") as feed,
+            transaction.atomic(),
+            db.write_pass(outermost),
+        ):
             _write(job, writer, feed, lambda: errors.count + refused.count, progress, "importing")
     except _Rejected:
         pass
@@ -261,50 +179,14 @@ def _read_share(handle: BinaryIO, size: int) -> float:
     return 1.0 if handle.closed else handle.tell() / size
 
 
-# SQLite's page cache for the write pass, in KiB (its default is 2,000): a million orders
-# make indexes of ~100 MB whose pages, inserted in random order, would otherwise be read
-# back from the OS again and again. The cache only grows as far as it is used. Measured on
-# 1,000,000 orders: 200 MB, 100 MB and 50 MB of cache took 47.6 s, 44.0 s and 45.1 s, with
-# peaks of 460, 418 and 389 MB; 64 MB keeps most of the speed and a margin under 500 MB.
-SQLITE_CACHE_KIB = 64_000
-
-
-@contextmanager
-def _page_cache() -> Iterator[None]:
-    """On SQLite, a page cache of SQLITE_CACHE_KIB for the duration of the write pass."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{int(SQLITE_CACHE_KIB)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-def _commit_without_waiting() -> None:
-    """On PostgreSQL, let the import's commit return before its WAL reaches the disk.
-
-    Safe here: the job row is saved in a later, ordinary transaction, whose commit waits
-    for the WAL up to and including the import's. A crash before that loses the import
-    and leaves the job RUNNING, as a crash during the import would. SET LOCAL ends with
-    the transaction; it is only set when the import's transaction is the outermost one.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-def _writer(job: ImportJob, errors: ErrorLog) -> CustomerWriter | OrderWriter:
+def _writer(job: ImportJob, errors: ErrorLog, db: Backend) -> CustomerWriter | OrderWriter:
     if job.kind == ImportKind.CUSTOMERS:
-        return CustomerWriter(workspace=job.workspace, actor=job.created_by, errors=errors)
+        return CustomerWriter(workspace=job.workspace, actor=job.created_by, errors=errors, db=db)
     return OrderWriter(
         workspace=job.workspace,
         actor=job.created_by,
         errors=errors,
+        db=db,
         use_copy=getattr(settings, "CLIENTELA_IMPORT_USE_COPY", True),
     )
 
@@ -368,9 +250,8 @@ def _record_finished(job: ImportJob, writer: CustomerWriter | OrderWriter) -> No
 
 
 def _finish(job: ImportJob, errors: ErrorLog) -> ImportJob:
-    job.status = ImportStatus.FAILED if errors.count else ImportStatus.SUCCEEDED
-    job.errors = errors.as_json()
-    job.error_count = errors.count
-    job.finished_at = timezone.now()
-    job.save()
+    if errors.count:
+        job.fail(errors=errors.as_json(), error_count=errors.count)
+    else:
+        job.succeed()
     return job

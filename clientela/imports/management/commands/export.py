@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import Workspace
-from clientela.customers.exports import customers_export_csv, orders_export_csv
+from clientela.imports.exports import customers_export_csv, orders_export_csv
 
 
 class Command(BaseCommand):

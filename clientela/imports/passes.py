@@ -11,8 +11,8 @@ from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
-from clientela.customers.imports.reader import CsvSource, HeaderError, RowError
-from clientela.customers.imports.schema import (
+from clientela.imports.reader import CsvSource, HeaderError, RowError
+from clientela.imports.schema import (
     CUSTOMER_ALIASES,
     ORDER_ALIASES,
     CustomerRow,
@@ -57,7 +57,7 @@ class Ticker:
     """Calls `report` at most once per `interval` seconds (checked every 500 rows).
 
     With `yield_every`, the reading thread also gives up the interpreter's lock every that
-    many rows (`time.sleep(0)`), for the writer's thread (see `service._run_pipelined`):
+    many rows (`time.sleep(0)`), for the writer's thread (see `pipeline._run_pipelined`):
     Python lets a thread that has just got its answer from the database wait up to its
     switch interval (5 ms) for a busy thread to let go, and the writer makes some thirty
     round trips a batch. Without these pauses, a 1,000,000-order import wrote at a third of
