@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientela.accounts.scoping import WorkspaceQuerySet, WorkspaceScoped
+from clientela.accounts.scoping import WorkspaceQuerySet, WorkspaceScoped, WorkspaceSettings
 
 if TYPE_CHECKING:
     from clientela.accounts.models import Workspace
@@ -216,7 +216,7 @@ DEFAULT_CLV_MARGIN = Decimal("1.0000")  # on revenue, until the owner says other
 DEFAULT_CLV_ANNUAL_DISCOUNT = Decimal("0.1000")
 
 
-class RetentionSettings(WorkspaceScoped):
+class RetentionSettings(WorkspaceSettings):
     """How a workspace values its customers. Read through `retention_settings_for`, which
     gives the defaults to a workspace that never saved any."""
 
@@ -236,7 +236,6 @@ class RetentionSettings(WorkspaceScoped):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.9999"))],
         help_text=_("What money a year from now is worth less than money today, e.g. 0.10."),
     )
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
