@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientela.accounts.scoping import WorkspaceQuerySet, WorkspaceScoped, WorkspaceSettings
+from clientela.clock.leases import LeasedRun
 
 if TYPE_CHECKING:
     from clientela.accounts.models import Workspace
@@ -65,8 +66,10 @@ class RunQuerySet(WorkspaceQuerySet):
         return self.for_workspace(workspace).order_by("-created_at", "-pk").first()
 
 
-class RetentionRun(WorkspaceScoped):
-    """One refresh: summary, fit, then scores written in chunks ordered by customer id."""
+class RetentionRun(WorkspaceScoped, LeasedRun):
+    """One refresh: summary, fit, then scores written in chunks ordered by customer id. A
+    worker holds it under a lease (`LeasedRun`); a dead worker's run resumes after its last
+    chunk. Its transitions are in `services.lifecycle`."""
 
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     model = models.CharField(
@@ -76,10 +79,6 @@ class RetentionRun(WorkspaceScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # A worker holds the run while lease_until is in the future; a dead worker's run resumes.
-    lease_until = models.DateTimeField(null=True, blank=True)
     # The last day (in the workspace's time zone) of purchases the run looks at, and the
     # newest order it may see: a resumed run summarises exactly the same data.
     as_of = models.DateField(null=True, blank=True)
@@ -153,10 +152,12 @@ class RetentionRun(WorkspaceScoped):
         return [reason_text(w["code"], w["values"]) for w in self.warnings]
 
 
-class ValidationRun(WorkspaceScoped):
+class ValidationRun(WorkspaceScoped, LeasedRun):
     """One holdout validation, computed by a worker (`retention_validation_execute`): on a
     large shop it takes longer than a web request may. Its report is kept in `result` so the
-    page shows it after. Life: `queued` → `running` → `succeeded` | `failed`."""
+    page shows it after. Life: `queued` → `running` → `succeeded` | `failed`, under a lease
+    (`LeasedRun`): a dead worker's validation is taken again by the next task that gets it.
+    Its transitions are in `services.lifecycle`."""
 
     STEPS = 4  # summary, fit, holdout purchases, weekly expectation
 
@@ -169,11 +170,6 @@ class ValidationRun(WorkspaceScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # A worker holds the validation while lease_until is in the future; a dead worker's
-    # validation is taken again by the next task that gets it.
-    lease_until = models.DateTimeField(null=True, blank=True)
     steps_done = models.PositiveSmallIntegerField(default=0)
     # The ValidationReport as JSON (dates as ISO strings), once it succeeded.
     result = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)

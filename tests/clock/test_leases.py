@@ -134,3 +134,13 @@ def test_a_rolled_back_renewal_leaves_the_instance_holding_the_lease_it_had(chor
     # It still holds the lease, so it can still end the run.
     assert lease_release(chore, status="failed") is True
     assert _row(chore) == {"status": "failed", "lease_until": None, "steps": 0}
+
+
+def test_every_leased_run_has_the_statuses_a_claim_moves_between():
+    from django.apps import apps
+
+    runs = sorted(m._meta.label for m in apps.get_models() if issubclass(m, LeasedRun))
+    assert {"retention.RetentionRun", "retention.ValidationRun"} <= set(runs)
+    for label in runs:
+        field = apps.get_model(label)._meta.get_field("status")
+        assert {"queued", "running"} <= {value for value, _ in field.choices}, label

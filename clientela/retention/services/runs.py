@@ -28,11 +28,11 @@ from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 
 from clientela.accounts.models import User, Workspace
-from clientela.retention import engine, reports
+from clientela.clock.leases import LeaseLost, lease_atomic
+from clientela.retention import engine
 from clientela.retention.models import (
     CustomerScore,
     RetentionModel,
@@ -46,6 +46,15 @@ from clientela.retention.selectors import (
     data_fingerprint,
     purchase_summary,
 )
+from clientela.retention.services.lifecycle import (
+    finite_values,
+    retention_run_claim,
+    retention_run_fail,
+    retention_run_heartbeat,
+    retention_run_pause,
+    retention_run_publish,
+    retention_run_refuse,
+)
 from clientela.retention.services.scoring import ScoreTable, model_inputs, score_table
 from clientela.retention.services.settings import retention_settings_for
 from clientela.retention.stats import rfm
@@ -54,7 +63,6 @@ from clientela.timeline.services import event_record
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 20_000
-LEASE = dt.timedelta(minutes=15)
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
@@ -122,21 +130,6 @@ def retention_refresh_enqueue(
     return run
 
 
-def _claim(run: RetentionRun) -> bool:
-    """Take the run for this process: queued, or running under an expired (or no) lease."""
-    now = timezone.now()
-    claimed = (
-        RetentionRun.objects.filter(pk=run.pk, status__in=ACTIVE)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(status=RunStatus.RUNNING, lease_until=now + LEASE)
-    )
-    run.refresh_from_db()
-    if claimed and run.started_at is None:
-        run.started_at = now
-        run.save(update_fields=["started_at"])
-    return bool(claimed)
-
-
 def retention_run_execute(
     *,
     run: RetentionRun,
@@ -147,7 +140,7 @@ def retention_run_execute(
 ) -> RetentionRun:
     """Carry the run as far as it goes. `max_chunks` stops after that many chunks of this
     call and leaves the run resumable (as a killed worker would). Returns the run as saved."""
-    if not _claim(run):
+    if not retention_run_claim(run):
         return run
     try:
         summary: PurchaseSummary | None = None
@@ -161,11 +154,23 @@ def retention_run_execute(
                 run.workspace, as_of=run.as_of, max_order_id=run.max_order_id
             )
         if _write_phase(run, summary, chunk_size, max_chunks, progress):
-            _publish(run)
+            retention_run_publish(run)
+    except LeaseLost:
+        _left(run)
     except Exception as exc:
         logger.exception("Retention run %s failed", run.pk)
-        _finish(run, RunStatus.FAILED, reason=f"{type(exc).__name__}: {exc}")
+        try:
+            retention_run_fail(run, reason=f"{type(exc).__name__}: {exc}")
+        except LeaseLost:
+            _left(run)
     return run
+
+
+def _left(run: RetentionRun) -> None:
+    # Our lease ran out and another worker took the run over: it carries on from the last
+    # chunk saved, and this process shows the run as that worker has it.
+    logger.warning("Retention run %s was taken over by another worker", run.pk)
+    run.refresh_from_db()
 
 
 def _local_today(workspace: Workspace) -> dt.date:
@@ -187,9 +192,9 @@ def _fit_phase(run: RetentionRun, today: dt.date) -> PurchaseSummary | None:
         _set_reason(run, readiness.code, readiness.values)
         current = RetentionRun.objects.current(run.workspace)
         if current is not None and current.fitted:
-            _finish(run, RunStatus.REFUSED)  # the fitted model's scores stay current
+            retention_run_refuse(run)  # the fitted model's scores stay current
             return None
-        _save(
+        retention_run_heartbeat(
             run,
             "as_of",
             "max_order_id",
@@ -204,18 +209,18 @@ def _fit_phase(run: RetentionRun, today: dt.date) -> PurchaseSummary | None:
         fit = engine.fit(run.model, inputs.x, inputs.t_x, inputs.T)
     except engine.FitFailed as exc:
         _set_reason(run, exc.code, exc.values)
-        _finish(run, RunStatus.FAILED)
+        retention_run_fail(run)
         return None
     except (ArithmeticError, ValueError) as exc:
         _set_reason(run, NUMERICAL_ERROR, {})
-        _finish(run, RunStatus.FAILED, reason=f"{type(exc).__name__}: {exc}")
+        retention_run_fail(run, reason=f"{type(exc).__name__}: {exc}")
         return None
     run.fitted, run.parameters, run.log_likelihood = True, fit.parameters, fit.log_likelihood
     run.warnings = [{"code": w.code, "values": w.values} for w in fit.warnings]
     run.spend_parameters = _spend_parameters(inputs.x, inputs.zbar)
     settings = retention_settings_for(run.workspace)
     run.clv_margin, run.clv_annual_discount = settings.clv_margin, settings.clv_annual_discount
-    _save(
+    retention_run_heartbeat(
         run,
         "clv_margin",
         "clv_annual_discount",
@@ -235,11 +240,8 @@ def _fit_phase(run: RetentionRun, today: dt.date) -> PurchaseSummary | None:
 def _set_reason(run: RetentionRun, code: str, values: dict[str, Any]) -> None:
     # The code and numbers are worded for each reader; the English text is for the timeline
     # and the logs, which are read by whoever runs the install.
-    # JSON has no NaN (PostgreSQL refuses it): a non-finite number is stored as null.
     run.reason_code = code
-    run.reason_values = {
-        k: None if isinstance(v, float) and not np.isfinite(v) else v for k, v in values.items()
-    }
+    run.reason_values = finite_values(values)
     with translation.override("en"):
         run.reason = reason_text(code, values)
 
@@ -253,10 +255,6 @@ def _spend_parameters(x: np.ndarray, zbar: np.ndarray) -> dict[str, float]:
     except (engine.FitFailed, ArithmeticError, ValueError):
         return {}
     return {**spend.parameters, "log_likelihood": spend.log_likelihood}
-
-
-def _save(run: RetentionRun, *fields: str) -> None:
-    run.save(update_fields=list(fields))
 
 
 def _write_phase(
@@ -283,8 +281,7 @@ def _write_phase(
     start = int(np.searchsorted(summary.customer_id, run.last_customer_id, side="right"))
     for done, lo in enumerate(range(start, summary.size, chunk_size)):
         if max_chunks is not None and done >= max_chunks:
-            RetentionRun.objects.filter(pk=run.pk).update(lease_until=None)
-            run.lease_until = None
+            retention_run_pause(run)
             return False
         _write_chunk(run, summary, table, lo, min(lo + chunk_size, summary.size), previous)
         if progress is not None:
@@ -335,7 +332,6 @@ def _floats(values: np.ndarray | None, lo: int, hi: int) -> list[float | None]:
     return [None if v != v else v for v in values[lo:hi].tolist()]  # NaN → NULL
 
 
-@transaction.atomic
 def _write_chunk(
     run: RetentionRun,
     summary: PurchaseSummary,
@@ -372,10 +368,11 @@ def _write_chunk(
         first_day=summary.first_day[lo:hi],
         last_day=summary.last_day[lo:hi],
     )
-    _insert_scores(columns)
-    run.progress_done, run.last_customer_id = hi, int(ids[-1])
-    run.lease_until = now + LEASE
-    _save(run, "progress_done", "last_customer_id", "lease_until")
+    with lease_atomic(run):
+        # The lease first: a worker that lost the run stops here, before writing its rows.
+        run.progress_done, run.last_customer_id = hi, int(ids[-1])
+        retention_run_heartbeat(run, "progress_done", "last_customer_id", now=now)
+        _insert_scores(columns)
 
 
 @dataclass(frozen=True)
@@ -551,36 +548,3 @@ def _insert_scores(columns: _ScoreColumns) -> None:
             marks = ", ".join(["%s"] * len(_SCORE_COLUMNS))
             sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, columns.rows())
-
-
-@transaction.atomic
-def _publish(run: RetentionRun) -> None:
-    # Through the runs (and the (run, customer) index): the scores have no workspace index.
-    earlier = RetentionRun.objects.for_workspace(run.workspace).exclude(pk=run.pk)
-    CustomerScore.objects.for_workspace(run.workspace).filter(run__in=earlier).delete()
-    # The scores are final now: the dashboard's figures are computed once here, not per view.
-    run.dashboard = reports.dashboard_snapshot(run)
-    _finish(run, RunStatus.REFUSED if run.reason else RunStatus.SUCCEEDED, published=True)
-
-
-def _finish(
-    run: RetentionRun, status: RunStatus, *, reason: str | None = None, published: bool = False
-) -> None:
-    old = run.status
-    run.status, run.published = status, published
-    if reason is not None:
-        run.reason = reason[:2000]
-    run.finished_at, run.lease_until = timezone.now(), None
-    run.save()
-    event_record(
-        workspace=run.workspace,
-        kind=f"retention.run_{status}",
-        subject=run,
-        old={"status": old},
-        new={
-            "status": status,
-            "scored": run.progress_done if published else 0,
-            "reason": run.reason,
-            "warnings": [w["code"] for w in run.warnings],
-        },
-    )
