@@ -9,6 +9,8 @@ runs before it. Each customer has at most one current score.
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -331,3 +333,46 @@ class CustomerScore(WorkspaceScoped):
         if self.p_alive is None or self.p_alive_previous is None:
             return None
         return self.p_alive_previous - self.p_alive
+
+
+class ScoreKind(enum.Enum):
+    """What a per-customer score column holds, as the refresh computes it (a numpy array
+    per chunk) and as the table keeps it. The writer (`services.score_insert`) knows how each
+    kind travels into the table."""
+
+    INTEGER = "integer"  # int64: ids, counts
+    SMALL = "small"  # a small int: the RFM scores 1-5
+    FLOAT = "float"  # float64, NaN for NULL (the model's columns when the fit was refused)
+    SEGMENT = "segment"  # one of Segment's values
+    MONEY = "money"  # float64, kept as a decimal with 2 places
+    DAY = "day"  # a day number since 1970-01-01, kept as a date
+
+
+@dataclass(frozen=True)
+class ScoreColumn:
+    name: str  # the CustomerScore column
+    kind: ScoreKind
+
+
+# The columns of CustomerScore, the one list the refresh writes them by (a test holds it to
+# the model). First those with one value per run, which the writer sets per chunk:
+SCORE_RUN_COLUMNS = ("workspace_id", "run_id", "scored_at", "model_name", "data_version")
+# then those with one value per customer, in the order the refresh writes them.
+SCORE_COLUMNS: tuple[ScoreColumn, ...] = (
+    ScoreColumn("customer_id", ScoreKind.INTEGER),
+    ScoreColumn("p_alive", ScoreKind.FLOAT),
+    ScoreColumn("p_alive_previous", ScoreKind.FLOAT),
+    ScoreColumn("expected_purchases_90d", ScoreKind.FLOAT),
+    ScoreColumn("expected_purchases_365d", ScoreKind.FLOAT),
+    ScoreColumn("expected_spend", ScoreKind.FLOAT),
+    ScoreColumn("clv", ScoreKind.FLOAT),
+    ScoreColumn("segment", ScoreKind.SEGMENT),
+    ScoreColumn("recency_score", ScoreKind.SMALL),
+    ScoreColumn("frequency_score", ScoreKind.SMALL),
+    ScoreColumn("monetary_score", ScoreKind.SMALL),
+    ScoreColumn("overdue_ratio", ScoreKind.FLOAT),
+    ScoreColumn("purchases", ScoreKind.INTEGER),
+    ScoreColumn("total_spend", ScoreKind.MONEY),
+    ScoreColumn("first_purchase", ScoreKind.DAY),
+    ScoreColumn("last_purchase", ScoreKind.DAY),
+)

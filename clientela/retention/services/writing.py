@@ -8,6 +8,7 @@ lease another has taken writes nothing more.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -105,34 +106,52 @@ def _write_chunk(
 ) -> None:
     ids = summary.customer_id[lo:hi]
     now = timezone.now()
-    model = (table.p_alive, table.expected_90d, table.expected_365d, table.expected_spend)
-    columns = ScoreChunk(
-        fixed=(
-            run.workspace_id,
-            run.pk,
-            connection.ops.adapt_datetimefield_value(now),
-            run.model if run.fitted else "",
-            run.data_fingerprint,
-        ),
-        customer_id=ids,
-        p_alive=None if table.p_alive is None else table.p_alive[lo:hi],
-        p_alive_previous=None if previous is None else previous.lookup(ids),
-        expected_90d=None if model[1] is None else model[1][lo:hi],
-        expected_365d=None if model[2] is None else model[2][lo:hi],
-        expected_spend=None if model[3] is None else model[3][lo:hi],
-        clv=None if table.clv is None else table.clv[lo:hi],
-        segment=table.segment[lo:hi],
-        recency_score=table.recency_score[lo:hi],
-        frequency_score=table.frequency_score[lo:hi],
-        monetary_score=table.monetary_score[lo:hi],
-        overdue_ratio=table.overdue_ratio[lo:hi],
-        purchases=summary.purchases[lo:hi],
-        total_spend=summary.total_spend[lo:hi],
-        first_day=summary.first_day[lo:hi],
-        last_day=summary.last_day[lo:hi],
-    )
     with lease_atomic(run):
         # The lease first: a worker that lost the run stops here, before writing its rows.
         run.progress_done, run.last_customer_id = hi, int(ids[-1])
         retention_run_heartbeat(run, "progress_done", "last_customer_id", now=now)
-        insert_scores(columns)
+        insert_scores(_chunk(run, summary, table, lo, hi, previous, now))
+
+
+def _chunk(
+    run: RetentionRun,
+    summary: PurchaseSummary,
+    table: ScoreTable,
+    lo: int,
+    hi: int,
+    previous: _Previous | None,
+    now: dt.datetime,
+) -> ScoreChunk:
+    """The rows of customers lo..hi, named as the columns of CustomerScore."""
+    ids = summary.customer_id[lo:hi]
+
+    def part(values: np.ndarray | None) -> np.ndarray | None:
+        return None if values is None else values[lo:hi]
+
+    return ScoreChunk(
+        run={
+            "workspace_id": run.workspace_id,
+            "run_id": run.pk,
+            "scored_at": connection.ops.adapt_datetimefield_value(now),
+            "model_name": run.model if run.fitted else "",
+            "data_version": run.data_fingerprint,
+        },
+        columns={
+            "customer_id": ids,
+            "p_alive": part(table.p_alive),
+            "p_alive_previous": None if previous is None else previous.lookup(ids),
+            "expected_purchases_90d": part(table.expected_90d),
+            "expected_purchases_365d": part(table.expected_365d),
+            "expected_spend": part(table.expected_spend),
+            "clv": part(table.clv),
+            "segment": part(table.segment),
+            "recency_score": part(table.recency_score),
+            "frequency_score": part(table.frequency_score),
+            "monetary_score": part(table.monetary_score),
+            "overdue_ratio": part(table.overdue_ratio),
+            "purchases": part(summary.purchases),
+            "total_spend": part(summary.total_spend),
+            "first_purchase": part(summary.first_day),
+            "last_purchase": part(summary.last_day),
+        },
+    )
