@@ -222,7 +222,7 @@ def _pandas_summary(workspace: Any) -> int:
 
 def _timed_phases() -> dict[str, list[float]]:
     """Wrap the refresh's steps with timers (bench only): seconds per phase, summed per run."""
-    from clientela.retention.services import runs
+    from clientela.retention.services import fit, runs, writing
 
     phases: dict[str, list[float]] = {}
 
@@ -239,13 +239,13 @@ def _timed_phases() -> dict[str, list[float]]:
 
         setattr(owner, name, timed)
 
-    wrap(runs, "data_fingerprint", "fingerprint (SQL count/max)")
-    wrap(runs, "purchase_summary", "summary (SQL, streamed to numpy)")
-    wrap(runs.engine, "fit", "BG/NBD fit")
-    wrap(runs, "_spend_parameters", "Gamma-Gamma fit")
-    wrap(runs, "score_table", "scores (numpy)")
-    wrap(runs, "_write_chunk", "writing scores (COPY, per chunk)")
-    wrap(runs, "_publish", "publish (delete previous scores)")
+    wrap(fit, "data_fingerprint", "fingerprint (SQL count/max)")
+    wrap(fit, "purchase_summary", "summary (SQL, streamed to numpy)")
+    wrap(fit.engine, "fit", "BG/NBD fit")
+    wrap(fit, "_spend_parameters", "Gamma-Gamma fit")
+    wrap(writing, "score_table", "scores (numpy)")
+    wrap(writing, "_write_chunk", "writing scores (COPY, per chunk)")
+    wrap(runs, "retention_run_publish", "publish (delete previous scores)")
     return phases
 
 
@@ -265,7 +265,7 @@ def main() -> None:
     from clientela.retention.models import RetentionRun
     from clientela.retention.selectors import purchase_summary
     from clientela.retention.services import retention_refresh
-    from clientela.retention.services.runs import _local_today
+    from clientela.retention.services.fit import local_today
 
     workspace, fill = _prepare(args.customers)
     orders = Order.objects.for_workspace(workspace).count()
@@ -281,7 +281,7 @@ def main() -> None:
         for times in phases.values():
             times.append(0.0)
         started = time.perf_counter()
-        rows = purchase_summary(workspace, as_of=_local_today(workspace)).size
+        rows = purchase_summary(workspace, as_of=local_today(workspace)).size
         summary.append(time.perf_counter() - started)
         started, cpu = time.perf_counter(), time.process_time()
         run = retention_refresh(workspace=workspace, actor=None)

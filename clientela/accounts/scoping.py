@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.db import models
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from clientela.accounts.models import Workspace
@@ -24,3 +25,28 @@ class WorkspaceScoped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkspaceSettings(WorkspaceScoped):
+    """Base of an app's settings: at most one row per workspace, and a workspace that never
+    saved any reads the field defaults. Read through `settings_for`.
+
+    The one-row rule is the subclass's to declare, under the name its table already has: a
+    unique constraint on `workspace`, or a `OneToOneField` that overrides this `workspace`.
+    """
+
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+SettingsT = TypeVar("SettingsT", bound=WorkspaceSettings)
+
+
+def settings_for(model: type[SettingsT], workspace: Workspace) -> SettingsT:
+    """The workspace's saved row of `model`, or an unsaved one holding the defaults: reading
+    never writes, so a page view of a new workspace leaves no row behind."""
+    # The manager is declared on the base, so its rows are typed as the base's.
+    saved = cast("SettingsT | None", model.objects.for_workspace(workspace).first())
+    return saved or model(workspace=workspace)

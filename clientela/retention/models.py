@@ -9,6 +9,8 @@ runs before it. Each customer has at most one current score.
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientela.accounts.scoping import WorkspaceQuerySet, WorkspaceScoped
+from clientela.accounts.scoping import WorkspaceQuerySet, WorkspaceScoped, WorkspaceSettings
+from clientela.clock.leases import LeasedRun
 
 if TYPE_CHECKING:
     from clientela.accounts.models import Workspace
@@ -65,8 +68,10 @@ class RunQuerySet(WorkspaceQuerySet):
         return self.for_workspace(workspace).order_by("-created_at", "-pk").first()
 
 
-class RetentionRun(WorkspaceScoped):
-    """One refresh: summary, fit, then scores written in chunks ordered by customer id."""
+class RetentionRun(WorkspaceScoped, LeasedRun):
+    """One refresh: summary, fit, then scores written in chunks ordered by customer id. A
+    worker holds it under a lease (`LeasedRun`); a dead worker's run resumes after its last
+    chunk. Its transitions are in `services.lifecycle`."""
 
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     model = models.CharField(
@@ -76,10 +81,6 @@ class RetentionRun(WorkspaceScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # A worker holds the run while lease_until is in the future; a dead worker's run resumes.
-    lease_until = models.DateTimeField(null=True, blank=True)
     # The last day (in the workspace's time zone) of purchases the run looks at, and the
     # newest order it may see: a resumed run summarises exactly the same data.
     as_of = models.DateField(null=True, blank=True)
@@ -153,10 +154,12 @@ class RetentionRun(WorkspaceScoped):
         return [reason_text(w["code"], w["values"]) for w in self.warnings]
 
 
-class ValidationRun(WorkspaceScoped):
+class ValidationRun(WorkspaceScoped, LeasedRun):
     """One holdout validation, computed by a worker (`retention_validation_execute`): on a
     large shop it takes longer than a web request may. Its report is kept in `result` so the
-    page shows it after. Life: `queued` → `running` → `succeeded` | `failed`."""
+    page shows it after. Life: `queued` → `running` → `succeeded` | `failed`, under a lease
+    (`LeasedRun`): a dead worker's validation is taken again by the next task that gets it.
+    Its transitions are in `services.lifecycle`."""
 
     STEPS = 4  # summary, fit, holdout purchases, weekly expectation
 
@@ -169,11 +172,6 @@ class ValidationRun(WorkspaceScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # A worker holds the validation while lease_until is in the future; a dead worker's
-    # validation is taken again by the next task that gets it.
-    lease_until = models.DateTimeField(null=True, blank=True)
     steps_done = models.PositiveSmallIntegerField(default=0)
     # The ValidationReport as JSON (dates as ISO strings), once it succeeded.
     result = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
@@ -216,7 +214,7 @@ DEFAULT_CLV_MARGIN = Decimal("1.0000")  # on revenue, until the owner says other
 DEFAULT_CLV_ANNUAL_DISCOUNT = Decimal("0.1000")
 
 
-class RetentionSettings(WorkspaceScoped):
+class RetentionSettings(WorkspaceSettings):
     """How a workspace values its customers. Read through `retention_settings_for`, which
     gives the defaults to a workspace that never saved any."""
 
@@ -236,7 +234,6 @@ class RetentionSettings(WorkspaceScoped):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.9999"))],
         help_text=_("What money a year from now is worth less than money today, e.g. 0.10."),
     )
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -336,3 +333,46 @@ class CustomerScore(WorkspaceScoped):
         if self.p_alive is None or self.p_alive_previous is None:
             return None
         return self.p_alive_previous - self.p_alive
+
+
+class ScoreKind(enum.Enum):
+    """What a per-customer score column holds, as the refresh computes it (a numpy array
+    per chunk) and as the table keeps it. The writer (`services.score_insert`) knows how each
+    kind travels into the table."""
+
+    INTEGER = "integer"  # int64: ids, counts
+    SMALL = "small"  # a small int: the RFM scores 1-5
+    FLOAT = "float"  # float64, NaN for NULL (the model's columns when the fit was refused)
+    SEGMENT = "segment"  # one of Segment's values
+    MONEY = "money"  # float64, kept as a decimal with 2 places
+    DAY = "day"  # a day number since 1970-01-01, kept as a date
+
+
+@dataclass(frozen=True)
+class ScoreColumn:
+    name: str  # the CustomerScore column
+    kind: ScoreKind
+
+
+# The columns of CustomerScore, the one list the refresh writes them by (a test holds it to
+# the model). First those with one value per run, which the writer sets per chunk:
+SCORE_RUN_COLUMNS = ("workspace_id", "run_id", "scored_at", "model_name", "data_version")
+# then those with one value per customer, in the order the refresh writes them.
+SCORE_COLUMNS: tuple[ScoreColumn, ...] = (
+    ScoreColumn("customer_id", ScoreKind.INTEGER),
+    ScoreColumn("p_alive", ScoreKind.FLOAT),
+    ScoreColumn("p_alive_previous", ScoreKind.FLOAT),
+    ScoreColumn("expected_purchases_90d", ScoreKind.FLOAT),
+    ScoreColumn("expected_purchases_365d", ScoreKind.FLOAT),
+    ScoreColumn("expected_spend", ScoreKind.FLOAT),
+    ScoreColumn("clv", ScoreKind.FLOAT),
+    ScoreColumn("segment", ScoreKind.SEGMENT),
+    ScoreColumn("recency_score", ScoreKind.SMALL),
+    ScoreColumn("frequency_score", ScoreKind.SMALL),
+    ScoreColumn("monetary_score", ScoreKind.SMALL),
+    ScoreColumn("overdue_ratio", ScoreKind.FLOAT),
+    ScoreColumn("purchases", ScoreKind.INTEGER),
+    ScoreColumn("total_spend", ScoreKind.MONEY),
+    ScoreColumn("first_purchase", ScoreKind.DAY),
+    ScoreColumn("last_purchase", ScoreKind.DAY),
+)

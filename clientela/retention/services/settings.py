@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.scoping import settings_for
 from clientela.retention.models import RetentionSettings
 from clientela.timeline.services import event_record
 
@@ -16,8 +17,7 @@ FOUR_PLACES = Decimal("0.0001")
 
 def retention_settings_for(workspace: Workspace) -> RetentionSettings:
     """The saved settings, or the defaults (unsaved) for a workspace that has none yet."""
-    saved = RetentionSettings.objects.for_workspace(workspace).first()
-    return saved or RetentionSettings(workspace=workspace)
+    return settings_for(RetentionSettings, workspace)
 
 
 @transaction.atomic

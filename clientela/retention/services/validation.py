@@ -17,14 +17,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from clientela.accounts.models import User, Workspace
+from clientela.clock.leases import LeaseLost
 from clientela.retention import engine
 from clientela.retention.models import RetentionModel, RunStatus, ValidationRun
 from clientela.retention.reasons import NO_HOLDOUT, NUMERICAL_ERROR, UNKNOWN_MODEL
@@ -33,6 +31,12 @@ from clientela.retention.selectors import (
     last_purchase_day,
     purchase_days,
     purchase_summary,
+)
+from clientela.retention.services.lifecycle import (
+    retention_validation_claim,
+    retention_validation_fail,
+    retention_validation_step,
+    retention_validation_succeed,
 )
 from clientela.retention.services.runs import RetentionError
 from clientela.retention.services.scoring import ModelInputs, model_inputs
@@ -181,7 +185,6 @@ def _weekly(
 
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
-LEASE = dt.timedelta(minutes=15)
 
 
 def retention_validation_enqueue(
@@ -226,61 +229,34 @@ def retention_validation_enqueue(
 def retention_validation_execute(*, validation: ValidationRun) -> ValidationRun:
     """Compute the validation if this process can take it (queued, or left by a worker whose
     lease expired); a validation held by a live worker or already finished is returned as is."""
-    now = timezone.now()
-    claimed = (
-        ValidationRun.objects.filter(pk=validation.pk, status__in=ACTIVE)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(status=RunStatus.RUNNING, lease_until=now + LEASE, started_at=now, steps_done=0)
-    )
-    validation.refresh_from_db()
-    if not claimed:
+    if not retention_validation_claim(validation):
         return validation
+    try:
+        _compute(validation)
+    except LeaseLost:
+        # Our lease ran out and another worker took the validation over: it computes it.
+        logger.warning("Retention validation %s was taken over by another worker", validation.pk)
+        validation.refresh_from_db()
+    return validation
 
-    def step() -> None:
-        validation.steps_done += 1
-        ValidationRun.objects.filter(pk=validation.pk).update(steps_done=validation.steps_done)
 
+def _compute(validation: ValidationRun) -> None:
     try:
         report = retention_validate(
             workspace=validation.workspace,
             calibration_end=validation.calibration_end,
             model=validation.model,
-            step=step,
+            step=lambda: retention_validation_step(validation),
         )
+    except LeaseLost:
+        raise
     except RetentionError as exc:
-        _validation_finish(validation, RunStatus.FAILED, code=exc.code, values=exc.values)
+        retention_validation_fail(validation, code=exc.code, values=exc.values)
     except Exception:
         logger.exception("Retention validation %s failed", validation.pk)
-        _validation_finish(validation, RunStatus.FAILED, code=NUMERICAL_ERROR, values={})
+        retention_validation_fail(validation, code=NUMERICAL_ERROR, values={})
     else:
-        validation.result = dataclasses.asdict(report)
-        _validation_finish(validation, RunStatus.SUCCEEDED)
-    return validation
-
-
-def _validation_finish(
-    validation: ValidationRun,
-    status: RunStatus,
-    *,
-    code: str = "",
-    values: dict[str, Any] | None = None,
-) -> None:
-    old = validation.status
-    validation.status, validation.reason_code = status, code
-    # JSON has no NaN (PostgreSQL refuses it): a non-finite number is stored as null.
-    validation.reason_values = {
-        k: None if isinstance(v, float) and not np.isfinite(v) else v
-        for k, v in (values or {}).items()
-    }
-    validation.finished_at, validation.lease_until = timezone.now(), None
-    validation.save()
-    event_record(
-        workspace=validation.workspace,
-        kind=f"retention.validation_{status}",
-        subject=validation,
-        old={"status": old},
-        new={"status": status, "reason_code": code},
-    )
+        retention_validation_succeed(validation, result=dataclasses.asdict(report))
 
 
 def validation_report(validation: ValidationRun) -> ValidationReport | None:
