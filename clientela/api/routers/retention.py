@@ -18,11 +18,8 @@ from clientela.api.pagination import PageOut, PageParams, page_of
 from clientela.api.types import MoneyOut, QueryId
 from clientela.retention import reports
 from clientela.retention.models import CustomerScore, RetentionRun, RetentionSettings
-from clientela.retention.services import (
-    retention_refresh_enqueue,
-    retention_settings_for,
-    retention_settings_update,
-)
+from clientela.retention.services import retention_settings_for, retention_settings_update
+from clientela.retention.tasks import retention_refresh_enqueue
 
 router = Router(tags=["retention"])
 

@@ -111,17 +111,6 @@ def retention_refresh(
     return retention_run_execute(run=run, progress=progress, chunk_size=chunk_size)
 
 
-def retention_refresh_enqueue(
-    *, workspace: Workspace, actor: User | None, model: str = RetentionModel.BGNBD
-) -> RetentionRun:
-    """Queue a refresh for a worker (the web button and the API)."""
-    from clientela.retention.tasks import retention_run_task
-
-    run = retention_run_request(workspace=workspace, actor=actor, model=model)
-    transaction.on_commit(lambda: retention_run_task.enqueue(run.pk))
-    return run
-
-
 def _claim(run: RetentionRun) -> bool:
     """Take the run for this process: queued, or running under an expired (or no) lease."""
     now = timezone.now()

@@ -184,17 +184,17 @@ ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 LEASE = dt.timedelta(minutes=15)
 
 
-def retention_validation_enqueue(
+def retention_validation_request(
     *,
     workspace: Workspace,
     actor: User | None,
     calibration_end: dt.date,
     model: str = RetentionModel.BGNBD,
+    on_queued: Callable[[int], object] | None = None,
 ) -> ValidationRun:
-    """Queue a validation for a worker, or return the one already queued or running (one at
-    a time per workspace)."""
-    from clientela.retention.tasks import retention_validation_task
-
+    """A queued validation for the workspace, or the one already queued or running (one at
+    a time per workspace). `on_queued` receives the id of a new one once it commits: the
+    caller's way to start a worker (this module does not know the tasks, they know it)."""
     if model not in RetentionModel.values:
         raise RetentionError(UNKNOWN_MODEL, model=model)
     active = ValidationRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()
@@ -218,8 +218,9 @@ def retention_validation_enqueue(
     except IntegrityError:
         # Someone else queued one between our check and our insert: theirs is ours.
         return ValidationRun.objects.for_workspace(workspace).get(status__in=ACTIVE)
-    pk = validation.pk
-    transaction.on_commit(lambda: retention_validation_task.enqueue(pk))
+    if on_queued is not None:
+        pk = validation.pk
+        transaction.on_commit(lambda: on_queued(pk))
     return validation
 
 

@@ -25,13 +25,12 @@ from clientela.retention.models import (
     ValidationRun,
 )
 from clientela.retention.services import (
-    retention_refresh_enqueue,
     retention_settings_for,
     retention_settings_update,
-    retention_validation_enqueue,
     validation_report,
 )
 from clientela.retention.services.validation import MAX_GROUP, ValidationReport
+from clientela.retention.tasks import retention_refresh_enqueue, retention_validation_enqueue
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.forms import RetentionSettingsForm
 
