@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.commerce import hooks
+from clientela.commerce import signals
 from clientela.commerce.models import Order, OrderLine, OrderStatus, Product
 from clientela.customers.models import Customer
 from clientela.timeline.services import changed_fields, event_record
@@ -156,7 +156,7 @@ def order_create(
             "status": status,
         },
     )
-    hooks.orders_created(workspace, [order.pk])
+    signals.orders_placed.send(sender=Order, workspace=workspace, order_ids=[order.pk])
     return order
 
 
@@ -185,6 +185,7 @@ def order_update(*, order: Order, actor: User | None, **values: Any) -> Order:
         old=old,
         new=new,
     )
+    signals.changes_announce(order.workspace, [(order.pk, old, new)])
     return order
 
 

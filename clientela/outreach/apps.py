@@ -1,4 +1,12 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from clientela.accounts.models import Workspace
 
 
 class OutreachConfig(AppConfig):
@@ -7,6 +15,17 @@ class OutreachConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from clientela.commerce.signals import orders_placed
         from clientela.outreach.content.jobs import register_jobs
+        from clientela.outreach.schedule import thank_you_schedule
 
         register_jobs()
+
+        def thank_you(
+            sender: object, *, workspace: Workspace, order_ids: Sequence[int], **kwargs: object
+        ) -> None:
+            # In the transaction that wrote the orders: the letters commit or roll back with them.
+            thank_you_schedule(workspace, order_ids)
+
+        # weak=False: nothing else holds this function; dispatch_uid: connected once.
+        orders_placed.connect(thank_you, weak=False, dispatch_uid="outreach.thank_you")

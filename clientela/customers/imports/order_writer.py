@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.commerce import hooks
+from clientela.commerce import signals
 from clientela.commerce.models import Order
 from clientela.customers.imports.bulk import (
     COPY_ESCAPES,
@@ -272,7 +272,7 @@ class OrderWriter:
         ids = self._copy(rows, now) if self.use_copy else self._insert_sql(rows, now)
         self.created += len(ids)
         self._statistics.added(Order, len(ids))
-        hooks.orders_created(self.workspace, ids)
+        signals.orders_placed.send(sender=Order, workspace=self.workspace, order_ids=ids)
 
     def _insert_sql(self, rows: list[OrderRow], now: datetime) -> list[int]:
         """Multi-row INSERT … RETURNING (SQLite, or PostgreSQL without COPY).
@@ -346,6 +346,7 @@ class OrderWriter:
             )
             for pk, old, wanted in changed
         )
+        signals.changes_announce(self.workspace, changed)
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
