@@ -116,7 +116,8 @@ CORE: Rows = {
     ),
     ("DELETE", "/customers/{customer_id}"): (
         lambda s: (f"/customers/{s.customer.pk}", None),
-        allowed(404, 403, 204, 204, 204),
+        # Their orders go with them: a manager's decision, as deleting an order is.
+        allowed(404, 403, 403, 204, 204),
     ),
     ("GET", "/customers/{customer_id}/timeline"): (
         lambda s: (f"/customers/{s.customer.pk}/timeline", None),

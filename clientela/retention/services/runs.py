@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.retention import engine, reports
 from clientela.retention.models import (
     CustomerScore,
@@ -40,6 +41,7 @@ from clientela.retention.models import (
     RunStatus,
     Segment,
 )
+from clientela.retention.policy import RETENTION_REFRESH
 from clientela.retention.reasons import NUMERICAL_ERROR, UNKNOWN_MODEL, error_text, reason_text
 from clientela.retention.selectors import (
     PurchaseSummary,
@@ -77,6 +79,7 @@ def retention_run_request(
     *, workspace: Workspace, actor: User | None, model: str = RetentionModel.BGNBD
 ) -> RetentionRun:
     """A queued run for the workspace, or the one already queued or running (one at a time)."""
+    permit(actor=actor, workspace=workspace, rule=RETENTION_REFRESH)
     if model not in RetentionModel.values:
         raise RetentionError(UNKNOWN_MODEL, model=model)
     active = RetentionRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()

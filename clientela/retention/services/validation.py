@@ -25,8 +25,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.retention import engine
 from clientela.retention.models import RetentionModel, RunStatus, ValidationRun
+from clientela.retention.policy import RETENTION_VALIDATE
 from clientela.retention.reasons import NO_HOLDOUT, NUMERICAL_ERROR, UNKNOWN_MODEL
 from clientela.retention.selectors import (
     day_number,
@@ -195,6 +197,7 @@ def retention_validation_request(
     """A queued validation for the workspace, or the one already queued or running (one at
     a time per workspace). `on_queued` receives the id of a new one once it commits: the
     caller's way to start a worker (this module does not know the tasks, they know it)."""
+    permit(actor=actor, workspace=workspace, rule=RETENTION_VALIDATE)
     if model not in RetentionModel.values:
         raise RetentionError(UNKNOWN_MODEL, model=model)
     active = ValidationRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()
