@@ -1,10 +1,15 @@
-"""The policy mechanism, and the accounts app's rules checked in its services."""
+"""The policy mechanism, the accounts app's rules in its services, and every rule exercised."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
+import clientela.api.routers
 from clientela.accounts.models import Membership, Role
 from clientela.accounts.policy import (
     MEMBERSHIP_ADD,
@@ -128,3 +133,49 @@ def test_the_service_refuses_a_member_of_another_workspace(rule, cast, objects):
 @pytest.mark.parametrize("rule", list(REFUSALS), ids=lambda rule: rule.name)
 def test_the_service_lets_the_minimum_role_do_it(rule, cast, objects):
     REFUSALS[rule](objects, actor_at(cast, rule))
+
+
+# Every rule is exercised ------------------------------------------------------------------
+
+
+def _page_rules() -> set[str]:
+    """The rules of the web pages, each requested by every role in tests/web's matrix (which
+    names every URL pattern and holds its 403s against these rules)."""
+
+    def walk(patterns: list) -> set[str]:
+        found: set[str] = set()
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                found |= walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                rule = getattr(pattern.callback, "policy_rule", None)
+                found |= {rule.name} if rule is not None else set()
+        return found
+
+    return walk(get_resolver().url_patterns)
+
+
+def _api_rules() -> set[str]:
+    """The rules the API's routers require, each called by every caller in tests/api's matrix
+    (which names every operation and holds its 403s against the rules checked)."""
+    modules = [
+        importlib.import_module(f"clientela.api.routers.{info.name}")
+        for info in pkgutil.iter_modules(clientela.api.routers.__path__)
+    ]
+    return {v.name for module in modules for v in vars(module).values() if isinstance(v, Rule)}
+
+
+def _service_rules() -> set[str]:
+    """The rules whose services are shown to refuse by themselves (each app's REFUSALS)."""
+    from tests.commerce.test_policy import REFUSALS as commerce
+    from tests.customers.test_policy import REFUSALS as customers
+    from tests.retention_service.test_policy import REFUSALS as retention
+
+    return {rule.name for table in (REFUSALS, customers, commerce, retention) for rule in table}
+
+
+def test_every_rule_is_exercised_by_a_matrix_or_a_service_test():
+    exercised = _page_rules() | _api_rules() | _service_rules()
+    assert sorted(set(rules()) - exercised) == []
+    # The transitional role-only rules of the pages without a policy are no policy's rules.
+    assert {name for name in exercised if not name.startswith("role.")} <= set(rules())
