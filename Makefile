@@ -8,4 +8,4 @@ test:
 	bash scripts/test.sh
 
 lint:
-	bash scripts/ensure_uv.sh && uv run ruff check . && uv run ruff format --check . && uv run mypy clientela config
+	bash scripts/ensure_uv.sh && uv run ruff check . && uv run ruff format --check . && uv run mypy clientela config && uv run lint-imports

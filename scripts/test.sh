@@ -23,6 +23,8 @@ uv run ruff check .
 uv run ruff format --check .
 echo "== mypy"
 uv run mypy clientela config
+echo "== import contracts"
+uv run lint-imports
 echo "== migrations"
 uv run python manage.py makemigrations --check --dry-run
 echo "== deploy checks"

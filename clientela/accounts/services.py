@@ -21,6 +21,15 @@ from clientela.accounts.models import (
     User,
     Workspace,
 )
+from clientela.accounts.policy import (
+    MEMBERSHIP_ADD,
+    MEMBERSHIP_REMOVE,
+    MEMBERSHIP_ROLE_CHANGE,
+    TOKEN_CREATE,
+    TOKEN_REVOKE,
+    enforce,
+    permit,
+)
 from clientela.timeline.services import event_record
 
 TOKEN_PREFIX = "clt"  # noqa: S105 - a public marker, not a secret
@@ -66,6 +75,7 @@ def workspace_create(*, name: str, slug: str, owner: User, currency: str = "RON"
 def membership_add(
     *, workspace: Workspace, user: User, role: Role, actor: User | None
 ) -> Membership:
+    permit(actor=actor, workspace=workspace, rule=MEMBERSHIP_ADD)
     if Membership.objects.filter(workspace=workspace, user=user).exists():
         raise MembershipError(
             _("%(email)s is already a member of this workspace.") % {"email": user.email}
@@ -98,6 +108,7 @@ def _refuse_last_owner(membership: Membership) -> None:
 @transaction.atomic
 def membership_role_change(*, membership: Membership, role: Role, actor: User) -> Membership:
     """Give the member another role; the last owner stays an owner."""
+    permit(actor=actor, workspace=membership.workspace, rule=MEMBERSHIP_ROLE_CHANGE)
     old = membership.role
     if old == role:
         return membership
@@ -119,6 +130,7 @@ def membership_role_change(*, membership: Membership, role: Role, actor: User) -
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
     """Take the member out of the workspace (their API tokens go with it); never the last owner."""
+    permit(actor=actor, workspace=membership.workspace, rule=MEMBERSHIP_REMOVE)
     _refuse_last_owner(membership)
     event_record(
         workspace=membership.workspace,
@@ -143,6 +155,8 @@ class IssuedToken:
 
 @transaction.atomic
 def token_create(*, membership: Membership, name: str) -> IssuedToken:
+    """A token for the member's own use; the member is the actor."""
+    enforce(membership, TOKEN_CREATE)
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -181,6 +195,7 @@ def token_authenticate(plaintext: str) -> Membership:
 
 @transaction.atomic
 def token_revoke(*, token: ApiToken, actor: User) -> None:
+    permit(actor=actor, workspace=token.membership.workspace, rule=TOKEN_REVOKE)
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     event_record(
         workspace=token.membership.workspace,

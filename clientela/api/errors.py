@@ -2,7 +2,8 @@
 
 Shapes: `{"detail": "message"}` for 400, 401, 403, 404 and 500, and Ninja's validation
 shape `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` for 422, which service
-errors (`CustomerError`, `CommerceError`) are mapped onto so a client reads one shape.
+errors (`CustomerError`, `CommerceError`) are mapped onto so a client reads one shape. A
+403 is a policy's NotPermitted, raised by `require` or by the service itself.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from clientela.accounts.policy import NotPermitted
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+    @api.exception_handler(NotPermitted)
+    def not_permitted(request: HttpRequest, exc: NotPermitted) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc)}, status=403)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

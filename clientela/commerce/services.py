@@ -11,8 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.commerce import hooks
+from clientela.accounts.policy import permit
+from clientela.commerce import signals
 from clientela.commerce.models import Order, OrderLine, OrderStatus, Product
+from clientela.commerce.policy import (
+    ORDER_CREATE,
+    ORDER_DELETE,
+    ORDER_UPDATE,
+    PRODUCT_CREATE,
+    PRODUCT_DELETE,
+    PRODUCT_UPDATE,
+)
 from clientela.customers.models import Customer
 from clientela.timeline.services import changed_fields, event_record
 
@@ -50,6 +59,7 @@ def _check_unique(
 def product_create(
     *, workspace: Workspace, actor: User | None, name: str, **fields: Any
 ) -> Product:
+    permit(actor=actor, workspace=workspace, rule=PRODUCT_CREATE)
     fields["external_id"] = fields.get("external_id") or None
     _check_unique(Product, workspace, fields["external_id"], None)
     if Decimal(fields.get("price", 0)) < 0:
@@ -67,6 +77,7 @@ def product_create(
 
 @transaction.atomic
 def product_update(*, product: Product, actor: User | None, **values: Any) -> Product:
+    permit(actor=actor, workspace=product.workspace, rule=PRODUCT_UPDATE)
     if "external_id" in values:
         values["external_id"] = values["external_id"] or None
         _check_unique(Product, product.workspace, values["external_id"], product.pk)
@@ -92,6 +103,7 @@ def product_update(*, product: Product, actor: User | None, **values: Any) -> Pr
 
 @transaction.atomic
 def product_delete(*, product: Product, actor: User | None) -> None:
+    permit(actor=actor, workspace=product.workspace, rule=PRODUCT_DELETE)
     event_record(
         workspace=product.workspace,
         actor=actor,
@@ -121,6 +133,7 @@ def order_create(
 
     `lines` are dicts of product (or None), description, quantity and unit_price.
     """
+    permit(actor=actor, workspace=workspace, rule=ORDER_CREATE)
     if customer.workspace_id != workspace.pk:
         raise CommerceError("customer", _("Unknown customer"))
     if timezone.is_naive(placed_at):
@@ -156,12 +169,13 @@ def order_create(
             "status": status,
         },
     )
-    hooks.orders_created(workspace, [order.pk])
+    signals.orders_placed.send(sender=Order, workspace=workspace, order_ids=[order.pk])
     return order
 
 
 @transaction.atomic
 def order_update(*, order: Order, actor: User | None, **values: Any) -> Order:
+    permit(actor=actor, workspace=order.workspace, rule=ORDER_UPDATE)
     unknown = set(values) - set(ORDER_FIELDS)
     if unknown:
         raise CommerceError(sorted(unknown)[0], _("Unknown field"))
@@ -185,11 +199,13 @@ def order_update(*, order: Order, actor: User | None, **values: Any) -> Order:
         old=old,
         new=new,
     )
+    signals.changes_announce(order.workspace, [(order.pk, old, new)])
     return order
 
 
 @transaction.atomic
 def order_delete(*, order: Order, actor: User | None) -> None:
+    permit(actor=actor, workspace=order.workspace, rule=ORDER_DELETE)
     event_record(
         workspace=order.workspace,
         actor=actor,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.customers.models import (
     Consent,
     ConsentChannel,
@@ -19,6 +20,15 @@ from clientela.customers.models import (
     Tag,
 )
 from clientela.customers.normalize import InvalidEmail, normalize_email
+from clientela.customers.policy import (
+    CONSENT_GRANT,
+    CONSENT_WITHDRAW,
+    CUSTOMER_CREATE,
+    CUSTOMER_DELETE,
+    CUSTOMER_EMAIL_CHANGE,
+    CUSTOMER_TAGS_SET,
+    CUSTOMER_UPDATE,
+)
 from clientela.timeline.services import changed_fields, event_record
 
 # The source of a consent recorded by a member of the team, on the page or through the API.
@@ -90,6 +100,7 @@ def customer_create(
     actor_label: str = "",
     **fields: Any,
 ) -> Customer:
+    permit(actor=actor, workspace=workspace, rule=CUSTOMER_CREATE)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise CustomerError(sorted(unknown)[0], _("Unknown field"))
@@ -119,6 +130,7 @@ def customer_update(
     *, customer: Customer, actor: User | None, actor_label: str = "", **values: Any
 ) -> Customer:
     """Change the given fields (and the primary e-mail); record only what really changed."""
+    permit(actor=actor, workspace=customer.workspace, rule=CUSTOMER_UPDATE)
     unknown = set(values) - set(EDITABLE_FIELDS) - {"email"}
     if unknown:
         raise CustomerError(sorted(unknown)[0], _("Unknown field"))
@@ -183,6 +195,7 @@ def _primary_copy_set(customer: Customer, address: str) -> None:
 @transaction.atomic
 def customer_email_add(*, customer: Customer, address: str, actor: User | None) -> CustomerEmail:
     """Add an address; it becomes the primary one when the customer has none."""
+    permit(actor=actor, workspace=customer.workspace, rule=CUSTOMER_EMAIL_CHANGE)
     email = _check_email(customer.workspace, address, customer)
     _locked(customer)
     if _emails_of(customer).filter(address=email).exists():
@@ -215,6 +228,7 @@ def customer_email_add(*, customer: Customer, address: str, actor: User | None) 
 @transaction.atomic
 def customer_email_make_primary(*, email: CustomerEmail, actor: User | None) -> CustomerEmail:
     """Make `email` the customer's primary address; nothing happens if it already is."""
+    permit(actor=actor, workspace=email.workspace, rule=CUSTOMER_EMAIL_CHANGE)
     customer = _locked(email.customer)
     email.refresh_from_db(fields=["is_primary"])
     if email.is_primary:
@@ -239,6 +253,7 @@ def customer_email_make_primary(*, email: CustomerEmail, actor: User | None) -> 
 @transaction.atomic
 def customer_email_remove(*, email: CustomerEmail, actor: User | None) -> None:
     """Remove an address the customer no longer uses; never the primary or the only one."""
+    permit(actor=actor, workspace=email.workspace, rule=CUSTOMER_EMAIL_CHANGE)
     customer = _locked(email.customer)
     email.refresh_from_db(fields=["is_primary"])
     if email.is_primary:
@@ -266,6 +281,7 @@ def customer_email_remove(*, email: CustomerEmail, actor: User | None) -> None:
 
 @transaction.atomic
 def customer_delete(*, customer: Customer, actor: User | None) -> None:
+    permit(actor=actor, workspace=customer.workspace, rule=CUSTOMER_DELETE)
     # The timeline rows of a customer go with it (personal data); the deletion itself is
     # recorded without a customer link so the audit trail keeps it.
     event_record(
@@ -281,6 +297,7 @@ def customer_delete(*, customer: Customer, actor: User | None) -> None:
 
 @transaction.atomic
 def customer_tags_set(*, customer: Customer, names: list[str], actor: User | None) -> list[Tag]:
+    permit(actor=actor, workspace=customer.workspace, rule=CUSTOMER_TAGS_SET)
     clean = sorted({name.strip() for name in names if name.strip()})
     old = sorted(customer.tags.values_list("name", flat=True))
     if clean == old:
@@ -309,6 +326,7 @@ def consent_grant(
     ip: str | None,
     actor: User | None,
 ) -> Consent:
+    permit(actor=actor, workspace=customer.workspace, rule=CONSENT_GRANT)
     consent = Consent.objects.create(
         workspace=customer.workspace,
         customer=customer,
@@ -343,6 +361,7 @@ def consent_withdraw(
     actor: User | None,
     source: str = "",
 ) -> int:
+    permit(actor=actor, workspace=customer.workspace, rule=CONSENT_WITHDRAW)
     now = timezone.now()
     withdrawn = (
         Consent.objects.for_workspace(customer.workspace)
@@ -376,6 +395,7 @@ def consent_record_withdraw(
     active for the same purpose and channel ends at the same time, or `consent_active` would
     stay true. Withdrawing an already withdrawn record is refused.
     """
+    permit(actor=actor, workspace=consent.workspace, rule=CONSENT_WITHDRAW)
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
     if locked.withdrawn_at is not None:
         raise CustomerError("consent", _("This consent was already withdrawn."))

@@ -11,7 +11,7 @@
 - No products or order lines: the file says how many CDs, not which.
 - The writes go through the same models as the CSV import and leave the same rows:
   Customer + primary CustomerEmail, one `customer.created` event per customer (actor
-  label "demo"), Orders announced to `commerce.hooks.orders_created`, plus one `demo.loaded`
+  label "demo"), Orders announced to `commerce.signals.orders_placed`, plus one `demo.loaded`
   event. E-mail consent for marketing is recorded (source "demo") for MARKETING_SHARE of
   the customers, so that campaigns have an audience.
 - One past brochure, sent weeks before `today` to the customers tagged loyal, with its
@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 
 from clientela.accounts.models import User, Workspace
-from clientela.commerce import hooks
+from clientela.commerce import signals
 from clientela.commerce.models import Order, OrderStatus
 from clientela.customers.models import (
     Consent,
@@ -169,7 +169,8 @@ def demo_shop_load(
         for p, at in zip(purchases, placed, strict=True)
     ]
     for batch in _batches(rows):
-        hooks.orders_created(workspace, _orders_insert(workspace, batch))
+        placed_ids = _orders_insert(workspace, batch)
+        signals.orders_placed.send(sender=Order, workspace=workspace, order_ids=placed_ids)
     campaign = demo_campaign_seed(workspace=workspace, actor=actor, today=today)
     event_record(
         workspace=workspace,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.commerce import hooks
+from clientela.commerce import signals
 from clientela.commerce.models import Order
 from clientela.customers.models import SEARCH_KEYS, Customer, customer_search_keys
 from clientela.imports.bulk import defaults, update_by_id
@@ -224,7 +224,7 @@ class OrderWriter:
             ids = self._insert_sql(rows, now)
         self.created += len(ids)
         self._statistics.added(Order, len(ids))
-        hooks.orders_created(self.workspace, ids)
+        signals.orders_placed.send(sender=Order, workspace=self.workspace, order_ids=ids)
 
     def _insert_sql(self, rows: list[OrderRow], now: datetime) -> list[int]:
         """Through the database's `insert_returning_ids`: SQLite's multi-row INSERT …
@@ -273,6 +273,7 @@ class OrderWriter:
             )
             for pk, old, wanted in changed
         )
+        signals.changes_announce(self.workspace, changed)
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

@@ -24,8 +24,8 @@ Algorithm:
 3. Timeline: one `import.finished` row with the counts, plus one row per customer created or
    changed and per order changed; not one per order created (see `order_writer`). An import
    that changed nothing writes no timeline row at all.
-4. `clientela.commerce.hooks.orders_created` is called, inside the transaction, with the ids
-   of each batch of orders created.
+4. `clientela.commerce.signals.orders_placed` is sent, inside the transaction, with the ids
+   of each batch of orders created; `order_changed` (and `order_cancelled`) with those changed.
 """
 
 from __future__ import annotations

@@ -1,16 +1,25 @@
-"""Background tasks of the retention engine; each receives ids and calls one service."""
+"""Background tasks of the retention engine; each receives ids and calls one service.
+
+The `*_enqueue` functions are what a button or an API call starts: a service's request,
+then this module's task once the request commits. They live here, above the services, so
+that the services never import their tasks.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db import transaction
 from django_tasks import task
 
-from clientela.accounts.models import Workspace
+from clientela.accounts.models import User, Workspace
 from clientela.commerce.models import Order
-from clientela.retention.models import RetentionRun, ValidationRun
+from clientela.retention.models import RetentionModel, RetentionRun, ValidationRun
 from clientela.retention.services import (
     retention_run_execute,
     retention_run_request,
     retention_validation_execute,
+    retention_validation_request,
 )
 
 
@@ -37,3 +46,30 @@ def retention_validation_task(validation_id: int) -> str:
     """Compute one holdout validation; safe to run twice (claimed under a lease)."""
     validation = ValidationRun.objects.get(pk=validation_id)
     return retention_validation_execute(validation=validation).status
+
+
+def retention_refresh_enqueue(
+    *, workspace: Workspace, actor: User | None, model: str = RetentionModel.BGNBD
+) -> RetentionRun:
+    """Queue a refresh for a worker (the web button and the API)."""
+    run = retention_run_request(workspace=workspace, actor=actor, model=model)
+    transaction.on_commit(lambda: retention_run_task.enqueue(run.pk))
+    return run
+
+
+def retention_validation_enqueue(
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    calibration_end: dt.date,
+    model: str = RetentionModel.BGNBD,
+) -> ValidationRun:
+    """Queue a validation for a worker, or return the one already queued or running (one at
+    a time per workspace)."""
+    return retention_validation_request(
+        workspace=workspace,
+        actor=actor,
+        calibration_end=calibration_end,
+        model=model,
+        on_queued=retention_validation_task.enqueue,
+    )

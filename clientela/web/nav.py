@@ -1,7 +1,8 @@
 """Navigation of the workspace pages. Other apps append to these lists in their AppConfig.ready.
 
-`NAV`: the header menu, in order. An entry shows only to members with at least `min_role`;
-its URL name takes the workspace slug as its only argument (`ws`).
+`NAV`: the header menu, in order. An entry shows only to members its page admits (the rule
+given to the page's `workspace_view`); its URL name takes the workspace slug as its only
+argument (`ws`).
 
 `CUSTOMER_PANELS`: templates included on the customer page, each rendered with `customer`,
 `workspace` and `membership` in context (retention adds `web/retention/_customer_scores.html`).
@@ -14,14 +15,11 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from clientela.accounts.models import Role
-
 
 @dataclass(frozen=True)
 class NavEntry:
     label: str | Promise
     url_name: str
-    min_role: Role = Role.VIEWER
 
 
 NAV: list[NavEntry] = [
@@ -29,9 +27,9 @@ NAV: list[NavEntry] = [
     NavEntry(_("Customers"), "web:customers"),
     NavEntry(_("Orders"), "web:orders"),
     NavEntry(_("Products"), "web:products"),
-    NavEntry(_("Imports"), "web:imports", Role.MANAGER),
+    NavEntry(_("Imports"), "web:imports"),
     NavEntry(_("Retention"), "web:retention"),
-    NavEntry(_("Team"), "web:team", Role.OWNER),
+    NavEntry(_("Team"), "web:team"),
     NavEntry(_("API tokens"), "web:tokens"),
 ]
 

@@ -194,7 +194,7 @@ def test_patch_refuses_null_for_a_text_field(cast, owner_api):
 def test_delete_removes_the_customer_and_keeps_the_audit_row(cast, api_as):
     customer = customer_create(workspace=cast.shop, actor=cast.owner, first_name="Ana")
 
-    response = api_as("agent").delete(f"/customers/{customer.pk}")
+    response = api_as("manager").delete(f"/customers/{customer.pk}")
 
     assert response.status_code == 204
     assert response.content == b""
@@ -202,7 +202,7 @@ def test_delete_removes_the_customer_and_keeps_the_audit_row(cast, api_as):
     deleted = Event.objects.get(kind="customer.deleted")
     assert (deleted.subject_id, deleted.actor, deleted.old) == (
         customer.pk,
-        cast.teammate,
+        cast.manager,
         {"name": "Ana"},
     )
 

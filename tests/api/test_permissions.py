@@ -29,6 +29,7 @@ from clientela.customers.models import Consent, Customer, CustomerEmail
 from clientela.customers.services import consent_grant, customer_create, customer_email_add
 from clientela.imports.models import ImportJob
 from clientela.timeline.models import Event
+from tests.policy import refusals
 
 from .conftest import CALLERS
 
@@ -117,7 +118,8 @@ CORE: Rows = {
     ),
     ("DELETE", "/customers/{customer_id}"): (
         lambda s: (f"/customers/{s.customer.pk}", None),
-        allowed(404, 403, 204, 204, 204),
+        # Their orders go with them: a manager's decision, as deleting an order is.
+        allowed(404, 403, 403, 204, 204),
     ),
     ("GET", "/customers/{customer_id}/timeline"): (
         lambda s: (f"/customers/{s.customer.pk}/timeline", None),
@@ -241,9 +243,12 @@ def test_each_caller_gets_the_expected_status(
     build, expected = MATRIX[operation]
     path, body = build(shop)
 
-    response = _call(tokens.get(caller), operation[0], path, body)
+    with refusals() as raised:
+        response = _call(tokens.get(caller), operation[0], path, body)
 
     assert response.status_code == expected[caller], response.content
+    # The matrix and the policy agree: a 403 exactly when a rule refuses the caller's role.
+    assert (response.status_code == 403) == bool(raised)
     assert (
         response["Content-Type"] == "application/json; charset=utf-8"
         or (response.status_code == 204 and response.content == b"")

@@ -1,4 +1,4 @@
-"""Importing orders: customers created when missing, time zones, idempotence, the hook."""
+"""Importing orders: customers created when missing, time zones, idempotence, the signal."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from clientela.commerce import hooks
 from clientela.commerce.models import Order
 from clientela.commerce.services import order_create
+from clientela.commerce.signals import orders_placed
 from clientela.customers.models import Customer, CustomerEmail
 from clientela.customers.services import customer_create
 from clientela.imports import pipeline
@@ -27,15 +27,16 @@ ORDERS = (
 
 
 @pytest.fixture
-def hook_calls(monkeypatch):
-    """What `orders_created` received, and whether it ran inside the writing transaction."""
+def hook_calls():
+    """What `orders_placed` announced, and whether it was sent inside the writing transaction."""
     calls: list[tuple[int, list[int], bool]] = []
-    monkeypatch.setattr(
-        hooks,
-        "orders_created",
-        lambda ws, ids: calls.append((ws.pk, list(ids), connection.in_atomic_block)),
-    )
-    return calls
+
+    def receiver(sender, *, workspace, order_ids, **kwargs):
+        calls.append((workspace.pk, list(order_ids), connection.in_atomic_block))
+
+    orders_placed.connect(receiver)
+    yield calls
+    orders_placed.disconnect(receiver)
 
 
 def order(workspace, external_id):

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.db import connection
 
-from clientela.commerce import hooks
+from clientela.commerce.signals import orders_placed
 from clientela.customers.services import customer_create
 from clientela.imports import pipeline, schema
 from clientela.imports.feed import Feed
@@ -84,9 +84,23 @@ def test_a_consumer_that_leaves_stops_the_producer():
 # The import on top of it ---------------------------------------------------------------
 
 
-def test_a_bad_row_in_the_last_batch_undoes_the_batches_written_before(cast, tmp_path, monkeypatch):
-    written = []
-    monkeypatch.setattr(hooks, "orders_created", lambda ws, ids: written.append(len(ids)))
+@pytest.fixture
+def placed_sizes():
+    """How many orders each `orders_placed` announced."""
+    sizes: list[int] = []
+
+    def receiver(sender, *, order_ids, **kwargs):
+        sizes.append(len(order_ids))
+
+    orders_placed.connect(receiver)
+    yield sizes
+    orders_placed.disconnect(receiver)
+
+
+def test_a_bad_row_in_the_last_batch_undoes_the_batches_written_before(
+    cast, tmp_path, monkeypatch, placed_sizes
+):
+    written = placed_sizes
     monkeypatch.setattr(pipeline, "BATCH_SIZE", 10)
     before = counts()
     text = HEADER + _orders(95) + "LAST;C1;;2024-13-45;1\n"

@@ -15,10 +15,10 @@ from clientela.retention.models import CustomerScore, RetentionRun, RunStatus
 from clientela.retention.services import (
     retention_run_execute,
     retention_run_request,
-    retention_validation_enqueue,
     retention_validation_execute,
 )
 from clientela.retention.stats import _fit
+from clientela.retention.tasks import retention_validation_enqueue
 from clientela.timeline.models import Event
 
 from .factories import BUCHAREST, customers, order

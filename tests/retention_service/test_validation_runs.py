@@ -12,11 +12,10 @@ from clientela.retention.models import RunStatus, ValidationRun
 from clientela.retention.services import (
     RetentionError,
     retention_validate,
-    retention_validation_enqueue,
     retention_validation_execute,
     validation_report,
 )
-from clientela.retention.tasks import retention_validation_task
+from clientela.retention.tasks import retention_validation_enqueue, retention_validation_task
 from clientela.timeline.models import Event
 
 from .factories import simulated_shop

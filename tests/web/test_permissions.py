@@ -16,6 +16,7 @@ from clientela.customers.services import consent_grant, customer_email_add
 from clientela.imports.models import ImportJob, ImportKind
 from tests.mail.objects import delivery_objects
 from tests.outreach.objects import outreach_objects
+from tests.policy import refusals
 from tests.retention_service.objects import retention_objects
 from tests.web.conftest import post
 
@@ -193,11 +194,15 @@ def _client(cast: Any, role: str) -> Client:
 @pytest.mark.parametrize("role", ROLES)
 def test_get_status_of_every_page_for_each_role(cast, objects, role):
     client = _client(cast, role)
-    seen = {}
+    seen, refused = {}, set()
     for name, (needs, _statuses) in MATRIX.items():
-        seen[name] = client.get(_url(name, needs, objects)).status_code
+        with refusals() as raised:
+            seen[name] = client.get(_url(name, needs, objects)).status_code
+        refused |= {name} if raised else set()
     expected = {name: statuses[ROLES.index(role)] for name, (_, statuses) in MATRIX.items()}
     assert seen == expected
+    # The matrix and the policy agree: a page answers 403 exactly when its rule refuses.
+    assert {name for name, status in seen.items() if status == 403} == refused
 
 
 @pytest.mark.django_db

@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Status
 
 from clientela.accounts.client import client_ip
-from clientela.accounts.models import Role
-from clientela.api.auth import actor_of, require_role, workspace_of
+from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
 from clientela.api.pagination import PageParams, page_of
 from clientela.api.routers.exports import CSV_RESPONSE, customer_export
@@ -31,6 +30,14 @@ from clientela.api.schemas.customers import (
 from clientela.api.types import QueryId
 from clientela.customers.models import Consent, Customer, CustomerEmail
 from clientela.customers.normalize import InvalidEmail, normalize_email
+from clientela.customers.policy import (
+    CONSENT_GRANT,
+    CONSENT_WITHDRAW,
+    CUSTOMER_CREATE,
+    CUSTOMER_DELETE,
+    CUSTOMER_EMAIL_CHANGE,
+    CUSTOMER_UPDATE,
+)
 from clientela.customers.selectors import CustomerFilters as ListFilters
 from clientela.customers.selectors import customers_filtered
 from clientela.customers.services import (
@@ -95,7 +102,7 @@ router.get(
 
 @router.post("", response={201: CustomerOut, **WRITE}, summary="Create a customer")
 def customer_create_endpoint(request: HttpRequest, payload: CustomerIn) -> Status[Customer]:
-    require_role(request, Role.AGENT)
+    require(request, CUSTOMER_CREATE)
     values = payload.model_dump(exclude={"tags"})
     try:
         with transaction.atomic():
@@ -120,7 +127,7 @@ def customer_read(request: HttpRequest, customer_id: Path[QueryId]) -> Customer:
 def customer_update_endpoint(
     request: HttpRequest, customer_id: Path[QueryId], payload: CustomerPatch
 ) -> Customer:
-    require_role(request, Role.AGENT)
+    require(request, CUSTOMER_UPDATE)
     customer = _customer(request, customer_id)
     values = payload.model_dump(exclude_unset=True, exclude={"tags"})
     try:
@@ -139,7 +146,7 @@ def customer_update_endpoint(
     summary="Delete a customer with their orders and history",
 )
 def customer_delete_endpoint(request: HttpRequest, customer_id: Path[QueryId]) -> Status[None]:
-    require_role(request, Role.AGENT)
+    require(request, CUSTOMER_DELETE)
     customer_delete(customer=_customer(request, customer_id), actor=actor_of(request))
     return Status(204, None)
 
@@ -197,7 +204,7 @@ def customer_email_list(request: HttpRequest, customer_id: Path[QueryId]) -> Any
 def customer_email_add_endpoint(
     request: HttpRequest, customer_id: Path[QueryId], payload: EmailIn
 ) -> Status[CustomerEmail]:
-    require_role(request, Role.AGENT)
+    require(request, CUSTOMER_EMAIL_CHANGE)
     customer = _plain_customer(request, customer_id)
     try:
         row = customer_email_add(
@@ -216,7 +223,7 @@ def customer_email_add_endpoint(
 def customer_email_remove_endpoint(
     request: HttpRequest, customer_id: Path[QueryId], email_id: Path[QueryId]
 ) -> Status[None]:
-    require_role(request, Role.AGENT)
+    require(request, CUSTOMER_EMAIL_CHANGE)
     email = _email(request, customer_id, email_id)
     try:
         customer_email_remove(email=email, actor=actor_of(request))
@@ -233,7 +240,7 @@ def customer_email_remove_endpoint(
 def customer_email_primary_endpoint(
     request: HttpRequest, customer_id: Path[QueryId], email_id: Path[QueryId]
 ) -> CustomerEmail:
-    require_role(request, Role.AGENT)
+    require(request, CUSTOMER_EMAIL_CHANGE)
     email = _email(request, customer_id, email_id)
     return customer_email_make_primary(email=email, actor=actor_of(request))
 
@@ -263,7 +270,7 @@ def customer_consent_list(request: HttpRequest, customer_id: Path[QueryId]) -> A
 def customer_consent_grant_endpoint(
     request: HttpRequest, customer_id: Path[QueryId], payload: ConsentIn
 ) -> Status[Consent]:
-    require_role(request, Role.AGENT)
+    require(request, CONSENT_GRANT)
     consent = consent_grant(
         customer=_plain_customer(request, customer_id),
         purpose=payload.purpose,
@@ -283,7 +290,7 @@ def customer_consent_grant_endpoint(
 def customer_consent_withdraw_endpoint(
     request: HttpRequest, customer_id: Path[QueryId], consent_id: Path[QueryId]
 ) -> Consent:
-    require_role(request, Role.AGENT)
+    require(request, CONSENT_WITHDRAW)
     customer = _plain_customer(request, customer_id)
     consent = get_object_or_404(_consents(request, customer), pk=consent_id)
     try:

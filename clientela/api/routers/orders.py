@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.errors import ValidationError
 
-from clientela.accounts.models import Role, Workspace
-from clientela.api.auth import actor_of, require_role, workspace_of
+from clientela.accounts.models import Workspace
+from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
 from clientela.api.pagination import page_of
 from clientela.api.routers.exports import CSV_RESPONSE, order_export
@@ -26,6 +26,7 @@ from clientela.api.schemas.commerce import (
 )
 from clientela.api.types import QueryId
 from clientela.commerce.models import Order, Product
+from clientela.commerce.policy import ORDER_CREATE, ORDER_DELETE, ORDER_UPDATE
 from clientela.commerce.services import CommerceError, order_create, order_delete, order_update
 from clientela.customers.models import Customer
 
@@ -96,7 +97,7 @@ router.get(
 
 @router.post("", response={201: OrderOut, **WRITE}, summary="Record an order")
 def order_create_endpoint(request: HttpRequest, payload: OrderIn) -> Status[Order]:
-    require_role(request, Role.MANAGER)
+    require(request, ORDER_CREATE)
     workspace = workspace_of(request)
     customer = Customer.objects.for_workspace(workspace).filter(pk=payload.customer_id).first()
     if customer is None:
@@ -127,7 +128,7 @@ def order_read(request: HttpRequest, order_id: Path[QueryId]) -> Order:
 def order_update_endpoint(
     request: HttpRequest, order_id: Path[QueryId], payload: OrderPatch
 ) -> Order:
-    require_role(request, Role.MANAGER)
+    require(request, ORDER_UPDATE)
     order = _order(request, order_id)
     try:
         order_update(order=order, actor=actor_of(request), **payload.model_dump(exclude_unset=True))
@@ -138,6 +139,6 @@ def order_update_endpoint(
 
 @router.delete("/{order_id}", response={204: None, **OBJECT_READ}, summary="Delete an order")
 def order_delete_endpoint(request: HttpRequest, order_id: Path[QueryId]) -> Status[None]:
-    require_role(request, Role.MANAGER)
+    require(request, ORDER_DELETE)
     order_delete(order=_order(request, order_id), actor=actor_of(request))
     return Status(204, None)

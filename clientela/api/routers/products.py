@@ -9,8 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Status
 
-from clientela.accounts.models import Role
-from clientela.api.auth import actor_of, require_role, workspace_of
+from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
 from clientela.api.pagination import page_of
 from clientela.api.schemas.commerce import (
@@ -22,6 +21,7 @@ from clientela.api.schemas.commerce import (
 )
 from clientela.api.types import QueryId
 from clientela.commerce.models import Product
+from clientela.commerce.policy import PRODUCT_CREATE, PRODUCT_DELETE, PRODUCT_UPDATE
 from clientela.commerce.services import (
     CommerceError,
     product_create,
@@ -52,7 +52,7 @@ def product_list(request: HttpRequest, filters: Query[ProductFilters]) -> dict[s
 
 @router.post("", response={201: ProductOut, **WRITE}, summary="Create a product")
 def product_create_endpoint(request: HttpRequest, payload: ProductIn) -> Status[Product]:
-    require_role(request, Role.MANAGER)
+    require(request, PRODUCT_CREATE)
     workspace = workspace_of(request)
     values = payload.model_dump()
     values["currency"] = values["currency"] or workspace.currency
@@ -74,7 +74,7 @@ def product_read(request: HttpRequest, product_id: Path[QueryId]) -> Product:
 def product_update_endpoint(
     request: HttpRequest, product_id: Path[QueryId], payload: ProductPatch
 ) -> Product:
-    require_role(request, Role.MANAGER)
+    require(request, PRODUCT_UPDATE)
     product = _product(request, product_id)
     try:
         product_update(
@@ -91,6 +91,6 @@ def product_update_endpoint(
     summary="Delete a product; order lines keep their description and price",
 )
 def product_delete_endpoint(request: HttpRequest, product_id: Path[QueryId]) -> Status[None]:
-    require_role(request, Role.MANAGER)
+    require(request, PRODUCT_DELETE)
     product_delete(product=_product(request, product_id), actor=actor_of(request))
     return Status(204, None)

@@ -11,18 +11,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from clientela.accounts.models import Role
-from clientela.api.auth import actor_of, require_role, workspace_of
+from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import OBJECT_READ, READ, WRITE, unprocessable
 from clientela.api.pagination import PageOut, PageParams, page_of
 from clientela.api.types import MoneyOut, QueryId
 from clientela.retention import reports
 from clientela.retention.models import CustomerScore, RetentionRun, RetentionSettings
-from clientela.retention.services import (
-    retention_refresh_enqueue,
-    retention_settings_for,
-    retention_settings_update,
-)
+from clientela.retention.policy import RETENTION_REFRESH, RETENTION_SETTINGS_UPDATE
+from clientela.retention.services import retention_settings_for, retention_settings_update
+from clientela.retention.tasks import retention_refresh_enqueue
 
 router = Router(tags=["retention"])
 
@@ -174,7 +171,7 @@ def segment_list(request: HttpRequest) -> list[reports.SegmentRow]:
     summary="Refit the model and rescore every customer in the background",
 )
 def refresh_start(request: HttpRequest, payload: RefreshIn) -> Status[RetentionRun]:
-    require_role(request, Role.MANAGER)
+    require(request, RETENTION_REFRESH)
     run = retention_refresh_enqueue(
         workspace=workspace_of(request), actor=actor_of(request), model=payload.model
     )
@@ -197,7 +194,7 @@ def settings_read(request: HttpRequest) -> RetentionSettings:
     summary="Change the gross margin or the discount rate of CLV (used by the next refresh)",
 )
 def settings_patch(request: HttpRequest, payload: SettingsPatch) -> RetentionSettings:
-    require_role(request, Role.MANAGER)
+    require(request, RETENTION_SETTINGS_UPDATE)
     try:
         return retention_settings_update(
             workspace=workspace_of(request),

@@ -4,7 +4,6 @@ from clientela.retention.services.runs import (
     CHUNK_SIZE,
     RetentionError,
     retention_refresh,
-    retention_refresh_enqueue,
     retention_run_execute,
     retention_run_request,
 )
@@ -17,8 +16,8 @@ from clientela.retention.services.validation import (
     ValidationReport,
     WeeklyPoint,
     retention_validate,
-    retention_validation_enqueue,
     retention_validation_execute,
+    retention_validation_request,
     validation_report,
 )
 
@@ -29,13 +28,12 @@ __all__ = [
     "ValidationReport",
     "WeeklyPoint",
     "retention_refresh",
-    "retention_refresh_enqueue",
     "retention_run_execute",
     "retention_run_request",
     "retention_settings_for",
     "retention_settings_update",
     "retention_validate",
-    "retention_validation_enqueue",
     "retention_validation_execute",
+    "retention_validation_request",
     "validation_report",
 ]

@@ -30,8 +30,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.clock.leases import LeaseLost
 from clientela.retention.models import RetentionModel, RetentionRun, RunStatus
+from clientela.retention.policy import RETENTION_REFRESH
 from clientela.retention.reasons import UNKNOWN_MODEL, error_text
 from clientela.retention.selectors import PurchaseSummary, purchase_summary
 from clientela.retention.services.fit import fit_phase, local_today
@@ -65,6 +67,7 @@ def retention_run_request(
     *, workspace: Workspace, actor: User | None, model: str = RetentionModel.BGNBD
 ) -> RetentionRun:
     """A queued run for the workspace, or the one already queued or running (one at a time)."""
+    permit(actor=actor, workspace=workspace, rule=RETENTION_REFRESH)
     if model not in RetentionModel.values:
         raise RetentionError(UNKNOWN_MODEL, model=model)
     active = RetentionRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()
@@ -98,16 +101,6 @@ def retention_refresh(
     run = retention_run_request(workspace=workspace, actor=actor, model=model)
     return retention_run_execute(run=run, progress=progress, chunk_size=chunk_size)
 
-
-def retention_refresh_enqueue(
-    *, workspace: Workspace, actor: User | None, model: str = RetentionModel.BGNBD
-) -> RetentionRun:
-    """Queue a refresh for a worker (the web button and the API)."""
-    from clientela.retention.tasks import retention_run_task
-
-    run = retention_run_request(workspace=workspace, actor=actor, model=model)
-    transaction.on_commit(lambda: retention_run_task.enqueue(run.pk))
-    return run
 
 
 def retention_run_execute(

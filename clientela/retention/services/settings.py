@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.accounts.scoping import settings_for
 from clientela.retention.models import RetentionSettings
+from clientela.retention.policy import RETENTION_SETTINGS_UPDATE
 from clientela.timeline.services import event_record
 
 FOUR_PLACES = Decimal("0.0001")
@@ -31,6 +33,7 @@ def retention_settings_update(
     """Save the values given (None keeps the current one), to four decimals; raises django's
     ValidationError for a margin outside (0, 1] or a discount rate outside [0, 1). The next
     refresh values customers with them."""
+    permit(actor=actor, workspace=workspace, rule=RETENTION_SETTINGS_UPDATE)
     settings = retention_settings_for(workspace)
     old = settings.as_dict()
     if clv_margin is not None:

@@ -6,7 +6,8 @@ cumulative repeat purchases of the cohort week by week against the model's sum o
 
 `retention_validate` computes the report in the calling process. On a large shop that takes
 longer than a web request may, so the page and the API ask for a `ValidationRun`
-(`retention_validation_enqueue`); a worker computes it (`retention_validation_execute`),
+(`retention_validation_request`, queued by `tasks.retention_validation_enqueue`); a
+worker computes it (`retention_validation_execute`),
 records each step done for the page's progress bar, and keeps the report as JSON.
 """
 
@@ -22,9 +23,11 @@ import numpy as np
 from django.db import IntegrityError, transaction
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.clock.leases import LeaseLost
 from clientela.retention import engine
 from clientela.retention.models import RetentionModel, RunStatus, ValidationRun
+from clientela.retention.policy import RETENTION_VALIDATE
 from clientela.retention.reasons import NO_HOLDOUT, NUMERICAL_ERROR, UNKNOWN_MODEL
 from clientela.retention.selectors import (
     day_number,
@@ -187,17 +190,18 @@ def _weekly(
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
-def retention_validation_enqueue(
+def retention_validation_request(
     *,
     workspace: Workspace,
     actor: User | None,
     calibration_end: dt.date,
     model: str = RetentionModel.BGNBD,
+    on_queued: Callable[[int], object] | None = None,
 ) -> ValidationRun:
-    """Queue a validation for a worker, or return the one already queued or running (one at
-    a time per workspace)."""
-    from clientela.retention.tasks import retention_validation_task
-
+    """A queued validation for the workspace, or the one already queued or running (one at
+    a time per workspace). `on_queued` receives the id of a new one once it commits: the
+    caller's way to start a worker (this module does not know the tasks, they know it)."""
+    permit(actor=actor, workspace=workspace, rule=RETENTION_VALIDATE)
     if model not in RetentionModel.values:
         raise RetentionError(UNKNOWN_MODEL, model=model)
     active = ValidationRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()
@@ -221,8 +225,9 @@ def retention_validation_enqueue(
     except IntegrityError:
         # Someone else queued one between our check and our insert: theirs is ours.
         return ValidationRun.objects.for_workspace(workspace).get(status__in=ACTIVE)
-    pk = validation.pk
-    transaction.on_commit(lambda: retention_validation_task.enqueue(pk))
+    if on_queued is not None:
+        pk = validation.pk
+        transaction.on_commit(lambda: on_queued(pk))
     return validation
 
 

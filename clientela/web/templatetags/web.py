@@ -1,4 +1,4 @@
-"""Template helpers of the web UI: the navigation menu and keyset page links."""
+"""Template helpers of the web UI: the navigation menu, keyset page links, and `may`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
+from clientela.accounts.models import Membership
+from clientela.accounts.policy import allows, rules
 from clientela.web import nav
 from clientela.web.events import event_label as _event_label
 
@@ -23,9 +25,11 @@ def nav_items(context: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     items = []
     for entry in nav.NAV:
-        if not membership.has_role(entry.min_role):
-            continue
         url = reverse(entry.url_name, kwargs={"ws": membership.workspace.slug})
+        # The page's own rule decides, so the menu never offers a page that answers 403.
+        rule = getattr(resolve(url).func, "policy_rule", None)
+        if rule is not None and not allows(membership, rule):
+            continue
         base = reverse("web:dashboard", kwargs={"ws": membership.workspace.slug})
         active = request.path == url if url == base else request.path.startswith(url)
         items.append({"label": entry.label, "url": url, "active": active})
@@ -48,3 +52,10 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 @register.filter
 def event_label(kind: str) -> str:
     return str(_event_label(kind))
+
+
+@register.filter
+def may(membership: Membership | None, rule_name: str) -> bool:
+    """`{% if request.membership|may:"customer.delete" %}`: whether the member may do what
+    the rule of that name (in some app's `policy`) guards. An unknown name is an error."""
+    return allows(membership, rules()[rule_name])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clientela.accounts.models import ApiToken, Membership, Role, User
+from clientela.accounts.policy import TEAM_VIEW, TOKEN_CREATE, TOKEN_REVOKE
 from clientela.accounts.selectors import member_get, team, token_get, tokens_active
 from clientela.accounts.services import (
     MembershipError,
@@ -22,7 +23,7 @@ from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.forms import MemberAddForm, MemberRoleForm, TokenForm
 
 
-@workspace_view()
+@workspace_view(TOKEN_CREATE)
 def token_index(request: WorkspaceRequest) -> HttpResponse:
     """List and create. A new token's secret is in this one response only, never stored."""
     form = TokenForm(request.POST or None)
@@ -41,7 +42,7 @@ def token_index(request: WorkspaceRequest) -> HttpResponse:
     return response
 
 
-@workspace_view()
+@workspace_view(TOKEN_REVOKE)
 @require_POST
 def token_revoke_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
     try:
@@ -53,7 +54,7 @@ def token_revoke_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return redirect("web:tokens", ws=request.workspace.slug)
 
 
-@workspace_view(min_role=Role.OWNER)
+@workspace_view(TEAM_VIEW)
 def team_index(request: WorkspaceRequest) -> HttpResponse:
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +77,8 @@ def team_index(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "web/accounts/team.html", context)
 
 
-@workspace_view(min_role=Role.OWNER)
+# Seeing the team is the gate; each change is then refused or allowed by its service.
+@workspace_view(TEAM_VIEW)
 @require_POST
 def team_member(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """Change a member's role, or remove them (`action=remove`)."""

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clientela.accounts.client import client_ip
-from clientela.accounts.models import Role
 from clientela.customers.models import Consent, Customer, CustomerEmail
+from clientela.customers.policy import CONSENT_GRANT, CONSENT_WITHDRAW, CUSTOMER_EMAIL_CHANGE
 from clientela.customers.selectors import customer_get
 from clientela.customers.services import (
     CONSENT_SOURCE_MANUAL,
@@ -60,7 +60,7 @@ def _form_errors(request: WorkspaceRequest, form: forms.Form) -> None:
             messages.error(request, text)
 
 
-@workspace_view(min_role=Role.AGENT)
+@workspace_view(CUSTOMER_EMAIL_CHANGE)
 @require_POST
 def email_add(request: WorkspaceRequest, pk: int) -> HttpResponse:
     customer = _customer(request, pk)
@@ -79,7 +79,7 @@ def email_add(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return _back(request, pk, "emails")
 
 
-@workspace_view(min_role=Role.AGENT)
+@workspace_view(CUSTOMER_EMAIL_CHANGE)
 @require_POST
 def email_primary(request: WorkspaceRequest, pk: int, email_pk: int) -> HttpResponse:
     email = _email(request, pk, email_pk)
@@ -88,7 +88,7 @@ def email_primary(request: WorkspaceRequest, pk: int, email_pk: int) -> HttpResp
     return _back(request, pk, "emails")
 
 
-@workspace_view(min_role=Role.AGENT)
+@workspace_view(CUSTOMER_EMAIL_CHANGE)
 @require_POST
 def email_remove(request: WorkspaceRequest, pk: int, email_pk: int) -> HttpResponse:
     email = _email(request, pk, email_pk)
@@ -101,7 +101,7 @@ def email_remove(request: WorkspaceRequest, pk: int, email_pk: int) -> HttpRespo
     return _back(request, pk, "emails")
 
 
-@workspace_view(min_role=Role.AGENT)
+@workspace_view(CONSENT_GRANT)
 @require_POST
 def consent_add(request: WorkspaceRequest, pk: int) -> HttpResponse:
     customer = _customer(request, pk)
@@ -125,7 +125,7 @@ def consent_add(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return _back(request, pk, "consents")
 
 
-@workspace_view(min_role=Role.AGENT)
+@workspace_view(CONSENT_WITHDRAW)
 @require_POST
 def consent_withdraw(request: WorkspaceRequest, pk: int, consent_pk: int) -> HttpResponse:
     customer = _customer(request, pk)

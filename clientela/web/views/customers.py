@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from clientela.accounts.models import Role
 from clientela.commerce.selectors import customer_orders
 from clientela.customers.models import Consent, Customer, CustomerEmail
+from clientela.customers.policy import CUSTOMER_CREATE, CUSTOMER_TAGS_SET, CUSTOMER_UPDATE
 from clientela.customers.selectors import CustomerFilters, customer_get, customer_page, tag_names
 from clientela.customers.services import (
     CustomerError,
@@ -56,6 +57,7 @@ def customer_list(request: WorkspaceRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "tags": tag_names(workspace=request.workspace),
+        # The export is the imports app's; its rule comes with imports/policy.py.
         "can_export": request.membership.has_role(Role.MANAGER),
         "export_query": export_query(request.GET, CUSTOMER_FILTERS),
     }
@@ -94,7 +96,6 @@ def customer_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
         "orders": customer_orders(workspace=workspace, customer_id=customer.pk),
         "timeline": timeline,
         "panels": list(nav.CUSTOMER_PANELS),
-        "can_edit": request.membership.has_role(Role.AGENT),
         # Own ids, apart from the other forms of the page (the panels may have an `address`).
         "email_form": EmailAddForm(auto_id="new_email_%s"),
         "consent_form": ConsentGrantForm(auto_id="new_consent_%s"),
@@ -113,7 +114,7 @@ def _apply_errors(form: CustomerForm, error: CustomerError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-@workspace_view(min_role=Role.AGENT)
+@workspace_view(CUSTOMER_CREATE)
 def customer_new(request: WorkspaceRequest) -> HttpResponse:
     form = CustomerForm(
         request.POST or None,
@@ -131,7 +132,7 @@ def customer_new(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "web/customers/form.html", {"form": form, "customer": None})
 
 
-@workspace_view(min_role=Role.AGENT)
+@workspace_view(CUSTOMER_UPDATE)
 def customer_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
     customer = _get(request, pk)
     initial = {name: getattr(customer, name) for name in CustomerForm.base_fields}
@@ -146,7 +147,7 @@ def customer_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return render(request, "web/customers/form.html", {"form": form, "customer": customer})
 
 
-@workspace_view(min_role=Role.AGENT)
+@workspace_view(CUSTOMER_TAGS_SET)
 def customer_tags(request: WorkspaceRequest, pk: int) -> HttpResponse:
     customer = _get(request, pk)
     if request.method != "POST":
@@ -162,7 +163,6 @@ def customer_tags(request: WorkspaceRequest, pk: int) -> HttpResponse:
                 "customer": customer,
                 "tags": customer.tags.order_by("name"),
                 "tags_form": form,
-                "can_edit": True,
             },
         )
     return redirect("web:customer", ws=request.workspace.slug, pk=customer.pk)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from clientela.accounts.models import Role
 from clientela.commerce.models import Product
+from clientela.commerce.policy import PRODUCT_CREATE, PRODUCT_UPDATE
 from clientela.commerce.selectors import (
     OrderFilters,
     order_page,
@@ -38,6 +39,7 @@ def order_list(request: WorkspaceRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        # The export is the imports app's; its rule comes with imports/policy.py.
         "can_export": request.membership.has_role(Role.MANAGER),
         "export_query": export_query(request.GET, ORDER_FILTERS),
     }
@@ -55,8 +57,7 @@ def product_index(request: WorkspaceRequest) -> HttpResponse:
         after=int(after) if after.isdigit() else None,
         before=int(before) if before.isdigit() else None,
     )
-    can_edit = request.membership.has_role(Role.MANAGER)
-    return render(request, "web/products/list.html", {"page": page, "can_edit": can_edit})
+    return render(request, "web/products/list.html", {"page": page})
 
 
 def _product_form_page(
@@ -65,7 +66,7 @@ def _product_form_page(
     return render(request, "web/products/form.html", {"form": form, "product": product})
 
 
-@workspace_view(min_role=Role.MANAGER)
+@workspace_view(PRODUCT_CREATE)
 def product_new(request: WorkspaceRequest) -> HttpResponse:
     form = ProductForm(request.POST or None, initial={"currency": request.workspace.currency})
     if request.method == "POST" and form.is_valid():
@@ -78,7 +79,7 @@ def product_new(request: WorkspaceRequest) -> HttpResponse:
     return _product_form_page(request, form, None)
 
 
-@workspace_view(min_role=Role.MANAGER)
+@workspace_view(PRODUCT_UPDATE)
 def product_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
     try:
         product = product_get(workspace=request.workspace, pk=pk)

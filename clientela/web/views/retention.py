@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from clientela.accounts.models import Role, Workspace
+from clientela.accounts.models import Workspace
 from clientela.retention import reports
 from clientela.retention.models import (
     DEFAULT_CLV_ANNUAL_DISCOUNT,
@@ -24,24 +24,24 @@ from clientela.retention.models import (
     RetentionRun,
     ValidationRun,
 )
+from clientela.retention.policy import (
+    RETENTION_REFRESH,
+    RETENTION_SETTINGS_UPDATE,
+    RETENTION_VALIDATE,
+)
 from clientela.retention.services import (
-    retention_refresh_enqueue,
     retention_settings_for,
     retention_settings_update,
-    retention_validation_enqueue,
     validation_report,
 )
 from clientela.retention.services.validation import MAX_GROUP, ValidationReport
+from clientela.retention.tasks import retention_refresh_enqueue, retention_validation_enqueue
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.forms import RetentionSettingsForm
 
 
-def _run_context(request: WorkspaceRequest, run: RetentionRun | None) -> dict[str, Any]:
-    return {
-        "run": run,
-        "can_refresh": request.membership.has_role(Role.MANAGER),
-        "models": RetentionModel.choices,
-    }
+def _run_context(run: RetentionRun | None) -> dict[str, Any]:
+    return {"run": run, "models": RetentionModel.choices}
 
 
 def _percent(value: Decimal) -> str:
@@ -75,7 +75,7 @@ def retention_dashboard(request: WorkspaceRequest) -> HttpResponse:
     dropped, lowest = reports.slipping_away(workspace)
     p_bins, clv_bins = reports.p_alive_histogram(workspace), reports.clv_histogram(workspace)
     context = {
-        **_run_context(request, reports.latest_run(workspace)),
+        **_run_context(reports.latest_run(workspace)),
         "current": RetentionRun.objects.current(workspace),
         **_clv_basis(workspace, RetentionRun.objects.current(workspace)),
         "segments": reports.segment_rows(workspace),
@@ -97,7 +97,7 @@ def retention_dashboard(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "web/retention/dashboard.html", context)
 
 
-@workspace_view(min_role=Role.MANAGER)
+@workspace_view(RETENTION_REFRESH)
 @require_POST
 def retention_refresh_start(request: WorkspaceRequest) -> HttpResponse:
     model = request.POST.get("model") or RetentionModel.BGNBD
@@ -105,7 +105,7 @@ def retention_refresh_start(request: WorkspaceRequest) -> HttpResponse:
         model = RetentionModel.BGNBD
     run = retention_refresh_enqueue(workspace=request.workspace, actor=request.user, model=model)
     if request.htmx:
-        return render(request, "web/retention/_run.html", _run_context(request, run))
+        return render(request, "web/retention/_run.html", _run_context(run))
     return redirect("web:retention", ws=request.workspace.slug)
 
 
@@ -114,10 +114,10 @@ def retention_run(request: WorkspaceRequest, pk: int) -> HttpResponse:
     run = RetentionRun.objects.for_workspace(request.workspace).filter(pk=pk).first()
     if run is None:
         raise Http404
-    return render(request, "web/retention/_run.html", _run_context(request, run))
+    return render(request, "web/retention/_run.html", _run_context(run))
 
 
-@workspace_view(min_role=Role.MANAGER)
+@workspace_view(RETENTION_SETTINGS_UPDATE)
 def retention_settings(request: WorkspaceRequest) -> HttpResponse:
     current = retention_settings_for(request.workspace)
     initial = {name: getattr(current, name) for name in RetentionSettingsForm.base_fields}
@@ -139,13 +139,8 @@ def _latest_validation(workspace: Workspace) -> ValidationRun | None:
     return ValidationRun.objects.for_workspace(workspace).order_by("-created_at", "-pk").first()
 
 
-def _validation_context(
-    request: WorkspaceRequest, validation: ValidationRun | None
-) -> dict[str, Any]:
-    return {
-        "validation": validation,
-        "can_validate": request.membership.has_role(Role.MANAGER),
-    }
+def _validation_context(validation: ValidationRun | None) -> dict[str, Any]:
+    return {"validation": validation}
 
 
 @workspace_view()
@@ -153,7 +148,7 @@ def retention_validation(request: WorkspaceRequest) -> HttpResponse:
     """The latest validation of the workspace: its progress while a worker computes it, its
     report once done, and the form that asks for another."""
     validation = _latest_validation(request.workspace)
-    context = _validation_context(request, validation)
+    context = _validation_context(validation)
     context["calibration_end"] = validation.calibration_end.isoformat() if validation else ""
     report = validation_report(validation) if validation else None
     if report is not None:
@@ -171,13 +166,13 @@ def retention_validation(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "web/retention/validation.html", context)
 
 
-@workspace_view(min_role=Role.MANAGER)
+@workspace_view(RETENTION_VALIDATE)
 @require_POST
 def retention_validation_start(request: WorkspaceRequest) -> HttpResponse:
     try:
         end = dt.date.fromisoformat(request.POST.get("calibration_end", ""))
     except ValueError:
-        context = _validation_context(request, _latest_validation(request.workspace))
+        context = _validation_context(_latest_validation(request.workspace))
         context["calibration_end"] = request.POST.get("calibration_end", "")
         context["error"] = _("Enter a date as YYYY-MM-DD.")
         return render(request, "web/retention/validation.html", context, status=400)
@@ -196,9 +191,7 @@ def retention_validation_run(request: WorkspaceRequest, pk: int) -> HttpResponse
         raise Http404
     if request.htmx and not validation.is_active:
         return HttpResponseClientRefresh()
-    return render(
-        request, "web/retention/_validation.html", _validation_context(request, validation)
-    )
+    return render(request, "web/retention/_validation.html", _validation_context(validation))
 
 
 def _conditional_chart(report: ValidationReport) -> dict[str, Any]:
