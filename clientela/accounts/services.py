@@ -30,7 +30,7 @@ from clientela.accounts.policy import (
     enforce,
     permit,
 )
-from clientela.timeline.services import event_record
+from clientela.accounts.signals import account_changed
 
 TOKEN_PREFIX = "clt"  # noqa: S105 - a public marker, not a secret
 
@@ -61,7 +61,8 @@ def user_create(*, email: str, password: str, name: str = "") -> User:
 def workspace_create(*, name: str, slug: str, owner: User, currency: str = "RON") -> Workspace:
     workspace = Workspace.objects.create(name=name, slug=slug, currency=currency)
     Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
-    event_record(
+    account_changed.send(
+        sender=Workspace,
         workspace=workspace,
         actor=owner,
         kind="workspace.created",
@@ -81,7 +82,8 @@ def membership_add(
             _("%(email)s is already a member of this workspace.") % {"email": user.email}
         )
     membership = Membership.objects.create(workspace=workspace, user=user, role=role)
-    event_record(
+    account_changed.send(
+        sender=Workspace,
         workspace=workspace,
         actor=actor,
         kind="membership.added",
@@ -116,7 +118,8 @@ def membership_role_change(*, membership: Membership, role: Role, actor: User) -
         _refuse_last_owner(membership)
     membership.role = role
     membership.save(update_fields=["role"])
-    event_record(
+    account_changed.send(
+        sender=Workspace,
         workspace=membership.workspace,
         actor=actor,
         kind="membership.role_changed",
@@ -132,7 +135,8 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     """Take the member out of the workspace (their API tokens go with it); never the last owner."""
     permit(actor=actor, workspace=membership.workspace, rule=MEMBERSHIP_REMOVE)
     _refuse_last_owner(membership)
-    event_record(
+    account_changed.send(
+        sender=Workspace,
         workspace=membership.workspace,
         actor=actor,
         kind="membership.removed",
@@ -162,7 +166,8 @@ def token_create(*, membership: Membership, name: str) -> IssuedToken:
     token = ApiToken.objects.create(
         membership=membership, name=name, prefix=prefix, digest=_digest(secret)
     )
-    event_record(
+    account_changed.send(
+        sender=Workspace,
         workspace=membership.workspace,
         actor=membership.user,
         kind="token.created",
@@ -197,7 +202,8 @@ def token_authenticate(plaintext: str) -> Membership:
 def token_revoke(*, token: ApiToken, actor: User) -> None:
     permit(actor=actor, workspace=token.membership.workspace, rule=TOKEN_REVOKE)
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    event_record(
+    account_changed.send(
+        sender=Workspace,
         workspace=token.membership.workspace,
         actor=actor,
         kind="token.revoked",

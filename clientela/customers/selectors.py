@@ -18,7 +18,6 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Collate, Substr
 
 from clientela.accounts.models import Workspace
-from clientela.commerce.models import Order
 from clientela.customers.models import SEARCH_KEYS, Customer, Tag
 from clientela.customers.normalize import search_key
 
@@ -91,7 +90,10 @@ def customers_filtered(
     if filters.language:
         queryset = queryset.filter(language=filters.language)
     if filters.has_orders is not None:
-        has = Exists(Order.objects.filter(customer=OuterRef("pk")))
+        # Orders are commerce's, an app above this one: read them through the reverse
+        # relation commerce declares on Customer rather than by importing its model.
+        orders = Customer._meta.get_field("orders").related_model
+        has = Exists(orders._default_manager.filter(customer=OuterRef("pk")))
         queryset = queryset.filter(has if filters.has_orders else ~has)
     return queryset
 

@@ -102,7 +102,6 @@ def retention_refresh(
     return retention_run_execute(run=run, progress=progress, chunk_size=chunk_size)
 
 
-
 def retention_run_execute(
     *,
     run: RetentionRun,
