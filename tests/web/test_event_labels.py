@@ -137,3 +137,10 @@ def test_mail_events_show_a_label_on_the_customer_page(cast, client_for, shop):
     page = client.get(f"/w/alice/customers/{shop.customer.pk}/").content.decode()
     shown = re.findall(r'<span class="kind" data-kind="outreach\.[^"]+">([^<]+)</span>', page)
     assert shown == ["E-mail returnat", "E-mailul nu a putut fi trimis", "E-mail trimis"]
+
+
+def test_no_kind_is_labelled_by_two_apps():
+    from clientela.web.events import APPS
+
+    kinds = [kind for app in APPS for kind in app.EVENT_LABELS]
+    assert len(kinds) == len(set(kinds)) == len(EVENT_LABELS)
