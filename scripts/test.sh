@@ -3,7 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure_uv.sh
-uv sync --locked --all-groups
+# Compiled bytecode in the venv: the suite starts some hundred Python processes, and where
+# PYTHONDONTWRITEBYTECODE is set each of them would otherwise compile Django, numpy and scipy
+# from source again (about twice the CPU of every start).
+uv sync --locked --all-groups --compile-bytecode
 
 # The browser tests drive Debian's chromium; install it when missing and we may.
 if [ ! -x /usr/bin/chromium ]; then
@@ -32,13 +35,17 @@ CLIENTELA_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(
 CLIENTELA_HTTPS=1 CLIENTELA_ALLOWED_HOSTS=clientela.example.com CLIENTELA_HSTS_PRELOAD=1 \
   uv run python manage.py check --deploy --fail-level WARNING
 
+# One pytest worker per CPU (pytest-xdist); each has its own data directory and test
+# database (tests/conftest.py); "worksteal" keeps every worker busy to the end of the run.
+workers=(-n "${CLIENTELA_TEST_WORKERS:-auto}" --dist worksteal)
+
 echo "== pytest on SQLite"
-uv run pytest "$@"
+uv run pytest "${workers[@]}" "$@"
 
 pg_url="${CLIENTELA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if uv run python scripts/pg_answers.py "$pg_url"; then
   echo "== pytest on PostgreSQL"
-  CLIENTELA_DATABASE_URL="$pg_url" uv run pytest "$@"
+  CLIENTELA_DATABASE_URL="$pg_url" uv run pytest "${workers[@]}" "$@"
 elif [ "${CLIENTELA_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "PostgreSQL is required (CLIENTELA_REQUIRE_POSTGRES=1) but $pg_url does not answer" >&2
   exit 1

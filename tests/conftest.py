@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from clientela.accounts.models import Membership, Role, User, Workspace
 from clientela.accounts.services import workspace_create
 
 PASSWORD = "correct horse battery staple 7"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist, give each worker a data directory of its own inside the run's.
+
+    The data directory holds the install's delivery identity and last-sent note, the mail
+    sink and uploaded imports. Each worker has its own test database, so two workers sharing
+    one folder would look to each other like a restored backup (sending paused) and would
+    read each other's mail. Settings are loaded before this hook runs, hence the overrides;
+    the environment variable is for the processes the tests start.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    data_dir = Path(settings.DATA_DIR) / worker
+    data_dir.mkdir(parents=True, exist_ok=True)
+    settings.DATA_DIR = data_dir
+    settings.MEDIA_ROOT = data_dir / "media"
+    settings.STATIC_ROOT = data_dir / "static"
+    os.environ["CLIENTELA_DATA_DIR"] = str(data_dir)
 
 
 @dataclass(frozen=True)
@@ -30,6 +53,26 @@ class Cast:
             Role.AGENT: self.teammate,
             Role.VIEWER: self.viewer,
         }[role]
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory whose SQLite database a real `clientela migrate` brought up to date,
+    made once per test process; tests that start processes copy its database
+    (`migrated_data_dir`) rather than each paying for a migrating process of its own."""
+    from tests.processes.helpers import clientela, process_env
+
+    folder = tmp_path_factory.mktemp("migrated")
+    clientela("migrate", "-v0", env=process_env(folder), timeout=120)
+    return folder
+
+
+@pytest.fixture
+def migrated_data_dir(migrated: Path, tmp_path: Path) -> Path:
+    """A fresh data directory of the test's own, holding a migrated SQLite database."""
+    from tests.processes.helpers import copy_database
+
+    return copy_database(migrated, tmp_path / "data")
 
 
 @pytest.fixture

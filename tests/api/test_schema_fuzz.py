@@ -63,16 +63,24 @@ def _config() -> SchemathesisConfig:
     return config
 
 
+@pytest.fixture(scope="module")
+def loaded_spec(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """The spec, loaded once for every caller: it is the same document each time, and
+    rendering and parsing it costs seconds."""
+    with django_db_blocker.unblock():
+        return schemathesis.openapi.from_wsgi(
+            "/api/v1/openapi.json", get_wsgi_application(), config=_config()
+        )
+
+
 @pytest.fixture
-def spec(db: None) -> Any:
+def spec(db: None, loaded_spec: Any) -> Any:
     # Requests run inside the test's transaction, as Django's test client runs them: the
     # handler must not close the connection between requests.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi(
-            "/api/v1/openapi.json", get_wsgi_application(), config=_config()
-        )
+        yield loaded_spec
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,6 +31,15 @@ def process_env(data_dir: Path, **extra: str) -> dict[str, str]:
         **extra,
     )
     return env
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy the SQLite database of data directory `source` (with its WAL, if one was left)
+    into data directory `target`; return `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in source.glob("clientela.sqlite3*"):
+        shutil.copy2(part, target / part.name)
+    return target
 
 
 def clientela(*args: str, env: dict[str, str], timeout: float = 60) -> str:

@@ -19,6 +19,7 @@ import pytest
 
 from tests.processes.helpers import (
     clientela,
+    copy_database,
     descendants,
     free_port,
     process_env,
@@ -33,10 +34,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("serve")
-    clientela("migrate", "-v0", env=process_env(path), timeout=120)
-    return path
+def data_dir(migrated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_database(migrated, tmp_path_factory.mktemp("serve"))
 
 
 @pytest.fixture

@@ -19,9 +19,8 @@ STATUSES = (
 )
 
 
-def test_the_worker_serves_every_queue(tmp_path: Path):
-    env = process_env(tmp_path)
-    clientela("migrate", "-v0", env=env, timeout=120)
+def test_the_worker_serves_every_queue(migrated_data_dir: Path):
+    env = process_env(migrated_data_dir)
     clientela("shell", "-c", ENQUEUE, env=env)
 
     clientela("worker", "--batch", env=env)
@@ -48,13 +47,12 @@ RQ_RESULT = (
 
 
 @pytest.mark.skipif(not _redis_answers(), reason="no Redis at 127.0.0.1:6379")
-def test_with_the_rq_backend_the_worker_runs_rq_jobs_from_every_queue(tmp_path: Path):
+def test_with_the_rq_backend_the_worker_runs_rq_jobs_from_every_queue(migrated_data_dir: Path):
     env = process_env(
-        tmp_path,
+        migrated_data_dir,
         CLIENTELA_TASK_BACKEND="django_tasks_rq.RQBackend",
         CLIENTELA_REDIS_URL="redis://127.0.0.1:6379/11",
     )
-    clientela("migrate", "-v0", env=env, timeout=120)
     marker = f"rq-{uuid.uuid4().hex}"
     enqueue = (
         f"from tests.processes.tasks import mail_queue_probe as t; print(t.enqueue({marker!r}).id)"

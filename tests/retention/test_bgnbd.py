@@ -184,3 +184,29 @@ def test_quad_reference_for_one_customer_by_hand() -> None:
     p0, _ = quad(lambda lam: math.exp(-lam * t) * lam ** (r - 1) * math.exp(-alpha * lam), 0, 80)
     closed = (alpha / (alpha + t)) ** r
     assert p0 * alpha**r / math.gamma(r) == pytest.approx(closed, rel=1e-6)
+
+
+# Where a validation fit stopped at the point-mass edge (engine.fit accepts it with a
+# warning): a + b ~ 1e11, so Beta(a, b + x) is the point mass at a / (a + b + x) to within
+# a relative spread of ~3e-6.
+EDGE = bgnbd.BGNBDParams(r=0.8145, alpha=1.8202, a=4.7388e10, b=5.0457e10)
+
+
+def test_at_the_point_mass_edge_the_conditional_expectation_is_its_limit() -> None:
+    # The power series of eq. 10 overflowed here (its terms grow by a factor of ~a z per
+    # term) and the quadrature that followed lost four digits to B(a, b) of size 1e11.
+    x, t_x, T = np.array([0.0, 1, 2, 3]), np.array([0.0, 1.4, 2.9, 4.3]), np.full(4, 15.0)
+    t = 15 / 7
+    with np.errstate(over="raise", invalid="raise"):
+        got = bgnbd.conditional_expected_purchases(EDGE, t, x, t_x, T)
+        unconditional = float(bgnbd.expected_purchases(EDGE, t))
+    # The limit: P(alive) * (1 - (1 + pi t/(alpha+T))^-(r+x)) / pi, pi = a/(a+b+x); the
+    # beta's variance changes it by ~1e-11.
+    pi = EDGE.a / (EDGE.a + EDGE.b + x)
+    after = -np.expm1(-(EDGE.r + x) * np.log1p(pi * t / (EDGE.alpha + T))) / pi
+    limit = bgnbd.p_alive(EDGE, x, t_x, T) * after
+    assert got == pytest.approx(limit, rel=1e-9)
+    pi0 = EDGE.a / (EDGE.a + EDGE.b)
+    assert unconditional == pytest.approx(
+        -math.expm1(-EDGE.r * math.log1p(pi0 * t / EDGE.alpha)) / pi0, rel=1e-9
+    )

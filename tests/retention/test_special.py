@@ -18,6 +18,7 @@ from clientela.retention.stats._special import (
     expm1_ratio,
     log_g,
     log_gamma_ratio,
+    tanh_sinh_grid,
 )
 
 
@@ -92,6 +93,19 @@ def test_the_notes_2f1_is_g_after_eulers_transformation() -> None:
 def test_g_stays_finite_when_z_is_within_rounding_of_one() -> None:
     value = log_g(np.array([0.6]), np.array([0.3]), np.array([1.0]), np.array([1e-300]))[0][0]
     assert np.isfinite(value)
+
+
+def test_g_at_the_point_mass_edge_is_its_limit_on_a_hundred_nodes() -> None:
+    # Beta(p, q) with p + q = 1e11 is the point mass at p/(p+q) to within ~3e-6, so G is
+    # 1/(1 - z p/(p+q)). Normalised by B(p, q) of size 1e11 the quadrature lost five digits,
+    # on a grid over all of (0, 1) at a fraction of the beta's width: a million nodes.
+    p, q, z = 4.7e10, 5.0e10, 0.97
+    value = log_g(np.array([p]), np.array([q]), np.array([z]), np.array([1 - z]))[0][0]
+    assert value == pytest.approx(-math.log1p(-z * p / (p + q)), rel=1e-9)
+    grid = tanh_sinh_grid(
+        knee=1.0, reach_left=1.0, reach_right=1.0, p=np.array([p]), q=np.array([q])
+    )
+    assert grid.logit.size < 200
 
 
 def test_expm1_ratio_is_continuous_at_zero() -> None:

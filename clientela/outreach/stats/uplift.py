@@ -19,8 +19,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy import stats
-
 Z95 = 1.959963984540054
 
 
@@ -89,6 +87,10 @@ def welch_difference(a: Sequence[float], b: Sequence[float], level: float = 0.95
     if se == 0:
         return Interval(difference, difference, difference)
     df = (se2_a + se2_b) ** 2 / (se2_a**2 / (len(a) - 1) + se2_b**2 / (len(b) - 1))
+    # Imported here: scipy.stats takes about a second of CPU to import, paid otherwise by
+    # every process that loads the URLs (web server, checks) and never computes an uplift.
+    from scipy import stats
+
     t = float(stats.t.ppf(0.5 + level / 2, df))
     return Interval(difference, difference - t * se, difference + t * se)
 

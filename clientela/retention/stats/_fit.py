@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize
 
 Array = NDArray[np.float64]
 
@@ -39,6 +38,10 @@ def maximize(
     The objective is scaled to a per-customer mean so that the tolerances mean the same thing
     for 100 customers and for a million.
     """
+    # Imported here: scipy.optimize costs half a second of CPU to import, and every process
+    # of the app imports this module at start, most of them never to fit anything.
+    from scipy.optimize import minimize
+
     scale = 1.0 / max(n_customers, 1.0)
 
     def objective(theta: Array) -> tuple[float, Array]:

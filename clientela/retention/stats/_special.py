@@ -16,9 +16,11 @@ form whose series has positive terms, so there is no cancellation and nothing to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import betaln, digamma, gammaln, logsumexp
+from scipy.special import digamma, gammaln, logsumexp
 
 Array = NDArray[np.float64]
 
@@ -26,6 +28,8 @@ Array = NDArray[np.float64]
 _SERIES_MAX_Z = 0.9
 _SERIES_TOL = 1e-17
 _QUADRATURE_CHUNK = 1024
+# How far below its peak (in log) a Beta weight must fall before quadrature may stop there.
+_WINDOW_DROP = 100.0
 
 # From this argument on, lgamma and psi differences are taken from Stirling's series; below it
 # scipy's own values are differenced (their rounding, ~1e-16 * |lgamma(z)|, is then small).
@@ -173,6 +177,11 @@ def _log_g_series(p: Array, q: Array, z: Array, eps: Array) -> tuple[Array, Arra
 def _log_g_quadrature(
     p: Array, q: Array, z: Array, eps: Array
 ) -> tuple[Array, Array, Array, Array]:
+    """``G = E[h]``, ``h = 1/(1 - z*U)``, as ``int w h / int w`` over the logit of ``U`` with the
+    Beta weight ``w`` relative to its peak (`beta_log_ratios`), both integrals on one grid; the
+    derivatives in ``p`` and ``q`` are the differences of the means of ``log U`` (``log(1-U)``)
+    under ``w h`` and under ``w``, taken relative to the peak. Normalising by ``B(p, q)`` and
+    its digammas instead cancelled terms of size ``p``: five digits lost at ``p + q = 1e11``."""
     if p.size > _QUADRATURE_CHUNK:  # bound the (rows x nodes) work arrays
         parts = [
             _log_g_quadrature(p[i:j], q[i:j], z[i:j], eps[i:j])
@@ -187,47 +196,116 @@ def _log_g_quadrature(
         p=p,
         q=q,
     )
-    step, log_u, log_1mu, log_jac = grid
     col = (slice(None), None)
+    rel_u, rel_1mu = beta_log_ratios(p[col], q[col], grid.logit)
+    log_w = p[col] * rel_u + q[col] * rel_1mu + grid.log_dlogit
     # 1 - z*u = (1 - u) + eps*u, summed in log space.
-    log_den = np.logaddexp(log_1mu, np.log(eps)[col] + log_u)
-    f = (p[col] - 1.0) * log_u + (q[col] - 1.0) * log_1mu + log_jac - log_den
-    lse = logsumexp(f, axis=1)
-    w = np.exp(f - lse[col])
-    value = lse + np.log(step) - betaln(p, q)
-    psi_pq = digamma(p + q)
-    d_p = np.einsum("ij,j->i", w, log_u) - (digamma(p) - psi_pq)
-    d_q = np.einsum("ij,j->i", w, log_1mu) - (digamma(q) - psi_pq)
-    d_z = np.sum(w * np.exp(log_u - log_den), axis=1)
-    return value, d_p, d_q, d_z
+    log_den = np.logaddexp(grid.log_1mu, np.log(eps)[col] + grid.log_u)
+    lse_w, lse_wh = logsumexp(log_w, axis=1), logsumexp(log_w - log_den, axis=1)
+    w = np.exp(log_w - lse_w[col])
+    wh = np.exp(log_w - log_den - lse_wh[col])
+    d_p = np.sum((wh - w) * rel_u, axis=1)
+    d_q = np.sum((wh - w) * rel_1mu, axis=1)
+    d_z = np.sum(wh * np.exp(grid.log_u - log_den), axis=1)
+    return lse_wh - lse_w, d_p, d_q, d_z
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Nodes of the tanh-sinh rule in ``theta``, evenly spaced: a mean under a weight ``w`` on
+    ``(0, 1)`` is ``sum w_j f_j J_j / sum w_j J_j`` with ``J = d logit / d theta``."""
+
+    log_u: Array
+    log_1mu: Array
+    logit: Array  # log(u / (1-u)) = pi sinh(theta)
+    log_dlogit: Array  # log J
 
 
 def tanh_sinh_grid(
     *, knee: float, reach_left: float, reach_right: float, p: Array, q: Array
-) -> tuple[float, Array, Array, Array]:
-    """Nodes for ``int_0^1 f(u) du`` as ``step * sum f(u_j) * jac_j`` (tanh-sinh rule).
+) -> Grid:
+    """Nodes for a mean over ``u`` in (0, 1) under ``Beta(p, q)`` weights (tanh-sinh rule,
+    Takahasi & Mori 1974).
 
-    ``u = 1/(1 + exp(-pi sinh(theta)))`` on an even grid in ``theta``; returns the step and,
-    per node, ``log u``, ``log(1-u)`` and ``log(du/dtheta)``, all without underflow. The grid
+    ``u = 1/(1 + exp(-pi sinh(theta)))`` on an even grid in ``theta``; per node ``log u``,
+    ``log(1-u)``, the logit and ``log(d logit/d theta)``, all without underflow. The grid
     reaches ``log(1/u) = reach_left`` and ``log(1/(1-u)) = reach_right``. The step resolves
     a knee of width ~1 in ``log(1/u)`` or ``log(1/(1-u))`` at ``knee``, and a ``Beta(p, q)``
     weight concentrated in the interior (large ``p`` and ``q``).
+
+    The grid covers only the window where some row's Beta weight is within
+    ``_WINDOW_DROP + knee`` of its peak (`beta_window`): outside it the integrands, which rise
+    at most about ``e^knee`` times above their value at the peak, add nothing a double holds.
+    For a concentrated Beta (``p + q = 1e11`` at the point-mass edge of a fit) the step is a
+    fraction of its width, and without the window the grid spanned all of (0, 1) at that step:
+    a million nodes where a hundred do.
     """
     knee = max(knee, 1.0)
     step = min(1.0 / 16.0, 0.33 / knee)
-    mean = p / (p + q)
-    sd = np.sqrt(mean * (1.0 - mean) / (p + q + 1.0))
-    theta_mean = np.arcsinh(np.log(mean / (1.0 - mean)) / np.pi)
-    width = sd / (np.pi * np.cosh(theta_mean) * mean * (1.0 - mean))
+    # The Beta's sd, sqrt(m(1-m)/(p+q+1)) with m = p/(p+q), in theta at its logit log(p/q)
+    # (d logit/d theta = pi cosh(theta) = hypot(pi, logit)); finite also where m rounds to 1.
+    width = np.sqrt((1.0 / p + 1.0 / q) * (p + q) / (p + q + 1.0)) / np.hypot(np.pi, np.log(p / q))
     step = min(step, float(np.min(width)) / 2.0)
     reach = max(reach_left, reach_right)
     theta_max = float(np.arcsinh(reach / np.pi)) + 0.5
-    theta = np.arange(-theta_max, theta_max + step, step)
-    s = np.pi * np.sinh(theta)
-    log_u = -np.logaddexp(0.0, -s)
-    log_1mu = -np.logaddexp(0.0, s)
-    log_jac = np.log(np.pi * np.cosh(theta)) + log_u + log_1mu
-    return step, log_u, log_1mu, log_jac
+    low, high = beta_window(p, q, _WINDOW_DROP + knee)
+    first = max(-theta_max, float(np.arcsinh(low / np.pi)))
+    last = min(theta_max, float(np.arcsinh(high / np.pi)))
+    theta = np.arange(first, last + step, step)
+    logit = np.pi * np.sinh(theta)
+    return Grid(
+        log_u=-np.logaddexp(0.0, -logit),
+        log_1mu=-np.logaddexp(0.0, logit),
+        logit=logit,
+        log_dlogit=np.log(np.pi * np.cosh(theta)),
+    )
+
+
+def beta_log_ratios(p: Array | float, q: Array | float, logit: Array) -> tuple[Array, Array]:
+    """``log(u/u*)`` and ``log((1-u)/(1-u*))`` at ``log(u/(1-u)) = logit``, ``u* = p/(p+q)``.
+
+    In the logit of ``u`` the ``Beta(p, q)`` density is proportional to ``u^p (1-u)^q``, a
+    concave weight with its peak at ``logit = log(p/q)``, i.e. at ``u*``; relative to the peak
+    its log is ``p log(u/u*) + q log((1-u)/(1-u*))``. Near the peak each ratio is the ``log1p``
+    of ``u/u* - 1 = -(q/p) expm1(-delta) u`` (and of its mirror), ``delta`` the distance
+    from the peak, so no logarithm of size ``log u`` is multiplied by ``p`` and then cancelled
+    (at ``p = 5e10`` that cancellation cost five digits). Elsewhere the plain difference of
+    logarithms is exact enough and finite for any ``logit``.
+    """
+    p_, q_ = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    delta = logit - np.log(p_ / q_)
+    log_u, log_1mu = -np.logaddexp(0.0, -logit), -np.logaddexp(0.0, logit)
+    near = np.abs(delta) <= 30.0  # keeps expm1 finite
+    shift = np.where(near, delta, 0.0)
+    to_u = np.where(near, -np.expm1(-shift) * np.exp(log_u) * (q_ / p_), 1.0)
+    to_1mu = np.where(near, -np.expm1(shift) * np.exp(log_1mu) * (p_ / q_), 1.0)
+    small_u, small_1mu = np.abs(to_u) < 0.5, np.abs(to_1mu) < 0.5
+    rel_u = np.where(small_u, np.log1p(np.where(small_u, to_u, 0.0)), log_u + np.log1p(q_ / p_))
+    rel_1mu = np.where(
+        small_1mu, np.log1p(np.where(small_1mu, to_1mu, 0.0)), log_1mu + np.log1p(p_ / q_)
+    )
+    return np.asarray(rel_u, dtype=np.float64), np.asarray(rel_1mu, dtype=np.float64)
+
+
+def beta_window(p: Array, q: Array, drop: float) -> tuple[float, float]:
+    """The logit interval outside which every row's ``Beta(p, q)`` weight lies more than
+    ``drop`` below its peak, in log (see `beta_log_ratios`).
+
+    The log-weight is concave with curvature ``pq/(p+q)`` at the peak. Each side starts from
+    the distance ``d0`` at which a Gaussian of that curvature has fallen by ``drop``; where the
+    true weight has fallen less at ``d0`` (skewed, small ``p`` or ``q``), concavity bounds
+    the fall at ``d >= d0`` below by ``d/d0`` times the fall at ``d0``, so the side is
+    stretched by that ratio.
+    """
+    mode = np.log(p / q)
+    d0 = np.sqrt(2.0 * drop * (1.0 / p + 1.0 / q))
+    sides = []
+    for sign in (-1.0, 1.0):
+        rel_u, rel_1mu = beta_log_ratios(p, q, mode + sign * d0)
+        fall = -(p * rel_u + q * rel_1mu)
+        reach = d0 * np.maximum(1.0, drop / np.maximum(fall, 1e-300))
+        sides.append(mode + sign * reach)
+    return float(np.min(sides[0])), float(np.max(sides[1]))
 
 
 def dot(w: Array, m: Array) -> Array:

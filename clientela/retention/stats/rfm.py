@@ -23,7 +23,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import rankdata
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -77,6 +76,10 @@ class Readiness:
 
 def rank_scores(values: ArrayLike, *, higher_is_better: bool = True) -> IntArray:
     """Scores 1-5 from average ranks: ``ceil(5 * rank / n)``; equal values, equal scores."""
+    # Imported here: scipy.stats takes about a second of CPU to import, and every process of
+    # the app (worker, clock, sender, each CLI command) imports this module at start.
+    from scipy.stats import rankdata
+
     v = np.asarray(values, dtype=float)
     if v.size == 0:
         return np.zeros(0, dtype=np.int64)
