@@ -37,15 +37,16 @@ CLIENTELA_HTTPS=1 CLIENTELA_ALLOWED_HOSTS=clientela.example.com CLIENTELA_HSTS_P
 
 # One pytest worker per CPU (pytest-xdist); each has its own data directory and test
 # database (tests/conftest.py); "worksteal" keeps every worker busy to the end of the run.
-workers=(-n "${CLIENTELA_TEST_WORKERS:-auto}" --dist worksteal)
+# The slowest tests are listed at the end of each run: CONTRIBUTING.md gives their budget.
+pytest_opts=(-n "${CLIENTELA_TEST_WORKERS:-auto}" --dist worksteal --durations=15)
 
 echo "== pytest on SQLite"
-uv run pytest "${workers[@]}" "$@"
+uv run pytest "${pytest_opts[@]}" "$@"
 
 pg_url="${CLIENTELA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if uv run python scripts/pg_answers.py "$pg_url"; then
   echo "== pytest on PostgreSQL"
-  CLIENTELA_DATABASE_URL="$pg_url" uv run pytest "${workers[@]}" "$@"
+  CLIENTELA_DATABASE_URL="$pg_url" uv run pytest "${pytest_opts[@]}" "$@"
 elif [ "${CLIENTELA_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "PostgreSQL is required (CLIENTELA_REQUIRE_POSTGRES=1) but $pg_url does not answer" >&2
   exit 1

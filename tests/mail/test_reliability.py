@@ -146,6 +146,11 @@ def campaign_to(workspace, actor, count: int, holdout: int):  # type: ignore[no-
         )
         for customer in customers
     )
+    # A database in use has planner statistics; tables filled a moment ago have none, and
+    # PostgreSQL then plans the audience query as nested loops over every pair of rows
+    # (20 s for 10,000 customers, 0.4 s once analysed).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     campaign = campaign_save(
         workspace=workspace,
         actor=actor,
