@@ -1,16 +1,25 @@
-"""The member's API tokens and, for owners, the team: who is in the workspace with which role."""
+"""Signing in and out, the workspace chooser and the language switch; the member's API
+tokens and, for owners, the team: who is in the workspace with which role."""
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from clientela.accounts.models import ApiToken, Membership, Role, User
 from clientela.accounts.policy import TEAM_VIEW, TOKEN_CREATE, TOKEN_REVOKE
-from clientela.accounts.selectors import member_get, team, token_get, tokens_active
+from clientela.accounts.scoping import scoped_get
+from clientela.accounts.selectors import team, token_get, tokens_active
 from clientela.accounts.services import (
     MembershipError,
     membership_add,
@@ -20,7 +29,57 @@ from clientela.accounts.services import (
     token_revoke,
 )
 from clientela.web.access import WorkspaceRequest, workspace_view
-from clientela.web.forms import MemberAddForm, MemberRoleForm, TokenForm
+from clientela.web.accounts.forms import LoginForm, MemberAddForm, MemberRoleForm, TokenForm
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "web/auth/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        # The interface speaks the user's language from the first page after login.
+        user = form.get_user()
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+        return response
+
+
+login = LoginView.as_view()
+logout = auth_views.LogoutView.as_view()
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Straight to the only workspace, or a chooser when the user belongs to several."""
+    memberships = list(
+        Membership.objects.filter(user=cast(User, request.user))
+        .select_related("workspace")
+        .order_by("workspace__name")
+    )
+    if len(memberships) == 1:
+        return redirect("web:dashboard", ws=memberships[0].workspace.slug)
+    return render(request, "web/auth/choose.html", {"memberships": memberships})
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Django's `set_language`, and for a signed-in user the choice is kept on the account."""
+    response = set_language(request)
+    code = request.POST.get("language", "")
+    if (
+        isinstance(response, HttpResponseRedirect)
+        and request.user.is_authenticated
+        and translation.check_for_language(code)
+        and code in dict(settings.LANGUAGES)
+    ):
+        user = request.user
+        user.language = code
+        user.save(update_fields=["language"])
+    return response
+
+
+# -- API tokens and the team ---------------------------------------------------------------
 
 
 @workspace_view(TOKEN_CREATE)
@@ -82,10 +141,9 @@ def team_index(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 def team_member(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """Change a member's role, or remove them (`action=remove`)."""
-    try:
-        membership = member_get(workspace=request.workspace, pk=pk)
-    except Membership.DoesNotExist:
-        raise Http404 from None
+    membership = scoped_get(
+        Membership.objects.select_related("user", "workspace"), request.workspace, pk
+    )
     try:
         if request.POST.get("action") == "remove":
             membership_remove(membership=membership, actor=request.user)

@@ -2,45 +2,35 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from clientela.accounts.models import Role
+from clientela.accounts.policy import allows
+from clientela.accounts.scoping import scoped_get
 from clientela.commerce.models import Product
 from clientela.commerce.policy import PRODUCT_CREATE, PRODUCT_UPDATE
-from clientela.commerce.selectors import (
-    OrderFilters,
-    order_page,
-    product_get,
-    product_list,
-)
+from clientela.commerce.selectors import order_page, product_list
 from clientela.commerce.services import CommerceError, product_create, product_update
 from clientela.customers.selectors import keyset_page
+from clientela.imports.policy import ORDER_EXPORT
 from clientela.web.access import WorkspaceRequest, workspace_view
+from clientela.web.commerce.forms import OrderFilterForm, ProductForm, list_filters
 from clientela.web.exporting import ORDER_FILTERS, export_query
-from clientela.web.forms import OrderFilterForm, ProductForm
 
 
 @workspace_view()
 def order_list(request: WorkspaceRequest) -> HttpResponse:
-    form = OrderFilterForm(request.GET)
-    if not form.is_valid():
-        form = OrderFilterForm({})
-        form.is_valid()
-    data = form.cleaned_data
+    form = OrderFilterForm.of(request.GET)
     page = order_page(
         workspace=request.workspace,
-        filters=OrderFilters(
-            status=data["status"], placed_from=data["placed_from"], placed_to=data["placed_to"]
-        ),
-        after=data["after"],
-        before=data["before"],
+        filters=list_filters(form),
+        after=form.cleaned_data["after"],
+        before=form.cleaned_data["before"],
     )
     context = {
         "form": form,
         "page": page,
-        # The export is the imports app's; its rule comes with imports/policy.py.
-        "can_export": request.membership.has_role(Role.MANAGER),
+        "can_export": allows(request.membership, ORDER_EXPORT),
         "export_query": export_query(request.GET, ORDER_FILTERS),
     }
     if request.htmx and request.htmx.target == "order-rows":
@@ -81,10 +71,7 @@ def product_new(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(PRODUCT_UPDATE)
 def product_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    try:
-        product = product_get(workspace=request.workspace, pk=pk)
-    except Product.DoesNotExist:
-        raise Http404 from None
+    product = scoped_get(Product, request.workspace, pk)
     initial = {name: getattr(product, name) for name in ProductForm.base_fields}
     form = ProductForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from clientela.web.views import dashboard
+from clientela.web.dashboard import views
 
 urlpatterns = [
-    path("", dashboard.dashboard, name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
 ]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from clientela.accounts.models import Workspace
+from clientela.accounts.scoping import scoped_get
 from clientela.retention import reports
 from clientela.retention.models import (
     DEFAULT_CLV_ANNUAL_DISCOUNT,
@@ -37,7 +38,7 @@ from clientela.retention.services import (
 from clientela.retention.services.validation import MAX_GROUP, ValidationReport
 from clientela.retention.tasks import retention_refresh_enqueue, retention_validation_enqueue
 from clientela.web.access import WorkspaceRequest, workspace_view
-from clientela.web.forms import RetentionSettingsForm
+from clientela.web.retention.forms import RetentionSettingsForm
 
 
 def _run_context(run: RetentionRun | None) -> dict[str, Any]:
@@ -111,9 +112,7 @@ def retention_refresh_start(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view()
 def retention_run(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    run = RetentionRun.objects.for_workspace(request.workspace).filter(pk=pk).first()
-    if run is None:
-        raise Http404
+    run = scoped_get(RetentionRun, request.workspace, pk)
     return render(request, "web/retention/_run.html", _run_context(run))
 
 
@@ -186,9 +185,7 @@ def retention_validation_start(request: WorkspaceRequest) -> HttpResponse:
 def retention_validation_run(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """The progress panel, polled by htmx; a finished validation reloads the page, which then
     shows its report (the charts are drawn on page load)."""
-    validation = ValidationRun.objects.for_workspace(request.workspace).filter(pk=pk).first()
-    if validation is None:
-        raise Http404
+    validation = scoped_get(ValidationRun, request.workspace, pk)
     if request.htmx and not validation.is_active:
         return HttpResponseClientRefresh()
     return render(request, "web/retention/_validation.html", _validation_context(validation))
