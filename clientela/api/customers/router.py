@@ -7,15 +7,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Status
 
 from clientela.accounts.client import client_ip
+from clientela.accounts.scoping import scoped_get
 from clientela.api.auth import actor_of, require, workspace_of
-from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
-from clientela.api.pagination import PageParams, page_of
-from clientela.api.routers.exports import CSV_RESPONSE, customer_export
-from clientela.api.schemas.customers import (
+from clientela.api.customers.schemas import (
     ConsentIn,
     ConsentOut,
     CustomerFilters,
@@ -27,6 +24,10 @@ from clientela.api.schemas.customers import (
     EmailOut,
     EventPage,
 )
+from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
+from clientela.api.imports.router import CSV_RESPONSE, customer_export
+from clientela.api.openapi import former_operation_id, keep_operation_ids
+from clientela.api.pagination import PageParams, page_of
 from clientela.api.types import QueryId
 from clientela.customers.models import Consent, Customer, CustomerEmail
 from clientela.customers.normalize import InvalidEmail, normalize_email
@@ -58,14 +59,10 @@ from clientela.timeline.models import Event
 router = Router(tags=["customers"])
 
 
-def _customers(request: HttpRequest) -> QuerySet[Customer]:
-    return Customer.objects.for_workspace(workspace_of(request)).prefetch_related(
-        "emails", "tags", "consents"
-    )
-
-
 def _customer(request: HttpRequest, customer_id: int) -> Customer:
-    return get_object_or_404(_customers(request), pk=customer_id)
+    """The customer with what CustomerOut shows of them."""
+    customers = Customer.objects.prefetch_related("emails", "tags", "consents")
+    return scoped_get(customers, workspace_of(request), customer_id)
 
 
 def _filtered(request: HttpRequest, filters: CustomerFilters) -> QuerySet[Customer]:
@@ -97,6 +94,7 @@ router.get(
     response=READ,
     openapi_extra=CSV_RESPONSE,
     summary="Customers as CSV (managers and owners)",
+    operation_id=former_operation_id("clientela.api.routers.exports", customer_export),
 )(customer_export)
 
 
@@ -159,9 +157,7 @@ def customer_delete_endpoint(request: HttpRequest, customer_id: Path[QueryId]) -
 def customer_timeline(
     request: HttpRequest, customer_id: Path[QueryId], params: Query[PageParams]
 ) -> dict[str, Any]:
-    customer = get_object_or_404(
-        Customer.objects.for_workspace(workspace_of(request)), pk=customer_id
-    )
+    customer = scoped_get(Customer, workspace_of(request), customer_id)
     events = (
         Event.objects.for_workspace(workspace_of(request))
         .filter(customer=customer)
@@ -173,17 +169,14 @@ def customer_timeline(
 # -- e-mail addresses ----------------------------------------------------------------------
 
 
-def _plain_customer(request: HttpRequest, customer_id: int) -> Customer:
-    return get_object_or_404(Customer.objects.for_workspace(workspace_of(request)), pk=customer_id)
-
-
 def _emails(request: HttpRequest, customer: Customer) -> QuerySet[CustomerEmail]:
     return CustomerEmail.objects.for_workspace(workspace_of(request)).filter(customer=customer)
 
 
 def _email(request: HttpRequest, customer_id: int, email_id: int) -> CustomerEmail:
-    customer = _plain_customer(request, customer_id)
-    return get_object_or_404(_emails(request, customer).select_related("customer"), pk=email_id)
+    customer = scoped_get(Customer, workspace_of(request), customer_id)
+    emails = CustomerEmail.objects.filter(customer=customer).select_related("customer")
+    return scoped_get(emails, workspace_of(request), email_id)
 
 
 @router.get(
@@ -192,7 +185,7 @@ def _email(request: HttpRequest, customer_id: int, email_id: int) -> CustomerEma
     summary="A customer's e-mail addresses, the primary first",
 )
 def customer_email_list(request: HttpRequest, customer_id: Path[QueryId]) -> Any:
-    customer = _plain_customer(request, customer_id)
+    customer = scoped_get(Customer, workspace_of(request), customer_id)
     return _emails(request, customer).order_by("-is_primary", "address")
 
 
@@ -205,7 +198,7 @@ def customer_email_add_endpoint(
     request: HttpRequest, customer_id: Path[QueryId], payload: EmailIn
 ) -> Status[CustomerEmail]:
     require(request, CUSTOMER_EMAIL_CHANGE)
-    customer = _plain_customer(request, customer_id)
+    customer = scoped_get(Customer, workspace_of(request), customer_id)
     try:
         row = customer_email_add(
             customer=customer, address=payload.address, actor=actor_of(request)
@@ -258,7 +251,7 @@ def _consents(request: HttpRequest, customer: Customer) -> QuerySet[Consent]:
     summary="A customer's consent records, oldest first",
 )
 def customer_consent_list(request: HttpRequest, customer_id: Path[QueryId]) -> Any:
-    customer = _plain_customer(request, customer_id)
+    customer = scoped_get(Customer, workspace_of(request), customer_id)
     return _consents(request, customer).order_by("granted_at", "pk")
 
 
@@ -272,7 +265,7 @@ def customer_consent_grant_endpoint(
 ) -> Status[Consent]:
     require(request, CONSENT_GRANT)
     consent = consent_grant(
-        customer=_plain_customer(request, customer_id),
+        customer=scoped_get(Customer, workspace_of(request), customer_id),
         purpose=payload.purpose,
         channel=payload.channel,
         source=payload.source,
@@ -291,8 +284,10 @@ def customer_consent_withdraw_endpoint(
     request: HttpRequest, customer_id: Path[QueryId], consent_id: Path[QueryId]
 ) -> Consent:
     require(request, CONSENT_WITHDRAW)
-    customer = _plain_customer(request, customer_id)
-    consent = get_object_or_404(_consents(request, customer), pk=consent_id)
+    customer = scoped_get(Customer, workspace_of(request), customer_id)
+    consent = scoped_get(
+        Consent.objects.filter(customer=customer), workspace_of(request), consent_id
+    )
     try:
         return consent_record_withdraw(
             consent=consent,
@@ -302,3 +297,6 @@ def customer_consent_withdraw_endpoint(
         )
     except CustomerError as exc:
         raise unprocessable("consent_id", exc.message, source="path") from exc
+
+
+keep_operation_ids(router, "clientela.api.routers.customers")

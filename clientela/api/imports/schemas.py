@@ -1,13 +1,17 @@
-"""Import job payloads."""
+"""Import job payloads, and the filters of the CSV exports."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
+from clientela.api.commerce.schemas import Status as OrderStatus
+from clientela.api.customers.schemas import Language
+from clientela.api.pagination import _query_schema
+from clientela.api.types import NonEmpty, Text60, Text100
 from clientela.imports.models import ImportJob
 
 Kind = Literal["customers", "orders"]
@@ -46,3 +50,19 @@ class ImportJobOut(Schema):
     @staticmethod
     def resolve_errors(obj: ImportJob) -> list[dict[str, Any]]:
         return list(obj.errors or [])
+
+
+class CustomerExportFilters(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_query_schema)
+
+    q: Annotated[Text100, NonEmpty] | None = None
+    tag: Annotated[Text60, NonEmpty] | None = None
+    language: Language | None = None
+
+
+class OrderExportFilters(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_query_schema)
+
+    status: OrderStatus | None = None
+    placed_from: date | None = None
+    placed_to: date | None = None  # inclusive, in the workspace's time zone
