@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
 from django import forms
 from django.http import QueryDict
@@ -20,3 +20,8 @@ class FilterForm(forms.Form):
             form = cls({})
             form.is_valid()
         return form
+
+    def position(self) -> dict[str, Any]:
+        """Where the page starts or ends (`after`, `before`: the keyset cursors), for the
+        list's page selector."""
+        return {"after": self.cleaned_data["after"], "before": self.cleaned_data["before"]}

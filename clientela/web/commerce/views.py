@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from clientela.accounts.policy import allows
 from clientela.accounts.scoping import scoped_get
 from clientela.commerce.models import Product
 from clientela.commerce.policy import PRODUCT_CREATE, PRODUCT_UPDATE
@@ -15,24 +14,14 @@ from clientela.customers.selectors import keyset_page
 from clientela.imports.policy import ORDER_EXPORT
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.commerce.forms import OrderFilterForm, ProductForm, list_filters
-from clientela.web.exporting import ORDER_FILTERS, export_query
+from clientela.web.exporting import ORDER_FILTERS, export_link
 
 
 @workspace_view()
 def order_list(request: WorkspaceRequest) -> HttpResponse:
     form = OrderFilterForm.of(request.GET)
-    page = order_page(
-        workspace=request.workspace,
-        filters=list_filters(form),
-        after=form.cleaned_data["after"],
-        before=form.cleaned_data["before"],
-    )
-    context = {
-        "form": form,
-        "page": page,
-        "can_export": allows(request.membership, ORDER_EXPORT),
-        "export_query": export_query(request.GET, ORDER_FILTERS),
-    }
+    page = order_page(workspace=request.workspace, filters=list_filters(form), **form.position())
+    context = {"form": form, "page": page, **export_link(request, ORDER_EXPORT, ORDER_FILTERS)}
     if request.htmx and request.htmx.target == "order-rows":
         return render(request, "web/orders/_rows.html", context)
     return render(request, "web/orders/list.html", context)

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clientela.accounts.client import client_ip
-from clientela.accounts.policy import allows
 from clientela.accounts.scoping import scoped_get
 from clientela.commerce.selectors import customer_orders
 from clientela.customers.models import Consent, Customer, CustomerEmail
@@ -54,7 +53,7 @@ from clientela.web.customers.forms import (
     TagsForm,
     list_filters,
 )
-from clientela.web.exporting import CUSTOMER_FILTERS, export_query
+from clientela.web.exporting import CUSTOMER_FILTERS, export_link
 
 TIMELINE_PAGE_SIZE = 20
 
@@ -62,18 +61,12 @@ TIMELINE_PAGE_SIZE = 20
 @workspace_view()
 def customer_list(request: WorkspaceRequest) -> HttpResponse:
     form = CustomerFilterForm.of(request.GET)
-    page = customer_page(
-        workspace=request.workspace,
-        filters=list_filters(form),
-        after=form.cleaned_data["after"],
-        before=form.cleaned_data["before"],
-    )
+    page = customer_page(workspace=request.workspace, filters=list_filters(form), **form.position())
     context = {
         "form": form,
         "page": page,
         "tags": tag_names(workspace=request.workspace),
-        "can_export": allows(request.membership, CUSTOMER_EXPORT),
-        "export_query": export_query(request.GET, CUSTOMER_FILTERS),
+        **export_link(request, CUSTOMER_EXPORT, CUSTOMER_FILTERS),
     }
     if request.htmx and request.htmx.target == "customer-rows":
         return render(request, "web/customers/_rows.html", context)
