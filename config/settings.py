@@ -104,7 +104,9 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Each app's pages keep their templates beside their views, in web/<app>/templates
+        # (DESIGN.md's layout); the shared ones (base, errors) are in web/templates.
+        "DIRS": sorted((BASE_DIR / "clientela" / "web").glob("*/templates")),
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("clientela.web.urls")),
 ]
 
-handler400 = "clientela.web.views.errors.bad_request"
-handler403 = "clientela.web.views.errors.permission_denied"
-handler404 = "clientela.web.views.errors.page_not_found"
-handler500 = "clientela.web.views.errors.server_error"
+handler400 = "clientela.web.errors.bad_request"
+handler403 = "clientela.web.errors.permission_denied"
+handler404 = "clientela.web.errors.page_not_found"
+handler500 = "clientela.web.errors.server_error"

@@ -1,14 +1,18 @@
-"""The shared cast: an owner and a teammate in the shop, an outsider with a shop of their own."""
+"""The shared cast: an owner and a teammate in the shop, an outsider with a shop of their own;
+and the browser of the browser tests."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import Page, sync_playwright
 
 from clientela.accounts.models import Membership, Role, User, Workspace
 from clientela.accounts.services import workspace_create
@@ -100,3 +104,41 @@ def client_for(cast: Cast):  # type: ignore[no-untyped-def]
         return client
 
     return make
+
+
+# `playwright install` cannot download a browser here: the tests launch Debian's chromium,
+# and are skipped where it is missing.
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
+    """A fresh page of a headless chromium, closed after the test."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
+    # plain synchronous code all the same.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def log_in(page: Page, live_server: Any, user: User) -> None:
+    """Sign `user` in through the login page, as a person would."""
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("E-mail").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()

@@ -107,6 +107,15 @@ def assert_refused(call: Callable[[], object], rule: Rule, role: Role | None) ->
     assert rows() == before
 
 
+def assert_checked(rule: Rule, refusal: Refusal, cast: Cast, objects: Objects) -> None:
+    """The service refuses the role just below `rule` and a member of another workspace,
+    leaving every row as it was, and lets the rule's minimum role do it."""
+    actor, role = actor_below(cast, rule)
+    assert_refused(lambda: refusal(objects, actor), rule, role)
+    assert_refused(lambda: refusal(objects, cast.outsider), rule, None)
+    refusal(objects, actor_at(cast, rule))
+
+
 @contextmanager
 def refusals() -> Iterator[list[NotPermitted]]:
     """Every NotPermitted raised while inside (a page or a service refusing, not a template

@@ -1,10 +1,12 @@
-"""Workspace scoping: every read starts from `Model.objects.for_workspace(ws)`."""
+"""Workspace scoping: every read starts from `Model.objects.for_workspace(ws)`, and a lookup
+by id from a request goes through `scoped_get`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.db import models
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -41,7 +43,16 @@ class WorkspaceSettings(WorkspaceScoped):
         abstract = True
 
 
+M = TypeVar("M", bound=models.Model)
 SettingsT = TypeVar("SettingsT", bound=WorkspaceSettings)
+
+
+def scoped_get(source: type[M] | models.QuerySet[M], workspace: Workspace, pk: int) -> M:
+    """The row `pk` of `workspace` from `source` (a model, or a queryset that narrows or
+    prefetches), or Http404: another workspace's row is as missing as one that never was,
+    never forbidden, so an id reveals nothing. The web pages and the API look up by it."""
+    rows = source._default_manager.all() if isinstance(source, type) else source
+    return get_object_or_404(rows.filter(workspace=workspace), pk=pk)
 
 
 def settings_for(model: type[SettingsT], workspace: Workspace) -> SettingsT:

@@ -25,8 +25,3 @@ def team(*, workspace: Workspace) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__email")
     )
-
-
-def member_get(*, workspace: Workspace, pk: int) -> Membership:
-    """A membership of this workspace; Membership.DoesNotExist for any other."""
-    return team(workspace=workspace).select_related("workspace").get(pk=pk)

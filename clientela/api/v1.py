@@ -1,4 +1,4 @@
-"""The REST API root. Each domain adds its router in `clientela.api.routers`.
+"""The REST API root. Each app adds its router from `clientela.api.<app>.router`.
 
 OpenAPI 3.1 at /api/v1/openapi.json, Swagger UI at /api/v1/docs. Every operation needs a
 bearer token (`Authorization: Bearer clt_...`); lists page with `limit` and `cursor` and
@@ -10,16 +10,11 @@ from ninja import NinjaAPI
 
 from clientela.api import errors
 from clientela.api.auth import TokenAuth
-from clientela.api.routers import (
-    customers,
-    delivery,
-    imports,
-    orders,
-    outreach,
-    outreach_pdf,
-    products,
-    retention,
-)
+from clientela.api.commerce import router as commerce
+from clientela.api.customers import router as customers
+from clientela.api.imports import router as imports
+from clientela.api.retention import router as retention
+from clientela.api.routers import delivery, outreach, outreach_pdf
 
 api = NinjaAPI(
     title="Clientela API",
@@ -31,8 +26,8 @@ api = NinjaAPI(
 errors.install(api)
 
 api.add_router("/customers", customers.router)
-api.add_router("/products", products.router)
-api.add_router("/orders", orders.router)
+api.add_router("/products", commerce.product_router)
+api.add_router("/orders", commerce.order_router)
 api.add_router("/imports", imports.router)
 api.add_router("/outreach", outreach.router)
 api.add_router("/outreach", outreach_pdf.router)

@@ -168,11 +168,3 @@ def customer_orders(*, workspace: Workspace, customer_id: int, limit: int = 50) 
 
 def product_list(*, workspace: Workspace) -> QuerySet[Product]:
     return Product.objects.for_workspace(workspace).order_by("name", "pk")
-
-
-def product_get(*, workspace: Workspace, pk: int) -> Product:
-    return Product.objects.for_workspace(workspace).get(pk=pk)
-
-
-def order_get(*, workspace: Workspace, pk: int) -> Order:
-    return Order.objects.for_workspace(workspace).select_related("customer").get(pk=pk)

@@ -187,8 +187,3 @@ def tag_names(*, workspace: Workspace) -> list[str]:
     return list(
         Tag.objects.for_workspace(workspace).order_by("name").values_list("name", flat=True)
     )
-
-
-def customer_get(*, workspace: Workspace, pk: int) -> Customer:
-    """The customer `pk` of this workspace; Customer.DoesNotExist for any other."""
-    return Customer.objects.for_workspace(workspace).get(pk=pk)

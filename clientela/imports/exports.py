@@ -1,7 +1,8 @@
 """CSV export of customers and orders, in the columns the importer reads back.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
-return) get a leading single quote; the importer removes exactly that quote again.
+return) get a leading single quote; the importer removes exactly that quote again. The web
+and the API export through `customers_export` and `orders_export`, which check the actor.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from clientela.accounts.models import Workspace
+from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.commerce.selectors import OrderFilters, orders_filtered
 from clientela.customers.selectors import CustomerFilters, customers_filtered
+from clientela.imports.policy import CUSTOMER_EXPORT, ORDER_EXPORT
 
 CUSTOMER_COLUMNS = [
     "external_id",
@@ -117,6 +120,24 @@ def order_rows(workspace: Workspace, filters: OrderFilters | None = None) -> Ite
         ]
 
 
+def customers_export(
+    *, workspace: Workspace, actor: User | None, filters: CustomerFilters | None = None
+) -> Iterator[str]:
+    """The CSV lines of the customers passing `filters`; NotPermitted for an actor below
+    CUSTOMER_EXPORT, raised by this call itself, before any line is read."""
+    permit(actor=actor, workspace=workspace, rule=CUSTOMER_EXPORT)
+    return csv_lines(CUSTOMER_COLUMNS, customer_rows(workspace, filters))
+
+
+def orders_export(
+    *, workspace: Workspace, actor: User | None, filters: OrderFilters | None = None
+) -> Iterator[str]:
+    """The CSV lines of the orders passing `filters`; NotPermitted for an actor below
+    ORDER_EXPORT, raised by this call itself, before any line is read."""
+    permit(actor=actor, workspace=workspace, rule=ORDER_EXPORT)
+    return csv_lines(ORDER_COLUMNS, order_rows(workspace, filters))
+
+
 def _write(lines: Iterator[str], stream: TextIO) -> int:
     count = -1  # the header is not a row
     for line in lines:
@@ -129,11 +150,11 @@ def customers_export_csv(
     workspace: Workspace, stream: TextIO, filters: CustomerFilters | None = None
 ) -> int:
     """Write the customers of `workspace` to `stream`; return the number of rows."""
-    return _write(csv_lines(CUSTOMER_COLUMNS, customer_rows(workspace, filters)), stream)
+    return _write(customers_export(workspace=workspace, actor=None, filters=filters), stream)
 
 
 def orders_export_csv(
     workspace: Workspace, stream: TextIO, filters: OrderFilters | None = None
 ) -> int:
     """Write the orders of `workspace` (times in its time zone); return the number of rows."""
-    return _write(csv_lines(ORDER_COLUMNS, order_rows(workspace, filters)), stream)
+    return _write(orders_export(workspace=workspace, actor=None, filters=filters), stream)

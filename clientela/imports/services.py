@@ -17,9 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.imports.models import ImportJob, ImportJobStateError, ImportKind, ImportStatus
 from clientela.imports.passes import ProgressCallback
 from clientela.imports.pipeline import import_run
+from clientela.imports.policy import IMPORT_START
 
 
 class ImportFileError(ValueError):
@@ -50,7 +52,9 @@ def import_create(
 
     The reasons of rejected rows are written in `language`, by default the language active
     for the upload's request, since the worker that writes them has no request of its own.
+    NotPermitted for an actor below IMPORT_START, before the file is read.
     """
+    permit(actor=actor, workspace=workspace, rule=IMPORT_START)
     source_path = Path(source_path)
     size = source_path.stat().st_size
     _check_file(kind, size)
@@ -91,7 +95,11 @@ def import_run_file(
     actor: User | None,
     progress: ProgressCallback | None = None,
 ) -> ImportJob:
-    """Import a file synchronously (the CLI). Raises ImportFileError for a refused file."""
+    """Import a file synchronously (the CLI). Raises ImportFileError for a refused file.
+
+    No rule is checked: the command line is the operator's, who may do anything, and
+    `actor` only names whom the changes are recorded as (`clientela import --actor`).
+    """
     path = Path(path)
     size = path.stat().st_size
     _check_file(kind, size)

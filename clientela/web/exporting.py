@@ -1,8 +1,14 @@
-"""The export links of the list pages: which of the list's parameters an export keeps."""
+"""The export links of the list pages: who sees one, and which of the list's parameters an
+export keeps."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import QueryDict
+
+from clientela.accounts.policy import Rule, allows
+from clientela.web.access import WorkspaceRequest
 
 # The lists' own filters; their paging cursors do not narrow an export.
 CUSTOMER_FILTERS = ("q", "tag", "language", "orders")
@@ -17,3 +23,12 @@ def export_query(query: QueryDict, names: tuple[str, ...]) -> str:
         if value:
             kept[name] = str(value)
     return kept.urlencode()
+
+
+def export_link(request: WorkspaceRequest, rule: Rule, names: tuple[str, ...]) -> dict[str, Any]:
+    """The context of a list's export link: shown if the member may export (`rule`, the
+    imports app's), and the query string that carries the list's filters over."""
+    return {
+        "can_export": allows(request.membership, rule),
+        "export_query": export_query(request.GET, names),
+    }

@@ -1,28 +1,33 @@
-"""Web routes. Each domain keeps its own module in `clientela.web.routes`.
+"""Web routes. Each app keeps its own URLconf in `clientela.web.<app>.urls`.
 
 Workspace pages live under `/w/<slug:ws>/`; their views take `ws` and are wrapped in
-`clientela.web.access.workspace_view`.
+`clientela.web.access.workspace_view`. The site's own pages (signing in and out, the
+language) are listed here.
 """
 
 from django.urls import include, path
 
-from clientela.web.views import errors
+from clientela.web import errors
+from clientela.web.accounts import views as accounts
 
 app_name = "web"
 
 workspace_patterns = [
-    path("", include("clientela.web.routes.dashboard")),
-    path("", include("clientela.web.routes.customers")),
-    path("", include("clientela.web.routes.orders")),
-    path("", include("clientela.web.routes.imports")),
+    path("", include("clientela.web.dashboard.urls")),
+    path("", include("clientela.web.customers.urls")),
+    path("", include("clientela.web.commerce.urls")),
+    path("", include("clientela.web.imports.urls")),
     path("", include("clientela.web.routes.outreach")),
     path("", include("clientela.web.routes.delivery")),
-    path("", include("clientela.web.routes.retention")),
-    path("", include("clientela.web.routes.accounts")),
+    path("", include("clientela.web.retention.urls")),
+    path("", include("clientela.web.accounts.urls")),
 ]
 
 urlpatterns = [
-    path("", include("clientela.web.routes.core")),
+    path("", accounts.home, name="home"),
+    path("login/", accounts.login, name="login"),
+    path("logout/", accounts.logout, name="logout"),
+    path("language/", accounts.language, name="language"),
     path("w/<slug:ws>/", include(workspace_patterns)),
     path("", include("clientela.web.routes.public")),
     path("health/", errors.health, name="health"),

@@ -9,12 +9,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from clientela.accounts.models import Membership, Role
+from clientela.accounts.models import Membership
 from clientela.accounts.services import token_create
-
-# Who calls: the members of the shop by role, the outsider (owner of another shop) and
-# nobody at all.
-CALLERS = ("anonymous", "outsider", "viewer", "agent", "manager", "owner")
+from tests.matrix import ROLES, user_of
 
 
 @dataclass(frozen=True)
@@ -57,17 +54,12 @@ def data_dir(settings: Any, tmp_path: Any) -> Any:
 
 @pytest.fixture
 def tokens(cast: Any) -> dict[str, str]:
-    """A fresh token per caller (the outsider's is for their own shop)."""
-    members = {
-        "owner": (cast.shop, cast.owner),
-        "manager": (cast.shop, cast.manager),
-        "agent": (cast.shop, cast.teammate),
-        "viewer": (cast.shop, cast.viewer),
-        "outsider": (cast.other_shop, cast.outsider),
-    }
+    """A fresh token per caller but the anonymous one (the outsider's is for their own shop),
+    made from the owner down."""
     result = {}
-    for caller, (workspace, user) in members.items():
-        membership = Membership.objects.get(workspace=workspace, user=user)
+    for caller in reversed(ROLES[1:]):
+        workspace = cast.other_shop if caller == "outsider" else cast.shop
+        membership = Membership.objects.get(workspace=workspace, user=user_of(cast, caller))
         result[caller] = token_create(membership=membership, name=f"{caller} tests").plaintext
     return result
 
@@ -83,6 +75,3 @@ def api_as(tokens: dict[str, str]) -> Any:
 @pytest.fixture
 def owner_api(api_as: Any) -> Api:
     return api_as("owner")
-
-
-ROLE_OF = {"owner": Role.OWNER, "manager": Role.MANAGER, "agent": Role.AGENT, "viewer": Role.VIEWER}

@@ -9,17 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-
-def allowed(outsider: int, viewer: int, agent: int, manager: int, owner: int) -> dict[str, int]:
-    return {
-        "anonymous": 401,
-        "outsider": outsider,
-        "viewer": viewer,
-        "agent": agent,
-        "manager": manager,
-        "owner": owner,
-    }
-
+from tests.matrix import allowed
 
 MANAGERS = allowed(200, 403, 403, 200, 200)
 

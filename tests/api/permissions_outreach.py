@@ -5,22 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.matrix import READ_ALL, READ_OBJECT, allowed
 from tests.outreach.objects import outreach_objects
 
-
-def allowed(outsider: int, viewer: int, agent: int, manager: int, owner: int) -> dict[str, int]:
-    return {
-        "anonymous": 401,
-        "outsider": outsider,
-        "viewer": viewer,
-        "agent": agent,
-        "manager": manager,
-        "owner": owner,
-    }
-
-
-READ_ALL = allowed(200, 200, 200, 200, 200)
-READ_OBJECT = allowed(404, 200, 200, 200, 200)
 MANAGERS_CREATE = allowed(201, 403, 403, 201, 201)
 MANAGERS_CHANGE = allowed(404, 403, 403, 200, 200)
 

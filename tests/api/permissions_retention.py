@@ -9,20 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-
-def allowed(outsider: int, viewer: int, agent: int, manager: int, owner: int) -> dict[str, int]:
-    return {
-        "anonymous": 401,
-        "outsider": outsider,
-        "viewer": viewer,
-        "agent": agent,
-        "manager": manager,
-        "owner": owner,
-    }
-
-
-READ_ALL = allowed(200, 200, 200, 200, 200)
-READ_OBJECT = allowed(404, 200, 200, 200, 200)
+from tests.matrix import READ_ALL, READ_OBJECT, allowed
 
 
 def _run(shop: Any) -> int:

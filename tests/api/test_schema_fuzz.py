@@ -39,8 +39,8 @@ from clientela.outreach.services.campaigns import campaign_save
 from clientela.outreach.services.lists import mailing_list_create, subscription_request
 from clientela.outreach.services.templates import template_save
 from clientela.retention.services.runs import retention_refresh
+from tests.matrix import ROLES
 
-from .conftest import CALLERS
 from .test_permissions import MATRIX
 
 CHECKS = [
@@ -278,7 +278,7 @@ def test_the_seeds_name_objects_a_viewer_can_read(api_as: Any, cast: Any) -> Non
 
 @pytest.mark.slow  # about 20 s of CPU per caller
 @pytest.mark.django_db
-@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("caller", ROLES)
 def test_every_operation_keeps_its_documented_contract(
     caller: str, spec: Any, cast: Any, tokens: dict[str, str]
 ) -> None:

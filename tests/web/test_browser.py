@@ -6,74 +6,48 @@ exactly what the worker's task does, while the browser keeps polling the job pag
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from clientela.customers.models import Customer
 from clientela.imports.models import ImportJob
 from clientela.imports.services import import_execute
-from tests.conftest import PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
+from tests.conftest import log_in
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_import_customers_in_the_browser_then_open_one(
-    cast, live_server, tmp_path: Path, monkeypatch
+    cast, live_server, tmp_path: Path, browser_page
 ):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
-    from playwright.sync_api import expect, sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are
-    # plain synchronous test code all the same.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page = browser_page
     csv_file = tmp_path / "clienti.csv"
     csv_file.write_text(
         "email,prenume,nume,oraș\nioana@example.com,Ioana,Mureșan,Cluj\nradu@example.com,Radu,Stoica,Iași\n",
         encoding="utf-8",
     )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{live_server.url}/login/")
-            page.get_by_label("E-mail").fill(cast.manager.email)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    log_in(page, live_server, cast.manager)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
-            page.get_by_role("link", name="Imports").click()
-            page.get_by_label("What the file holds").select_option("customers")
-            page.get_by_label("CSV file").set_input_files(str(csv_file))
-            page.get_by_role("button", name="Upload and import").click()
-            expect(page.locator("#import-job")).to_have_attribute("data-status", "queued")
+    page.get_by_role("link", name="Imports").click()
+    page.get_by_label("What the file holds").select_option("customers")
+    page.get_by_label("CSV file").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.locator("#import-job")).to_have_attribute("data-status", "queued")
 
-            job = ImportJob.objects.for_workspace(cast.shop).get()
-            import_execute(job.pk)
+    job = ImportJob.objects.for_workspace(cast.shop).get()
+    import_execute(job.pk)
 
-            # htmx polls every second and swaps in the outcome.
-            expect(page.locator("#import-job")).to_have_attribute("data-status", "succeeded")
-            expect(page.locator(".created-count")).to_have_text("2")
+    # htmx polls every second and swaps in the outcome.
+    expect(page.locator("#import-job")).to_have_attribute("data-status", "succeeded")
+    expect(page.locator(".created-count")).to_have_text("2")
 
-            page.get_by_role("link", name="Customers").click()
-            page.get_by_label("Search").fill("mure")
-            expect(page.locator("#customer-rows tbody tr")).to_have_count(1)
-            page.get_by_role("link", name="Ioana Mureșan").click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Ioana Mureșan")
-            customer = Customer.objects.for_workspace(cast.shop).get(email="ioana@example.com")
-            assert page.url == f"{live_server.url}/w/alice/customers/{customer.pk}/"
-        finally:
-            browser.close()
+    page.get_by_role("link", name="Customers").click()
+    page.get_by_label("Search").fill("mure")
+    expect(page.locator("#customer-rows tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="Ioana Mureșan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ioana Mureșan")
+    customer = Customer.objects.for_workspace(cast.shop).get(email="ioana@example.com")
+    assert page.url == f"{live_server.url}/w/alice/customers/{customer.pk}/"

@@ -28,6 +28,8 @@ def _offers(cast, shop) -> list[tuple[str, str]]:
     page = url("web:customer", pk=customer.pk)
     return [
         (url("web:customers"), url("web:customer_new")),
+        (url("web:customers"), url("web:customer_export")),
+        (url("web:orders"), url("web:order_export")),
         (page, url("web:customer_edit", pk=customer.pk)),
         (page, url("web:customer_tags", pk=customer.pk)),
         (page, url("web:customer_email_add", pk=customer.pk)),

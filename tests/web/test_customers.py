@@ -201,7 +201,8 @@ def test_registered_panels_are_included_on_the_customer_page(
     cast, client_for, people, monkeypatch, settings, tmp_path
 ):
     (tmp_path / "panel.html").write_text("<p>panel for {{ customer.first_name }}</p>")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    template_dirs = [*settings.TEMPLATES[0]["DIRS"], tmp_path]  # the pages' own, and the panel's
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": template_dirs}]
     monkeypatch.setattr(nav, "CUSTOMER_PANELS", ["panel.html"])
     text = client_for(cast.viewer).get(f"/w/alice/customers/{people[0].pk}/").content.decode()
     assert "<p>panel for Ana</p>" in text

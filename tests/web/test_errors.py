@@ -14,8 +14,8 @@ urlpatterns = [
     path("boom/", boom),
     path("", include("config.urls")),
 ]
-handler404 = "clientela.web.views.errors.page_not_found"
-handler500 = "clientela.web.views.errors.server_error"
+handler404 = "clientela.web.errors.page_not_found"
+handler500 = "clientela.web.errors.server_error"
 
 
 @pytest.mark.django_db

@@ -1,0 +1,12 @@
+"""The workspace's pages of the accounts app; signing in and out are the site's (web/urls.py)."""
+
+from django.urls import path
+
+from clientela.web.accounts import views
+
+urlpatterns = [
+    path("tokens/", views.token_index, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("team/", views.team_index, name="team"),
+    path("team/<int:pk>/", views.team_member, name="team_member"),
+]

@@ -1,0 +1,92 @@
+"""Operation ids stay as first published: clients generate code from them.
+
+Ninja derives an id from the module and the function serving the operation, so moving a
+router would rename its operations; `clientela.api.openapi.keep_operation_ids` keeps them.
+"""
+
+from __future__ import annotations
+
+from django.test import Client
+
+# (method, path) -> operation id, without the common prefix "clientela_api_routers_".
+PUBLISHED = {
+    ("GET", "/customers"): "customers_customer_list",
+    ("POST", "/customers"): "customers_customer_create_endpoint",
+    ("GET", "/customers/export.csv"): "exports_customer_export",
+    ("GET", "/customers/{customer_id}"): "customers_customer_read",
+    ("PATCH", "/customers/{customer_id}"): "customers_customer_update_endpoint",
+    ("DELETE", "/customers/{customer_id}"): "customers_customer_delete_endpoint",
+    ("GET", "/customers/{customer_id}/timeline"): "customers_customer_timeline",
+    ("GET", "/customers/{customer_id}/emails"): "customers_customer_email_list",
+    ("POST", "/customers/{customer_id}/emails"): "customers_customer_email_add_endpoint",
+    (
+        "DELETE",
+        "/customers/{customer_id}/emails/{email_id}",
+    ): "customers_customer_email_remove_endpoint",
+    (
+        "POST",
+        "/customers/{customer_id}/emails/{email_id}/primary",
+    ): "customers_customer_email_primary_endpoint",
+    ("GET", "/customers/{customer_id}/consents"): "customers_customer_consent_list",
+    ("POST", "/customers/{customer_id}/consents"): "customers_customer_consent_grant_endpoint",
+    (
+        "POST",
+        "/customers/{customer_id}/consents/{consent_id}/withdraw",
+    ): "customers_customer_consent_withdraw_endpoint",
+    ("GET", "/products"): "products_product_list",
+    ("POST", "/products"): "products_product_create_endpoint",
+    ("GET", "/products/{product_id}"): "products_product_read",
+    ("PATCH", "/products/{product_id}"): "products_product_update_endpoint",
+    ("DELETE", "/products/{product_id}"): "products_product_delete_endpoint",
+    ("GET", "/orders"): "orders_order_list",
+    ("POST", "/orders"): "orders_order_create_endpoint",
+    ("GET", "/orders/export.csv"): "exports_order_export",
+    ("GET", "/orders/{order_id}"): "orders_order_read",
+    ("PATCH", "/orders/{order_id}"): "orders_order_update_endpoint",
+    ("DELETE", "/orders/{order_id}"): "orders_order_delete_endpoint",
+    ("POST", "/imports"): "imports_import_create",
+    ("GET", "/imports/{import_id}"): "imports_import_read",
+    ("GET", "/outreach/automations"): "outreach_automations_read",
+    ("PATCH", "/outreach/automations"): "outreach_automations_patch",
+    ("GET", "/outreach/templates"): "outreach_template_list",
+    ("POST", "/outreach/templates"): "outreach_template_create",
+    ("PATCH", "/outreach/templates/{template_id}"): "outreach_template_update",
+    ("POST", "/outreach/templates/{template_id}/test"): "outreach_template_test",
+    ("GET", "/outreach/templates/{template_id}/preview"): "outreach_template_preview_endpoint",
+    ("GET", "/outreach/campaigns"): "outreach_campaign_list",
+    ("POST", "/outreach/campaigns"): "outreach_campaign_create",
+    ("GET", "/outreach/campaigns/{campaign_id}"): "outreach_campaign_read",
+    ("PATCH", "/outreach/campaigns/{campaign_id}"): "outreach_campaign_update",
+    ("GET", "/outreach/campaigns/{campaign_id}/preview"): "outreach_campaign_preview",
+    ("POST", "/outreach/campaigns/{campaign_id}/transitions"): "outreach_campaign_transition",
+    ("POST", "/outreach/campaigns/{campaign_id}/test"): "outreach_campaign_test",
+    ("GET", "/outreach/letters"): "outreach_letter_list",
+    ("POST", "/outreach/letters/{letter_id}/done"): "outreach_letter_done",
+    ("GET", "/outreach/lists"): "outreach_list_list",
+    ("POST", "/outreach/lists"): "outreach_list_create",
+    ("GET", "/outreach/lists/{list_id}/subscriptions"): "outreach_list_subscriptions",
+    ("GET", "/outreach/campaigns/{campaign_id}/pdf"): "outreach_pdf_campaign_pdf",
+    ("GET", "/outreach/letters/pdf"): "outreach_pdf_letters_pdf",
+    ("GET", "/delivery"): "delivery_delivery_read",
+    ("POST", "/delivery/pause"): "delivery_delivery_pause",
+    ("POST", "/delivery/resume"): "delivery_delivery_resume",
+    ("GET", "/delivery/outbox"): "delivery_outbox_list",
+    ("GET", "/delivery/suppressions"): "delivery_suppression_list",
+    ("GET", "/retention/scores"): "retention_score_list",
+    ("GET", "/retention/scores/{customer_id}"): "retention_score_read",
+    ("GET", "/retention/segments"): "retention_segment_list",
+    ("POST", "/retention/refresh"): "retention_refresh_start",
+    ("GET", "/retention/runs/{run_id}"): "retention_run_read",
+    ("GET", "/retention/settings"): "retention_settings_read",
+    ("PATCH", "/retention/settings"): "retention_settings_patch",
+}
+
+
+def test_every_operation_keeps_the_id_it_was_published_with(client: Client) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    ids = {
+        (method.upper(), path.removeprefix("/api/v1")): operation["operationId"]
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert ids == {key: f"clientela_api_routers_{name}" for key, name in PUBLISHED.items()}
