@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.scoping import settings_for
 from clientela.mail.models import DeliverySettings
+from clientela.mail.selectors import delivery_settings_for
 from clientela.outreach.models import AutomationSettings
 from clientela.timeline.services import changed_fields, event_record
 
@@ -45,11 +47,9 @@ class Automations:
 
 
 def automations_get(workspace: Workspace) -> Automations:
-    delivery = DeliverySettings.objects.filter(workspace=workspace).first()
-    own = AutomationSettings.objects.filter(workspace=workspace).first()
+    """The saved settings, or the defaults (unsaved) for a workspace that has none yet."""
     return Automations(
-        delivery or DeliverySettings(workspace=workspace),
-        own or AutomationSettings(workspace=workspace),
+        delivery_settings_for(workspace), settings_for(AutomationSettings, workspace)
     )
 
 
