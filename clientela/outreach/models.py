@@ -20,6 +20,7 @@ __all__ = [
     "AutomationRecipient",
     "AutomationSettings",
     "Campaign",
+    "CampaignAction",
     "CampaignKind",
     "CampaignRecipient",
     "CampaignStatus",
@@ -208,6 +209,18 @@ class CampaignStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     FINISHED = "finished", _("Finished")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class CampaignAction(models.TextChoices):
+    """What a member may ask of a campaign, labelled as its button. Each is a transition of
+    `clientela.outreach.services.campaigns.TRANSITIONS`, which says from which states."""
+
+    SEND = "send", _("Send now")
+    SCHEDULE = "schedule", _("Schedule")
+    UNSCHEDULE = "unschedule", _("Unschedule")
+    PAUSE = "pause", _("Pause")
+    RESUME = "resume", _("Resume")
+    CANCEL = "cancel", _("Cancel")
 
 
 class Campaign(WorkspaceScoped):

@@ -169,9 +169,12 @@ def _service_rules() -> set[str]:
     """The rules whose services are shown to refuse by themselves (each app's REFUSALS)."""
     from tests.commerce.test_policy import REFUSALS as commerce
     from tests.customers.test_policy import REFUSALS as customers
+    from tests.mail.test_policy import REFUSALS as mail
+    from tests.outreach.test_policy import REFUSALS as outreach
     from tests.retention_service.test_policy import REFUSALS as retention
 
-    return {rule.name for table in (REFUSALS, customers, commerce, retention) for rule in table}
+    tables = (REFUSALS, customers, commerce, retention, mail, outreach)
+    return {rule.name for table in tables for rule in table}
 
 
 def test_every_rule_is_exercised_by_a_matrix_or_a_service_test():

@@ -31,6 +31,7 @@ from clientela.outreach.models import (
 )
 from clientela.outreach.rendering import TemplateInvalid
 from clientela.outreach.services import automations as automation_services
+from clientela.outreach.services import campaign_mail
 from clientela.outreach.services import campaigns as campaign_services
 from clientela.outreach.services import letters as letter_services
 from clientela.outreach.services import lists as list_services
@@ -531,7 +532,7 @@ def campaign_preview(
         Customer.objects.for_workspace(campaign.workspace), pk=query.customer_id
     )
     try:
-        rendered = campaign_services.campaign_preview(campaign=campaign, customer=customer)
+        rendered = campaign_mail.campaign_preview(campaign=campaign, customer=customer)
     except TemplateInvalid as exc:
         raise unprocessable(exc.field, exc.message, source="query") from exc
     return {"customer_id": customer.pk, **rendered.__dict__}
@@ -568,7 +569,7 @@ def campaign_transition(
 )
 def campaign_test(request: HttpRequest, campaign_id: Path[QueryId]) -> Status[dict[str, Any]]:
     require_role(request, Role.MANAGER)
-    row = campaign_services.campaign_test_send(
+    row = campaign_mail.campaign_test_send(
         campaign=_campaign(request, campaign_id), actor=actor_of(request)
     )
     return Status(202, {"outbox_id": row.pk, "to_address": row.to_address})

@@ -17,7 +17,7 @@ from clientela.api.auth import workspace_of
 from clientela.api.errors import OBJECT_READ, READ, responses
 from clientela.api.types import QueryId
 from clientela.outreach.models import Campaign
-from clientela.outreach.services import campaigns as campaign_services
+from clientela.outreach.services import campaign_mail
 from clientela.outreach.services import letters as letter_services
 
 router = Router(tags=["outreach"])
@@ -50,7 +50,7 @@ def campaign_pdf(request: HttpRequest, campaign_id: Path[QueryId]) -> HttpRespon
     campaign = get_object_or_404(
         Campaign.objects.for_workspace(workspace_of(request)), pk=campaign_id
     )
-    content = campaign_services.campaign_pdf(campaign=campaign)
+    content = campaign_mail.campaign_pdf(campaign=campaign)
     return _pdf(content, f"brochure-{campaign.pk}.pdf", "inline")
 
 

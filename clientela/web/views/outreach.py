@@ -30,6 +30,7 @@ from clientela.outreach.models import (
 )
 from clientela.outreach.rendering import Rendered, TemplateInvalid
 from clientela.outreach.services import automations as automation_services
+from clientela.outreach.services import campaign_mail
 from clientela.outreach.services import campaigns as campaign_services
 from clientela.outreach.services import letters as letter_services
 from clientela.outreach.services import lists as list_services
@@ -403,7 +404,7 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     customer = _preview_customer(request)
     preview = None
     if customer is not None:
-        preview = campaign_services.campaign_preview(campaign=campaign, customer=customer)
+        preview = campaign_mail.campaign_preview(campaign=campaign, customer=customer)
     context = {
         "campaign": campaign,
         "report": reports.campaign_send_report(campaign),
@@ -465,7 +466,7 @@ def campaign_action(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_test(request: WorkspaceRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    campaign_services.campaign_test_send(campaign=campaign, actor=request.user)
+    campaign_mail.campaign_test_send(campaign=campaign, actor=request.user)
     messages.success(
         request, _("A test was queued to %(address)s.") % {"address": request.user.email}
     )
@@ -476,7 +477,7 @@ def campaign_test(request: WorkspaceRequest, pk: int) -> HttpResponse:
 def campaign_pdf(request: WorkspaceRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     response = HttpResponse(
-        campaign_services.campaign_pdf(campaign=campaign), content_type="application/pdf"
+        campaign_mail.campaign_pdf(campaign=campaign), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'inline; filename="brochure-{campaign.pk}.pdf"'
     return response
