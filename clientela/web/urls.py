@@ -15,8 +15,8 @@ workspace_patterns = [
     path("", include("clientela.web.routes.customers")),
     path("", include("clientela.web.routes.orders")),
     path("", include("clientela.web.routes.imports")),
-    path("", include("clientela.web.routes.outreach")),
-    path("", include("clientela.web.routes.delivery")),
+    path("", include("clientela.web.outreach.urls")),
+    path("", include("clientela.web.mail.urls")),
     path("", include("clientela.web.routes.retention")),
     path("", include("clientela.web.routes.accounts")),
 ]
@@ -24,6 +24,6 @@ workspace_patterns = [
 urlpatterns = [
     path("", include("clientela.web.routes.core")),
     path("w/<slug:ws>/", include(workspace_patterns)),
-    path("", include("clientela.web.routes.public")),
+    path("", include("clientela.web.outreach.public_urls")),
     path("health/", errors.health, name="health"),
 ]
