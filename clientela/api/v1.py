@@ -10,13 +10,12 @@ from ninja import NinjaAPI
 
 from clientela.api import errors
 from clientela.api.auth import TokenAuth
+from clientela.api.mail.router import router as mail_router
+from clientela.api.outreach.router import router as outreach_router
 from clientela.api.routers import (
     customers,
-    delivery,
     imports,
     orders,
-    outreach,
-    outreach_pdf,
     products,
     retention,
 )
@@ -34,7 +33,6 @@ api.add_router("/customers", customers.router)
 api.add_router("/products", products.router)
 api.add_router("/orders", orders.router)
 api.add_router("/imports", imports.router)
-api.add_router("/outreach", outreach.router)
-api.add_router("/outreach", outreach_pdf.router)
-api.add_router("/delivery", delivery.router)
+api.add_router("/outreach", outreach_router)
+api.add_router("/delivery", mail_router)
 api.add_router("/retention", retention.router)

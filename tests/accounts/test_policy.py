@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
-import clientela.api.routers
+import clientela.api
 from clientela.accounts.models import Membership, Role
 from clientela.accounts.policy import (
     MEMBERSHIP_ADD,
@@ -159,8 +159,8 @@ def _api_rules() -> set[str]:
     """The rules the API's routers require, each called by every caller in tests/api's matrix
     (which names every operation and holds its 403s against the rules checked)."""
     modules = [
-        importlib.import_module(f"clientela.api.routers.{info.name}")
-        for info in pkgutil.iter_modules(clientela.api.routers.__path__)
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(clientela.api.__path__, "clientela.api.")
     ]
     return {v.name for module in modules for v in vars(module).values() if isinstance(v, Rule)}
 

@@ -1,6 +1,6 @@
 """Printable outreach documents: a campaign's brochure and the batch of letters to write.
 
-The same PDFs as the web downloads, from the same services. Mounted under /outreach.
+The same PDFs as the web downloads, from the same services. Part of the outreach router.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from clientela.outreach.models import Campaign
 from clientela.outreach.services import campaign_mail
 from clientela.outreach.services import letters as letter_services
 
-router = Router(tags=["outreach"])
+router = Router()  # tagged "outreach" by the router it is part of
 
 
 def _pdf_response(description: str) -> dict[str, Any]:
