@@ -13,8 +13,9 @@ from clientela.api.auth import TokenAuth
 from clientela.api.commerce import router as commerce
 from clientela.api.customers import router as customers
 from clientela.api.imports import router as imports
+from clientela.api.mail.router import router as mail_router
+from clientela.api.outreach.router import router as outreach_router
 from clientela.api.retention import router as retention
-from clientela.api.routers import delivery, outreach, outreach_pdf
 
 api = NinjaAPI(
     title="Clientela API",
@@ -29,7 +30,6 @@ api.add_router("/customers", customers.router)
 api.add_router("/products", commerce.product_router)
 api.add_router("/orders", commerce.order_router)
 api.add_router("/imports", imports.router)
-api.add_router("/outreach", outreach.router)
-api.add_router("/outreach", outreach_pdf.router)
-api.add_router("/delivery", delivery.router)
+api.add_router("/outreach", outreach_router)
+api.add_router("/delivery", mail_router)
 api.add_router("/retention", retention.router)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientela.accounts.scoping import WorkspaceScoped
+from clientela.accounts.scoping import WorkspaceScoped, WorkspaceSettings
 
 
 class OutboxKind(models.TextChoices):
@@ -124,9 +124,11 @@ class PauseReason(models.TextChoices):
     RESTORE = "restore", _("A restored backup was detected")
 
 
-class DeliverySettings(models.Model):
-    """A workspace's sending switches; a workspace without a row uses the defaults."""
+class DeliverySettings(WorkspaceSettings):
+    """A workspace's sending switches; a workspace without a row uses the defaults (read
+    through `settings_for`)."""
 
+    # The one-row rule, under the name the table has always had.
     workspace = models.OneToOneField(
         "accounts.Workspace", on_delete=models.CASCADE, related_name="delivery_settings"
     )
@@ -138,7 +140,6 @@ class DeliverySettings(models.Model):
     from_name = models.CharField(max_length=100, blank=True)
     thank_you_enabled = models.BooleanField(default=True)
     thank_you_delay_days = models.PositiveSmallIntegerField(default=7)
-    updated_at = models.DateTimeField(default=timezone.now)
 
 
 class DeliveryInstance(models.Model):

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import Count, QuerySet
 
 from clientela.accounts.models import Workspace
+from clientela.accounts.scoping import settings_for
 from clientela.mail.models import (
     DeliveryInstance,
     DeliverySettings,
@@ -109,5 +110,4 @@ def outbox_blocked(rows: Sequence[Outbox]) -> set[int]:
 
 def delivery_settings_for(workspace: Workspace) -> DeliverySettings:
     """The workspace's settings row, or an unsaved one holding the defaults."""
-    found = DeliverySettings.objects.filter(workspace=workspace).first()
-    return found or DeliverySettings(workspace=workspace)
+    return settings_for(DeliverySettings, workspace)

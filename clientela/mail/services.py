@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.customers.models import Customer
 from clientela.customers.normalize import normalize_email
 from clientela.mail.conf import delivery_conf
@@ -23,6 +24,7 @@ from clientela.mail.models import (
     SuppressedAddress,
     SuppressionReason,
 )
+from clientela.mail.policy import DELIVERY_PAUSE_SET
 from clientela.timeline.services import event_record
 
 
@@ -172,6 +174,7 @@ def delivery_pause_set(
     Pausing an already paused workspace only replaces the reason (a restore outranks a
     pause by hand: whoever resumes must know the queue may hold mail already sent).
     """
+    permit(actor=actor, workspace=workspace, rule=DELIVERY_PAUSE_SET)
     current, _ = DeliverySettings.objects.select_for_update().get_or_create(workspace=workspace)
     old = {"sending_paused": current.sending_paused, "reason": current.pause_reason}
     new_reason = reason.value if paused else ""

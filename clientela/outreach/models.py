@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientela.accounts.models import Language
-from clientela.accounts.scoping import WorkspaceScoped
+from clientela.accounts.scoping import WorkspaceScoped, WorkspaceSettings
 
 __all__ = [
     "Automation",
     "AutomationRecipient",
     "AutomationSettings",
     "Campaign",
+    "CampaignAction",
     "CampaignKind",
     "CampaignRecipient",
     "CampaignStatus",
@@ -65,9 +66,11 @@ class MessageTemplate(WorkspaceScoped):
         return self.name
 
 
-class AutomationSettings(models.Model):
-    """Thresholds of the automations; `DeliverySettings` keeps the thank-you switch and delay."""
+class AutomationSettings(WorkspaceSettings):
+    """Thresholds of the automations; `DeliverySettings` keeps the thank-you switch and delay.
+    Read through `settings_for`, which gives the defaults to a workspace that never saved any."""
 
+    # The one-row rule, under the name the table has always had.
     workspace = models.OneToOneField(
         "accounts.Workspace", on_delete=models.CASCADE, related_name="automation_settings"
     )
@@ -81,7 +84,6 @@ class AutomationSettings(models.Model):
     # Orders within this many days of a message count as its outcome; the uplift report of a
     # campaign waits until they have passed, and an automation's counts only decisions that old.
     uplift_days = models.PositiveSmallIntegerField(default=30)
-    updated_at = models.DateTimeField(default=timezone.now)
 
 
 class Automation(models.TextChoices):
@@ -207,6 +209,18 @@ class CampaignStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     FINISHED = "finished", _("Finished")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class CampaignAction(models.TextChoices):
+    """What a member may ask of a campaign, labelled as its button. Each is a transition of
+    `clientela.outreach.services.campaigns.TRANSITIONS`, which says from which states."""
+
+    SEND = "send", _("Send now")
+    SCHEDULE = "schedule", _("Schedule")
+    UNSCHEDULE = "unschedule", _("Unschedule")
+    PAUSE = "pause", _("Pause")
+    RESUME = "resume", _("Resume")
+    CANCEL = "cancel", _("Cancel")
 
 
 class Campaign(WorkspaceScoped):

@@ -17,8 +17,8 @@ workspace_patterns = [
     path("", include("clientela.web.customers.urls")),
     path("", include("clientela.web.commerce.urls")),
     path("", include("clientela.web.imports.urls")),
-    path("", include("clientela.web.routes.outreach")),
-    path("", include("clientela.web.routes.delivery")),
+    path("", include("clientela.web.outreach.urls")),
+    path("", include("clientela.web.mail.urls")),
     path("", include("clientela.web.retention.urls")),
     path("", include("clientela.web.accounts.urls")),
 ]
@@ -29,6 +29,6 @@ urlpatterns = [
     path("logout/", accounts.logout, name="logout"),
     path("language/", accounts.language, name="language"),
     path("w/<slug:ws>/", include(workspace_patterns)),
-    path("", include("clientela.web.routes.public")),
+    path("", include("clientela.web.outreach.public_urls")),
     path("health/", errors.health, name="health"),
 ]

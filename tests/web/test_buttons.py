@@ -8,6 +8,8 @@ from django.urls import resolve, reverse
 
 from clientela.accounts.models import Membership, Role
 from clientela.customers.services import consent_grant, customer_email_add
+from clientela.outreach.models import HandwrittenLetter
+from tests.outreach.objects import outreach_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +28,13 @@ def _offers(cast, shop) -> list[tuple[str, str]]:
         return reverse(name, kwargs={"ws": "alice", **kwargs})
 
     page = url("web:customer", pk=customer.pk)
+    things = outreach_objects(cast)
+    letter = things["outreach_letter"]
+    HandwrittenLetter.objects.filter(pk=letter).update(status="to_write", done_at=None)
+    template, campaign = things["outreach_template"], things["outreach_campaign"]
+    outreach = url("web:outreach")
+    templates = url("web:outreach_templates")
+    campaign_page = url("web:outreach_campaign", pk=campaign)
     return [
         (url("web:customers"), url("web:customer_new")),
         (url("web:customers"), url("web:customer_export")),
@@ -42,6 +51,20 @@ def _offers(cast, shop) -> list[tuple[str, str]]:
         (url("web:retention"), url("web:retention_refresh")),
         (url("web:retention"), url("web:retention_settings")),
         (url("web:retention_validation"), url("web:retention_validation_start")),
+        (outreach, url("web:outreach_settings")),
+        (templates, url("web:outreach_template_new")),
+        (templates, url("web:outreach_template", pk=template)),
+        (url("web:outreach_template", pk=template), url("web:outreach_template_test", pk=template)),
+        (url("web:outreach_campaigns"), url("web:outreach_campaign_new")),
+        (campaign_page, url("web:outreach_campaign_edit", pk=campaign)),
+        (campaign_page, url("web:outreach_campaign_action", pk=campaign)),
+        (campaign_page, url("web:outreach_campaign_test", pk=campaign)),
+        (url("web:outreach_letters"), url("web:outreach_letter_done", pk=letter)),
+        (url("web:outreach_lists"), url("web:outreach_list_new")),
+        # The outreach pages' own menu.
+        (outreach, url("web:outreach_delivery")),
+        (outreach, url("web:outreach_mailsink")),
+        (url("web:outreach_delivery"), url("web:outreach_delivery_pause")),
         # The menu, on every page.
         (url("web:dashboard"), url("web:team")),
         (url("web:dashboard"), url("web:imports")),

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from clientela.outreach.models import CampaignAction
 from clientela.retention.models import RunStatus
 from clientela.timeline.services import event_record
 from clientela.web.events import EVENT_LABELS
@@ -31,8 +32,9 @@ def _trees() -> Iterator[ast.Module]:
 
 
 def _moves() -> set[str]:
-    """The actions of the campaign state machine: the 4th argument of each `_move(...)` call."""
-    return {
+    """The actions of the campaign state machine: each CampaignAction (`_step` records its
+    value), and the 4th argument of each `_move(...)` call given as a constant (the finish)."""
+    return set(CampaignAction.values) | {
         node.args[3].value
         for tree in _trees()
         for node in ast.walk(tree)
@@ -52,7 +54,7 @@ def _dynamic() -> dict[str, set[str]]:
         "retention.validation_{}": {RunStatus.SUCCEEDED, RunStatus.FAILED},
         # clientela/mail/send.py: an attempt ends sent, failed or suppressed.
         "outreach.mail_{}": {"sent", "failed", "suppressed"},
-        # clientela/outreach/services/campaigns.py `_move`.
+        # clientela/outreach/services/campaigns.py `_step` and `_move`.
         "campaign.{}": _moves(),
     }
 

@@ -11,8 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
+from clientela.accounts.scoping import settings_for
 from clientela.mail.models import DeliverySettings
+from clientela.mail.selectors import delivery_settings_for
 from clientela.outreach.models import AutomationSettings
+from clientela.outreach.policy import AUTOMATIONS_UPDATE
 from clientela.timeline.services import changed_fields, event_record
 
 DELIVERY_FIELDS = ("thank_you_enabled", "thank_you_delay_days")
@@ -45,11 +49,9 @@ class Automations:
 
 
 def automations_get(workspace: Workspace) -> Automations:
-    delivery = DeliverySettings.objects.filter(workspace=workspace).first()
-    own = AutomationSettings.objects.filter(workspace=workspace).first()
+    """The saved settings, or the defaults (unsaved) for a workspace that has none yet."""
     return Automations(
-        delivery or DeliverySettings(workspace=workspace),
-        own or AutomationSettings(workspace=workspace),
+        delivery_settings_for(workspace), settings_for(AutomationSettings, workspace)
     )
 
 
@@ -75,6 +77,7 @@ def _check(values: dict[str, Any]) -> None:
 
 @transaction.atomic
 def automations_update(*, workspace: Workspace, actor: User | None, **values: Any) -> Automations:
+    permit(actor=actor, workspace=workspace, rule=AUTOMATIONS_UPDATE)
     unknown = set(values) - set(DELIVERY_FIELDS) - set(OWN_FIELDS)
     if unknown:
         raise SettingsInvalid(sorted(unknown)[0], _("Unknown setting"))

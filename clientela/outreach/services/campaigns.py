@@ -1,45 +1,44 @@
-"""Campaigns (brochures and newsletters): editing, the state machine, sending with a holdout.
+"""Campaigns (brochures and newsletters): editing, and the state machine.
 
 States: draft -> scheduled -> sending -> finished, with sending <-> paused and cancel from
-any unfinished state. Each transition checks the current state with a conditional UPDATE and
-raises `CampaignStateError` otherwise, so two clicks (or a click and the clock) cannot both
-move it. Pause and resume move the campaign's queued outbox rows to cancelled and back the
-same way; cancel cancels them for good.
+any unfinished state. What a member may ask (`CampaignAction`) is written once, in
+`TRANSITIONS`: the states each action leaves and reaches, its policy rule and its service;
+the web's buttons and the API's actions are read from it. Each transition checks the
+current state with a conditional UPDATE and raises `CampaignStateError` otherwise, so two
+clicks (or a click and the clock) cannot both move it. Pause and resume move the campaign's
+queued outbox rows to cancelled and back the same way; cancel cancels them for good. What a
+send puts in the outbox is `campaign_mail`'s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
-from clientela.customers.models import Customer
-from clientela.customers.normalize import normalize_email
-from clientela.mail.models import Outbox, OutboxKind, OutboxStatus
-from clientela.mail.services import outbox_enqueue, outbox_enqueue_many
-from clientela.mail.tasks import outbox_wake
-from clientela.mail.verp import unsubscribe_url
-from clientela.outreach.models import Campaign, CampaignRecipient, CampaignStatus, Group
-from clientela.outreach.rendering import Rendered, TemplateInvalid, template_check
-from clientela.outreach.services.drafts import outbox_draft
-from clientela.outreach.services.recipients import (
-    campaign_accounted,
-    campaign_audience,
-    campaign_rows,
+from clientela.accounts.policy import Rule, permit
+from clientela.mail.models import OutboxStatus
+from clientela.outreach.models import Campaign, CampaignAction, CampaignStatus
+from clientela.outreach.policy import (
+    CAMPAIGN_CANCEL,
+    CAMPAIGN_CREATE,
+    CAMPAIGN_PAUSE,
+    CAMPAIGN_RESUME,
+    CAMPAIGN_SCHEDULE,
+    CAMPAIGN_SEND,
+    CAMPAIGN_UNSCHEDULE,
+    CAMPAIGN_UPDATE,
 )
-from clientela.outreach.services.templates import (
-    message_context,
-    recipient_for_test,
-    render_message,
-)
-from clientela.outreach.stats.holdout import holdout_split
+from clientela.outreach.rendering import TemplateInvalid, template_check
+from clientela.outreach.services.campaign_mail import campaign_queue
+from clientela.outreach.services.recipients import campaign_accounted, campaign_rows
 from clientela.timeline.services import changed_fields, event_record
 
 CAMPAIGN_FIELDS = (
@@ -56,9 +55,6 @@ CAMPAIGN_FIELDS = (
     "holdout_percent",
     "audience_segments",
 )
-# Stands for the unsubscribe link until the row has the id its token signs. A private-use
-# character, never typed by anyone, and unlike NUL storable in PostgreSQL text.
-_MARK = "\ue000unsubscribe\ue000"
 # Rows paused by a campaign pause carry this, so resume restores only those.
 PAUSED_REPLY = "paused with its campaign"
 
@@ -77,16 +73,6 @@ class CampaignInvalid(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def campaign_context(campaign: Campaign) -> dict[str, Any]:
-    return {
-        "title": campaign.title,
-        "intro": campaign.intro,
-        "promotions": list(campaign.promotions),
-        "sales": list(campaign.sales),
-        "changes": campaign.changes,
-    }
 
 
 def _validate(values: dict[str, Any]) -> None:
@@ -122,6 +108,8 @@ def campaign_save(
 ) -> Campaign:
     """Create (campaign=None) or edit a draft or scheduled campaign; content is validated
     like a template."""
+    rule = CAMPAIGN_CREATE if campaign is None else CAMPAIGN_UPDATE
+    permit(actor=actor, workspace=workspace, rule=rule)
     unknown = set(values) - set(CAMPAIGN_FIELDS)
     if unknown:
         raise CampaignInvalid(sorted(unknown)[0], _("Unknown field"))
@@ -180,24 +168,9 @@ def _hold_for_edit(campaign: Campaign) -> None:
         raise CampaignStateError(campaign, "edit")
 
 
-def campaign_render(campaign: Campaign, customer: Customer, unsubscribe: str) -> Rendered:
-    context = message_context(
-        workspace=campaign.workspace,
-        customer=customer,
-        unsubscribe_url=unsubscribe,
-        campaign=campaign_context(campaign),
-    )
-    return render_message(
-        subject=campaign.subject,
-        body_text=campaign.body_text,
-        body_html=campaign.body_html,
-        context=context,
-    )
-
-
 def _move(
     campaign: Campaign,
-    allowed: set[str],
+    allowed: frozenset[str],
     target: str,
     action: str,
     actor: User | None,
@@ -223,96 +196,34 @@ def _move(
     return campaign
 
 
+def _step(campaign: Campaign, action: CampaignAction, actor: User | None, **extra: Any) -> Campaign:
+    """Make `action`'s move of TRANSITIONS, once its rule admits the actor."""
+    transition = TRANSITIONS[action]
+    permit(actor=actor, workspace=campaign.workspace, rule=transition.rule)
+    return _move(campaign, transition.sources, transition.target, action.value, actor, **extra)
+
+
 @transaction.atomic
 def campaign_schedule(*, campaign: Campaign, at: datetime, actor: User | None) -> Campaign:
-    return _move(
-        campaign,
-        {CampaignStatus.DRAFT},
-        CampaignStatus.SCHEDULED,
-        "schedule",
-        actor,
-        scheduled_at=at,
-    )
+    return _step(campaign, CampaignAction.SCHEDULE, actor, scheduled_at=at)
 
 
 @transaction.atomic
 def campaign_unschedule(*, campaign: Campaign, actor: User | None) -> Campaign:
-    return _move(
-        campaign,
-        {CampaignStatus.SCHEDULED},
-        CampaignStatus.DRAFT,
-        "unschedule",
-        actor,
-        scheduled_at=None,
-    )
+    return _step(campaign, CampaignAction.UNSCHEDULE, actor, scheduled_at=None)
 
 
 @transaction.atomic
 def campaign_send(*, campaign: Campaign, actor: User | None) -> Campaign:
     """Draw the holdout and queue one marketing row per sent recipient, in one transaction."""
-    campaign = _move(
-        campaign,
-        {CampaignStatus.DRAFT, CampaignStatus.SCHEDULED},
-        CampaignStatus.SENDING,
-        "send",
-        actor,
-        started_at=timezone.now(),
-    )
-    audience = {c.pk: c for c in campaign_audience(campaign)}
-    address = {pk: normalize_email(c.email) for pk, c in audience.items()}
-    sent, held = holdout_split(list(audience), campaign.holdout_percent, seed=campaign.pk)
-    drafts = [
-        outbox_draft(
-            customer=audience[pk],
-            address=address[pk],
-            kind=OutboxKind.MARKETING,
-            source_type="campaign",
-            source_id=campaign.pk,
-            dedup_key=f"campaign:{campaign.pk}:{pk}",
-            message=campaign_render(campaign, audience[pk], _MARK),
-            language=campaign.language,
-            headers={"X-Clientela-Campaign": str(campaign.pk)},
-        )
-        for pk in sent
-    ]
-    outbox_enqueue_many(workspace=campaign.workspace, drafts=drafts)
-    saved = {
-        row.customer_id: row
-        for row in Outbox.objects.filter(
-            workspace=campaign.workspace, source_type="campaign", source_id=campaign.pk
-        )
-    }
-    for row in saved.values():
-        url = unsubscribe_url(row.pk)
-        row.body_text = row.body_text.replace(_MARK, url)
-        row.body_html = row.body_html.replace(_MARK, url)
-    Outbox.objects.bulk_update(list(saved.values()), ["body_text", "body_html"], batch_size=1000)
-    outbox_wake()
-    CampaignRecipient.objects.bulk_create(
-        [
-            CampaignRecipient(
-                campaign=campaign,
-                customer_id=pk,
-                group=Group.SENT,
-                address=address[pk],
-                outbox_id=saved[pk].pk,
-            )
-            for pk in sent
-        ]
-        + [
-            CampaignRecipient(
-                campaign=campaign, customer_id=pk, group=Group.HOLDOUT, address=address[pk]
-            )
-            for pk in held
-        ],
-        batch_size=1000,
-    )
+    campaign = _step(campaign, CampaignAction.SEND, actor, started_at=timezone.now())
+    campaign_queue(campaign)
     return campaign
 
 
 @transaction.atomic
 def campaign_pause(*, campaign: Campaign, actor: User | None) -> Campaign:
-    campaign = _move(campaign, {CampaignStatus.SENDING}, CampaignStatus.PAUSED, "pause", actor)
+    campaign = _step(campaign, CampaignAction.PAUSE, actor)
     campaign_rows(campaign).filter(status=OutboxStatus.QUEUED).update(
         status=OutboxStatus.CANCELLED, last_smtp_reply=PAUSED_REPLY
     )
@@ -321,7 +232,7 @@ def campaign_pause(*, campaign: Campaign, actor: User | None) -> Campaign:
 
 @transaction.atomic
 def campaign_resume(*, campaign: Campaign, actor: User | None) -> Campaign:
-    campaign = _move(campaign, {CampaignStatus.PAUSED}, CampaignStatus.SENDING, "resume", actor)
+    campaign = _step(campaign, CampaignAction.RESUME, actor)
     campaign_rows(campaign).filter(
         status=OutboxStatus.CANCELLED, last_smtp_reply=PAUSED_REPLY
     ).update(status=OutboxStatus.QUEUED, last_smtp_reply="")
@@ -330,19 +241,7 @@ def campaign_resume(*, campaign: Campaign, actor: User | None) -> Campaign:
 
 @transaction.atomic
 def campaign_cancel(*, campaign: Campaign, actor: User | None) -> Campaign:
-    campaign = _move(
-        campaign,
-        {
-            CampaignStatus.DRAFT,
-            CampaignStatus.SCHEDULED,
-            CampaignStatus.SENDING,
-            CampaignStatus.PAUSED,
-        },
-        CampaignStatus.CANCELLED,
-        "cancel",
-        actor,
-        finished_at=timezone.now(),
-    )
+    campaign = _step(campaign, CampaignAction.CANCEL, actor, finished_at=timezone.now())
     campaign_rows(campaign).filter(status=OutboxStatus.QUEUED).update(status=OutboxStatus.CANCELLED)
     campaign_rows(campaign).filter(last_smtp_reply=PAUSED_REPLY).update(last_smtp_reply="")
     return campaign
@@ -350,14 +249,15 @@ def campaign_cancel(*, campaign: Campaign, actor: User | None) -> Campaign:
 
 def campaign_finish_if_done(*, campaign: Campaign) -> bool:
     """Sending -> finished once every recipient is accounted for. "No row queued" is not
-    enough: a recipient whose row is missing, or still being sent, would be lost silently."""
+    enough: a recipient whose row is missing, or still being sent, would be lost silently.
+    The system's move, never a member's: no action of TRANSITIONS."""
     accounted, recipients = campaign_accounted(campaign)
     if accounted != recipients:
         return False
     try:
         _move(
             campaign,
-            {CampaignStatus.SENDING},
+            frozenset({CampaignStatus.SENDING}),
             CampaignStatus.FINISHED,
             "finish",
             None,
@@ -372,46 +272,77 @@ def campaigns_due(*, now: datetime) -> list[Campaign]:
     return list(Campaign.objects.filter(status=CampaignStatus.SCHEDULED, scheduled_at__lte=now))
 
 
-def campaign_preview(*, campaign: Campaign, customer: Customer) -> Rendered:
-    return campaign_render(campaign, customer, f"{settings.SITE_URL}/u/preview/")
+# The actions, by name ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def campaign_test_send(*, campaign: Campaign, actor: User) -> Outbox:
-    """Queue the campaign, rendered for the acting user, to their own address."""
-    recipient = recipient_for_test(
-        workspace=campaign.workspace, actor=actor, language=campaign.language
-    )
-    rendered = campaign_preview(campaign=campaign, customer=recipient)
-    draft = outbox_draft(
-        customer=None,
-        address=recipient.email,
-        kind=OutboxKind.TRANSACTIONAL,
-        source_type="campaign_test",
-        source_id=campaign.pk,
-        dedup_key=f"campaign_test:{campaign.pk}:{timezone.now().timestamp()}",
-        message=Rendered(f"[TEST] {rendered.subject}", rendered.body_text, rendered.body_html),
-        language=campaign.language,
-    )
-    row = outbox_enqueue(workspace=campaign.workspace, draft=draft)
-    assert row is not None  # the key carries a timestamp: never a repeat
-    outbox_wake()
-    event_record(
-        workspace=campaign.workspace,
-        actor=actor,
-        kind="campaign.test_sent",
-        subject=campaign,
-        summary=actor.email,
-    )
-    return row
+@dataclass(frozen=True)
+class Transition:
+    """What one CampaignAction does: the states it may leave, the state it reaches, the rule
+    of who may ask for it, the service that does it, and whether it needs a time (`at`)."""
+
+    sources: frozenset[CampaignStatus]
+    target: CampaignStatus
+    rule: Rule
+    service: Callable[..., Campaign]
+    needs_time: bool = False
 
 
-def campaign_pdf(*, campaign: Campaign) -> bytes:
-    """The brochure as a printable PDF: intro, promotions, sales and changes."""
-    from weasyprint import HTML  # imported late: loading Pango is slow
+_UNFINISHED = frozenset(
+    {CampaignStatus.DRAFT, CampaignStatus.SCHEDULED, CampaignStatus.SENDING, CampaignStatus.PAUSED}
+)
+# In CampaignAction's order, which is the order of the buttons.
+TRANSITIONS: dict[CampaignAction, Transition] = {
+    CampaignAction.SEND: Transition(
+        frozenset({CampaignStatus.DRAFT, CampaignStatus.SCHEDULED}),
+        CampaignStatus.SENDING,
+        CAMPAIGN_SEND,
+        campaign_send,
+    ),
+    CampaignAction.SCHEDULE: Transition(
+        frozenset({CampaignStatus.DRAFT}),
+        CampaignStatus.SCHEDULED,
+        CAMPAIGN_SCHEDULE,
+        campaign_schedule,
+        needs_time=True,
+    ),
+    CampaignAction.UNSCHEDULE: Transition(
+        frozenset({CampaignStatus.SCHEDULED}),
+        CampaignStatus.DRAFT,
+        CAMPAIGN_UNSCHEDULE,
+        campaign_unschedule,
+    ),
+    CampaignAction.PAUSE: Transition(
+        frozenset({CampaignStatus.SENDING}), CampaignStatus.PAUSED, CAMPAIGN_PAUSE, campaign_pause
+    ),
+    CampaignAction.RESUME: Transition(
+        frozenset({CampaignStatus.PAUSED}), CampaignStatus.SENDING, CAMPAIGN_RESUME, campaign_resume
+    ),
+    CampaignAction.CANCEL: Transition(
+        _UNFINISHED, CampaignStatus.CANCELLED, CAMPAIGN_CANCEL, campaign_cancel
+    ),
+}
 
-    html = render_to_string(
-        "outreach/pdf/brochure.html", {"campaign": campaign, "workspace": campaign.workspace}
-    )
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+
+def campaign_actions(status: CampaignStatus | str) -> list[CampaignAction]:
+    """The actions a campaign in `status` allows, in the order of the buttons."""
+    return [action for action, move in TRANSITIONS.items() if status in move.sources]
+
+
+def campaign_act(
+    *,
+    campaign: Campaign,
+    action: CampaignAction | str,
+    actor: User | None,
+    at: datetime | None = None,
+) -> Campaign:
+    """Do the action named `action` (ValueError for no such name) through its service.
+
+    `at` is when to send, for the action that needs a time (CampaignInvalid on `at` without
+    one); the others ignore it.
+    """
+    transition = TRANSITIONS[CampaignAction(action)]
+    if not transition.needs_time:
+        return transition.service(campaign=campaign, actor=actor)
+    if at is None:
+        raise CampaignInvalid("at", _("Give the date and time to send at."))
+    return transition.service(campaign=campaign, actor=actor, at=at)

@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.customers.models import ConsentChannel, Customer
 from clientela.mail.contact import ContactPurpose, contactable
 from clientela.mail.models import Outbox, OutboxStatus
@@ -39,6 +40,7 @@ from clientela.outreach.models import (
     HandwrittenLetter,
     LetterStatus,
 )
+from clientela.outreach.policy import LETTER_DONE
 from clientela.outreach.selectors import top_decile_clv_ids
 from clientela.outreach.services.automations import automations_get
 from clientela.outreach.stats.holdout import in_holdout
@@ -158,6 +160,7 @@ def _by_post(workspace: Workspace, rows: QuerySet[Outbox]) -> set[int]:
 
 @transaction.atomic
 def letter_done(*, letter: HandwrittenLetter, actor: User) -> HandwrittenLetter:
+    permit(actor=actor, workspace=letter.workspace, rule=LETTER_DONE)
     now = timezone.now()
     changed = HandwrittenLetter.objects.filter(pk=letter.pk, status=LetterStatus.TO_WRITE).update(
         status=LetterStatus.DONE, done_by=actor, done_at=now

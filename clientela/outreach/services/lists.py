@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.customers.models import (
     Consent,
     ConsentChannel,
@@ -38,6 +39,7 @@ from clientela.mail.selectors import CONFIRMATION_SOURCE
 from clientela.mail.services import outbox_enqueue, suppression_add, suppression_lift
 from clientela.mail.tasks import outbox_wake
 from clientela.outreach.models import MailingList, Subscription, SubscriptionStatus
+from clientela.outreach.policy import MAILING_LIST_CREATE
 from clientela.outreach.services.drafts import outbox_draft
 from clientela.outreach.services.templates import message_context, template_for, template_render
 from clientela.timeline.services import event_record
@@ -57,6 +59,7 @@ class SubscriptionError(ValueError):
 def mailing_list_create(
     *, workspace: Workspace, actor: User | None, name: str, description: str = ""
 ) -> MailingList:
+    permit(actor=actor, workspace=workspace, rule=MAILING_LIST_CREATE)
     name = name.strip()
     if not name:
         raise SubscriptionError("name", _("A list needs a name."))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
+from clientela.accounts.policy import permit
 from clientela.commerce.models import Order
 from clientela.customers.models import Customer
 from clientela.mail.contact import ContactNotAllowed, ContactPurpose, contact_allowed
@@ -18,6 +19,7 @@ from clientela.mail.services import outbox_enqueue
 from clientela.mail.tasks import outbox_wake
 from clientela.outreach.defaults import DEFAULTS
 from clientela.outreach.models import MessageTemplate
+from clientela.outreach.policy import TEMPLATE_CREATE, TEMPLATE_TEST_SEND, TEMPLATE_UPDATE
 from clientela.outreach.rendering import (
     Rendered,
     TemplateInvalid,
@@ -116,6 +118,8 @@ def template_save(
 ) -> MessageTemplate:
     """Create (template=None) or change a template; refuse one that does not render
     with the full sample context (TemplateInvalid names the part and the variable)."""
+    rule = TEMPLATE_CREATE if template is None else TEMPLATE_UPDATE
+    permit(actor=actor, workspace=workspace, rule=rule)
     unknown = set(values) - set(TEMPLATE_FIELDS)
     if unknown:
         raise ValueError(f"Unknown field {sorted(unknown)[0]}")
@@ -236,6 +240,7 @@ def template_test_send(
 ) -> Outbox:
     """Queue the preview for `customer` (the acting user themself if None) to the acting
     user's own address (transactional)."""
+    permit(actor=actor, workspace=template.workspace, rule=TEMPLATE_TEST_SEND)
     recipient = recipient_for_test(
         workspace=template.workspace, actor=actor, language=template.language
     )

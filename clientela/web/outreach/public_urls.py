@@ -1,8 +1,8 @@
-"""Customer-facing pages without login (tokens in the URL)."""
+"""Outreach's pages for the shop's customers, without login (tokens in the URL)."""
 
 from django.urls import path
 
-from clientela.web.views import public
+from clientela.web.outreach.views import public
 
 urlpatterns = [
     # The address the delivery core's `unsubscribe_url` points at (List-Unsubscribe).

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clientela.accounts.models import Role
 from clientela.mail.models import Outbox, OutboxStatus, PauseReason
+from clientela.mail.policy import DELIVERY_PAUSE_SET, DELIVERY_VIEW
 from clientela.mail.selectors import (
     delivery_status,
     outbox_for_workspace,
@@ -23,7 +23,7 @@ from clientela.web.access import WorkspaceRequest, workspace_view
 PAGE_SIZE = 25
 
 
-@workspace_view(min_role=Role.MANAGER)
+@workspace_view(DELIVERY_VIEW)
 def delivery(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     search = request.GET.get("q", "")[:100]
@@ -44,7 +44,7 @@ def delivery(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "web/outreach/delivery.html", context)
 
 
-@workspace_view(min_role=Role.MANAGER)
+@workspace_view(DELIVERY_PAUSE_SET)
 @require_POST
 def delivery_pause(request: WorkspaceRequest) -> HttpResponse:
     action = request.POST.get("action", "")
@@ -60,7 +60,7 @@ def delivery_pause(request: WorkspaceRequest) -> HttpResponse:
     return redirect("web:outreach_delivery", ws=request.workspace.slug)
 
 
-@workspace_view(min_role=Role.MANAGER)
+@workspace_view(DELIVERY_VIEW)
 def mailsink(request: WorkspaceRequest) -> HttpResponse:
     return render(
         request,
@@ -69,7 +69,7 @@ def mailsink(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@workspace_view(min_role=Role.MANAGER)
+@workspace_view(DELIVERY_VIEW)
 def mailsink_message(request: WorkspaceRequest, pk: int) -> HttpResponse:
     row = Outbox.objects.for_workspace(request.workspace).filter(pk=pk).first()
     if row is None:

@@ -6,18 +6,22 @@ the mail servers' replies, and pausing stops the workspace's mail.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
 
-from clientela.accounts.models import Role
-from clientela.api.auth import actor_of, require_role, workspace_of
+from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import READ, WRITE
-from clientela.api.pagination import PageOut, PageParams, page_of
-from clientela.api.types import NonEmpty, Text100
+from clientela.api.mail.schemas import (
+    DeliveryStatusOut,
+    OutboxFilters,
+    OutboxPage,
+    SuppressionFilters,
+    SuppressionPage,
+)
+from clientela.api.pagination import page_of
+from clientela.mail.policy import DELIVERY_PAUSE_SET, DELIVERY_VIEW
 from clientela.mail.selectors import (
     delivery_status,
     outbox_for_workspace,
@@ -26,56 +30,6 @@ from clientela.mail.selectors import (
 from clientela.mail.services import delivery_pause_set
 
 router = Router(tags=["delivery"])
-OutboxStatusName = Literal[
-    "queued", "sending", "sent", "failed", "bounced", "suppressed", "cancelled"
-]
-
-
-class DeliveryStatusOut(Schema):
-    paused: bool
-    pause_reason: Literal["", "manual", "restore"] = Field(
-        description="`restore`: a restored backup was detected; check the queue, then resume."
-    )
-    paused_at: datetime | None
-    install_paused: bool = Field(description="The operator stopped the whole install.")
-    counts: dict[str, int] = Field(description="Outbox rows per status, zeros included.")
-
-
-class OutboxOut(Schema):
-    id: int
-    to_address: str
-    subject: str
-    kind: str
-    status: str
-    attempts: int
-    last_smtp_code: int | None
-    last_smtp_reply: str
-    last_attempt_at: datetime | None
-    next_attempt_at: datetime
-    sent_at: datetime | None
-    created_at: datetime
-
-
-class OutboxPage(PageOut):
-    items: list[OutboxOut]
-
-
-class OutboxFilters(PageParams):
-    status: OutboxStatusName | None = None
-
-
-class SuppressionOut(Schema):
-    address: str
-    reason: str
-    created_at: datetime
-
-
-class SuppressionPage(PageOut):
-    items: list[SuppressionOut]
-
-
-class SuppressionFilters(PageParams):
-    q: Annotated[Text100, NonEmpty] | None = Field(None, description="Part of the address.")
 
 
 def _status(request: HttpRequest) -> dict[str, Any]:
@@ -86,12 +40,12 @@ def _status(request: HttpRequest) -> dict[str, Any]:
     "", response={200: DeliveryStatusOut, **READ}, summary="Whether mail leaves, and why not"
 )
 def delivery_read(request: HttpRequest) -> dict[str, Any]:
-    require_role(request, Role.MANAGER)
+    require(request, DELIVERY_VIEW)
     return _status(request)
 
 
 def _set(request: HttpRequest, *, paused: bool) -> dict[str, Any]:
-    require_role(request, Role.MANAGER)
+    require(request, DELIVERY_PAUSE_SET)
     delivery_pause_set(workspace=workspace_of(request), paused=paused, actor=actor_of(request))
     return _status(request)
 
@@ -114,7 +68,7 @@ def delivery_resume(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/outbox", response={200: OutboxPage, **READ}, summary="Outbox rows, newest first")
 def outbox_list(request: HttpRequest, filters: Query[OutboxFilters]) -> dict[str, Any]:
-    require_role(request, Role.MANAGER)
+    require(request, DELIVERY_VIEW)
     return page_of(outbox_for_workspace(workspace_of(request), status=filters.status), filters)
 
 
@@ -122,6 +76,6 @@ def outbox_list(request: HttpRequest, filters: Query[OutboxFilters]) -> dict[str
     "/suppressions", response={200: SuppressionPage, **READ}, summary="Suppressed addresses"
 )
 def suppression_list(request: HttpRequest, filters: Query[SuppressionFilters]) -> dict[str, Any]:
-    require_role(request, Role.MANAGER)
+    require(request, DELIVERY_VIEW)
     rows = suppression_for_workspace(workspace_of(request), search=filters.q or "")
     return page_of(rows, filters)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clientela.web.views import delivery as v
+from clientela.web.mail import views as v
 
 urlpatterns = [
     path("outreach/delivery/", v.delivery, name="outreach_delivery"),

@@ -1,6 +1,6 @@
 """Printable outreach documents: a campaign's brochure and the batch of letters to write.
 
-The same PDFs as the web downloads, from the same services. Mounted under /outreach.
+The same PDFs as the web downloads, from the same services. Part of the outreach router.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from clientela.api.auth import workspace_of
 from clientela.api.errors import OBJECT_READ, READ, responses
 from clientela.api.types import QueryId
 from clientela.outreach.models import Campaign
-from clientela.outreach.services import campaigns as campaign_services
+from clientela.outreach.services import campaign_mail
 from clientela.outreach.services import letters as letter_services
 
-router = Router(tags=["outreach"])
+router = Router()  # tagged "outreach" by the router it is part of
 
 
 def _pdf_response(description: str) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def campaign_pdf(request: HttpRequest, campaign_id: Path[QueryId]) -> HttpRespon
     campaign = get_object_or_404(
         Campaign.objects.for_workspace(workspace_of(request)), pk=campaign_id
     )
-    content = campaign_services.campaign_pdf(campaign=campaign)
+    content = campaign_mail.campaign_pdf(campaign=campaign)
     return _pdf(content, f"brochure-{campaign.pk}.pdf", "inline")
 
 

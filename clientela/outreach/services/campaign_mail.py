@@ -1,0 +1,161 @@
+"""What a campaign puts in the outbox: its message for one customer, the rows of a send with
+its holdout, a test to the user's own address, and the printable brochure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from clientela.accounts.models import User
+from clientela.accounts.policy import permit
+from clientela.customers.models import Customer
+from clientela.customers.normalize import normalize_email
+from clientela.mail.models import Outbox, OutboxKind
+from clientela.mail.services import outbox_enqueue, outbox_enqueue_many
+from clientela.mail.tasks import outbox_wake
+from clientela.mail.verp import unsubscribe_url
+from clientela.outreach.models import Campaign, CampaignRecipient, Group
+from clientela.outreach.policy import CAMPAIGN_TEST_SEND
+from clientela.outreach.rendering import Rendered
+from clientela.outreach.services.drafts import outbox_draft
+from clientela.outreach.services.recipients import campaign_audience
+from clientela.outreach.services.templates import (
+    message_context,
+    recipient_for_test,
+    render_message,
+)
+from clientela.outreach.stats.holdout import holdout_split
+from clientela.timeline.services import event_record
+
+# Stands for the unsubscribe link until the row has the id its token signs. A private-use
+# character, never typed by anyone, and unlike NUL storable in PostgreSQL text.
+_MARK = "\ue000unsubscribe\ue000"
+
+
+def campaign_context(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "title": campaign.title,
+        "intro": campaign.intro,
+        "promotions": list(campaign.promotions),
+        "sales": list(campaign.sales),
+        "changes": campaign.changes,
+    }
+
+
+def campaign_render(campaign: Campaign, customer: Customer, unsubscribe: str) -> Rendered:
+    context = message_context(
+        workspace=campaign.workspace,
+        customer=customer,
+        unsubscribe_url=unsubscribe,
+        campaign=campaign_context(campaign),
+    )
+    return render_message(
+        subject=campaign.subject,
+        body_text=campaign.body_text,
+        body_html=campaign.body_html,
+        context=context,
+    )
+
+
+def campaign_queue(campaign: Campaign) -> None:
+    """Draw the holdout and queue one marketing row per sent recipient; the caller (the send
+    transition) holds the transaction that moved the campaign to sending."""
+    audience = {c.pk: c for c in campaign_audience(campaign)}
+    address = {pk: normalize_email(c.email) for pk, c in audience.items()}
+    sent, held = holdout_split(list(audience), campaign.holdout_percent, seed=campaign.pk)
+    drafts = [
+        outbox_draft(
+            customer=audience[pk],
+            address=address[pk],
+            kind=OutboxKind.MARKETING,
+            source_type="campaign",
+            source_id=campaign.pk,
+            dedup_key=f"campaign:{campaign.pk}:{pk}",
+            message=campaign_render(campaign, audience[pk], _MARK),
+            language=campaign.language,
+            headers={"X-Clientela-Campaign": str(campaign.pk)},
+        )
+        for pk in sent
+    ]
+    outbox_enqueue_many(workspace=campaign.workspace, drafts=drafts)
+    saved = {
+        row.customer_id: row
+        for row in Outbox.objects.filter(
+            workspace=campaign.workspace, source_type="campaign", source_id=campaign.pk
+        )
+    }
+    for row in saved.values():
+        url = unsubscribe_url(row.pk)
+        row.body_text = row.body_text.replace(_MARK, url)
+        row.body_html = row.body_html.replace(_MARK, url)
+    Outbox.objects.bulk_update(list(saved.values()), ["body_text", "body_html"], batch_size=1000)
+    outbox_wake()
+    CampaignRecipient.objects.bulk_create(
+        [
+            CampaignRecipient(
+                campaign=campaign,
+                customer_id=pk,
+                group=Group.SENT,
+                address=address[pk],
+                outbox_id=saved[pk].pk,
+            )
+            for pk in sent
+        ]
+        + [
+            CampaignRecipient(
+                campaign=campaign, customer_id=pk, group=Group.HOLDOUT, address=address[pk]
+            )
+            for pk in held
+        ],
+        batch_size=1000,
+    )
+
+
+def campaign_preview(*, campaign: Campaign, customer: Customer) -> Rendered:
+    return campaign_render(campaign, customer, f"{settings.SITE_URL}/u/preview/")
+
+
+@transaction.atomic
+def campaign_test_send(*, campaign: Campaign, actor: User) -> Outbox:
+    """Queue the campaign, rendered for the acting user, to their own address."""
+    permit(actor=actor, workspace=campaign.workspace, rule=CAMPAIGN_TEST_SEND)
+    recipient = recipient_for_test(
+        workspace=campaign.workspace, actor=actor, language=campaign.language
+    )
+    rendered = campaign_preview(campaign=campaign, customer=recipient)
+    draft = outbox_draft(
+        customer=None,
+        address=recipient.email,
+        kind=OutboxKind.TRANSACTIONAL,
+        source_type="campaign_test",
+        source_id=campaign.pk,
+        dedup_key=f"campaign_test:{campaign.pk}:{timezone.now().timestamp()}",
+        message=Rendered(f"[TEST] {rendered.subject}", rendered.body_text, rendered.body_html),
+        language=campaign.language,
+    )
+    row = outbox_enqueue(workspace=campaign.workspace, draft=draft)
+    assert row is not None  # the key carries a timestamp: never a repeat
+    outbox_wake()
+    event_record(
+        workspace=campaign.workspace,
+        actor=actor,
+        kind="campaign.test_sent",
+        subject=campaign,
+        summary=actor.email,
+    )
+    return row
+
+
+def campaign_pdf(*, campaign: Campaign) -> bytes:
+    """The brochure as a printable PDF: intro, promotions, sales and changes."""
+    from weasyprint import HTML  # imported late: loading Pango is slow
+
+    html = render_to_string(
+        "outreach/pdf/brochure.html", {"campaign": campaign, "workspace": campaign.workspace}
+    )
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

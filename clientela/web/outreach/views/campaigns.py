@@ -1,0 +1,169 @@
+"""Campaign pages: the list, the editor, a campaign with its report, its buttons (the
+actions of `TRANSITIONS` its state allows), a test to oneself, and the printable brochure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clientela.accounts.models import ROLE_RANK
+from clientela.accounts.policy import allows, enforce
+from clientela.outreach import reports
+from clientela.outreach.models import Campaign, CampaignAction, CampaignStatus
+from clientela.outreach.policy import CAMPAIGN_CREATE, CAMPAIGN_TEST_SEND, CAMPAIGN_UPDATE
+from clientela.outreach.services import campaign_mail
+from clientela.outreach.services import campaigns as campaign_services
+from clientela.outreach.services.campaigns import TRANSITIONS
+from clientela.web.access import WorkspaceRequest, workspace_view
+from clientela.web.outreach.forms import CampaignForm, field_error
+from clientela.web.outreach.views.common import preview_customer
+
+# The page the action buttons post to lets in whoever some action admits; the action asked
+# for is then held against its own rule.
+_ANY_ACTION = min((t.rule for t in TRANSITIONS.values()), key=lambda r: ROLE_RANK[r.minimum])
+
+
+def _campaign(request: WorkspaceRequest, pk: int) -> Campaign:
+    found = Campaign.objects.for_workspace(request.workspace).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@workspace_view()
+def campaign_list(request: WorkspaceRequest) -> HttpResponse:
+    campaigns = Campaign.objects.for_workspace(request.workspace).order_by("-pk")[:200]
+    return render(request, "web/outreach/campaigns.html", {"campaigns": campaigns})
+
+
+def _campaign_form(request: WorkspaceRequest, campaign: Campaign | None) -> HttpResponse:
+    initial: dict[str, Any] = {
+        "language": request.workspace.default_language,
+        "holdout_percent": 10,
+    }
+    if campaign is not None:
+        initial = {f: getattr(campaign, f) for f in campaign_services.CAMPAIGN_FIELDS}
+        initial["promotions"] = "\n".join(
+            " | ".join(str(p.get(k, "")) for k in ("name", "description", "discount"))
+            for p in campaign.promotions
+        )
+        initial["sales"] = "\n".join(
+            " | ".join(str(s.get(k, "")) for k in ("name", "starts_on", "ends_on"))
+            for s in campaign.sales
+        )
+        initial["lists"] = [str(pk) for pk in campaign.audience_lists.values_list("pk", flat=True)]
+        initial["tags"] = [str(pk) for pk in campaign.audience_tags.values_list("pk", flat=True)]
+        initial["segments"] = campaign.audience_segments
+    form = CampaignForm(request.POST or None, initial=initial, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = campaign_services.campaign_save(
+                workspace=request.workspace,
+                actor=request.user,
+                campaign=campaign,
+                **form.service_values(),
+            )
+        except campaign_services.CampaignInvalid as error:
+            field_error(form, error.field, error.message)
+        except campaign_services.CampaignStateError:
+            form.add_error(None, _("Only a draft or a scheduled campaign can be edited."))
+        else:
+            return redirect("web:outreach_campaign", ws=request.workspace.slug, pk=saved.pk)
+    return render(request, "web/outreach/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@workspace_view(CAMPAIGN_CREATE)
+def campaign_new(request: WorkspaceRequest) -> HttpResponse:
+    return _campaign_form(request, None)
+
+
+@workspace_view(CAMPAIGN_UPDATE)
+def campaign_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    return _campaign_form(request, _campaign(request, pk))
+
+
+@workspace_view()
+def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    customer = preview_customer(request)
+    preview = None
+    if customer is not None:
+        preview = campaign_mail.campaign_preview(campaign=campaign, customer=customer)
+    context = {
+        "campaign": campaign,
+        "report": reports.campaign_send_report(campaign),
+        "uplift": reports.campaign_uplift_report(campaign, now=timezone.now()),
+        "preview": preview,
+        "customer": customer,
+        "editable": campaign.status in campaign_services.EDITABLE,
+        # (value, label) of each button: the actions the state allows and the member may ask.
+        "actions": [
+            (action.value, action.label)
+            for action in campaign_services.campaign_actions(campaign.status)
+            if allows(request.membership, TRANSITIONS[action].rule)
+        ],
+    }
+    if request.htmx and request.htmx.target == "campaign-report":
+        return render(request, "web/outreach/_campaign_report.html", context)
+    return render(request, "web/outreach/campaign.html", context)
+
+
+def _time(raw: str) -> datetime | None:
+    """The `at` of the schedule form, None when it is missing or not a date and time."""
+    try:
+        return forms.DateTimeField(required=False).clean(raw)
+    except forms.ValidationError:
+        return None
+
+
+@workspace_view(_ANY_ACTION)
+@require_POST
+def campaign_action(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    name = request.POST.get("action", "")
+    if name not in CampaignAction.values:
+        messages.error(request, _("Unknown action."))
+        return redirect("web:outreach_campaign", ws=request.workspace.slug, pk=campaign.pk)
+    action = CampaignAction(name)
+    enforce(request.membership, TRANSITIONS[action].rule)
+    at = _time(request.POST.get("at", ""))
+    try:
+        campaign_services.campaign_act(campaign=campaign, action=action, actor=request.user, at=at)
+    except campaign_services.CampaignStateError as error:
+        messages.error(
+            request,
+            _("Not possible while the campaign is %(status)s.")
+            % {"status": CampaignStatus(error.status).label},
+        )
+    except campaign_services.CampaignInvalid as error:
+        messages.error(request, error.message)
+    return redirect("web:outreach_campaign", ws=request.workspace.slug, pk=campaign.pk)
+
+
+@workspace_view(CAMPAIGN_TEST_SEND)
+@require_POST
+def campaign_test(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    campaign_mail.campaign_test_send(campaign=campaign, actor=request.user)
+    messages.success(
+        request, _("A test was queued to %(address)s.") % {"address": request.user.email}
+    )
+    return redirect("web:outreach_campaign", ws=request.workspace.slug, pk=campaign.pk)
+
+
+@workspace_view()
+def campaign_pdf(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    response = HttpResponse(
+        campaign_mail.campaign_pdf(campaign=campaign), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="brochure-{campaign.pk}.pdf"'
+    return response

@@ -1,0 +1,39 @@
+"""The mail services refuse, by themselves, an actor whose role their policy refuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from clientela.accounts.policy import Rule
+from clientela.mail.policy import DELIVERY_PAUSE_SET
+from clientela.mail.services import delivery_pause_set
+from tests.policy import Objects, Refusal, actor_at, actor_below, assert_refused, objects_of
+
+pytestmark = pytest.mark.django_db
+
+REFUSALS: dict[Rule, Refusal] = {
+    DELIVERY_PAUSE_SET: lambda o, actor: delivery_pause_set(
+        workspace=o.workspace, paused=True, actor=actor
+    ),
+}
+
+
+@pytest.fixture
+def objects(cast) -> Objects:
+    return objects_of(cast)
+
+
+@pytest.mark.parametrize("rule", list(REFUSALS), ids=lambda rule: rule.name)
+def test_the_service_refuses_the_role_below_the_minimum(rule, cast, objects):
+    actor, role = actor_below(cast, rule)
+    assert_refused(lambda: REFUSALS[rule](objects, actor), rule, role)
+
+
+@pytest.mark.parametrize("rule", list(REFUSALS), ids=lambda rule: rule.name)
+def test_the_service_refuses_a_member_of_another_workspace(rule, cast, objects):
+    assert_refused(lambda: REFUSALS[rule](objects, cast.outsider), rule, None)
+
+
+@pytest.mark.parametrize("rule", list(REFUSALS), ids=lambda rule: rule.name)
+def test_the_service_lets_the_minimum_role_do_it(rule, cast, objects):
+    REFUSALS[rule](objects, actor_at(cast, rule))
