@@ -20,6 +20,7 @@ from clientela.api.mail.schemas import (
     SuppressionFilters,
     SuppressionPage,
 )
+from clientela.api.openapi import keep_operation_ids
 from clientela.api.pagination import page_of
 from clientela.mail.policy import DELIVERY_PAUSE_SET, DELIVERY_VIEW
 from clientela.mail.selectors import (
@@ -79,3 +80,6 @@ def suppression_list(request: HttpRequest, filters: Query[SuppressionFilters]) -
     require(request, DELIVERY_VIEW)
     rows = suppression_for_workspace(workspace_of(request), search=filters.q or "")
     return page_of(rows, filters)
+
+
+keep_operation_ids(router, "clientela.api.routers.delivery")

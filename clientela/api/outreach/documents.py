@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 
 from clientela.api.auth import workspace_of
 from clientela.api.errors import OBJECT_READ, READ, responses
+from clientela.api.openapi import keep_operation_ids
 from clientela.api.types import QueryId
 from clientela.outreach.models import Campaign
 from clientela.outreach.services import campaign_mail
@@ -69,3 +70,6 @@ def letters_pdf(request: HttpRequest) -> HttpResponse:
         raise HttpError(404, _("There are no letters to write."))
     content = letter_services.letters_pdf(workspace=workspace, letters=letters)
     return _pdf(content, "letters.pdf", "attachment")
+
+
+keep_operation_ids(router, "clientela.api.routers.outreach_pdf")

@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, responses, unprocessable
+from clientela.api.openapi import keep_operation_ids
 from clientela.api.outreach import documents
 from clientela.api.outreach.schemas import (
     AutomationsOut,
@@ -411,5 +412,6 @@ def list_subscriptions(
     return page_of(subscriptions, filters)
 
 
+keep_operation_ids(router, "clientela.api.routers.outreach")
 # Added last, so the OpenAPI document lists the PDFs after the other operations, as before.
 router.add_router("", documents.router)
