@@ -9,6 +9,7 @@ refresh that missed three nights runs once, not three times.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from typing import cast
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -49,7 +50,7 @@ def latest_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
         while True:
             fire = trigger.get_next_fire_time(None, latest + timedelta(seconds=1))
             if fire is None or fire > now:
-                return latest
+                return cast("datetime | None", latest)
             latest = fire
     return None
 

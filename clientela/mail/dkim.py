@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import dkim as dkimpy
 
@@ -37,7 +38,7 @@ def dkim_sign(data: bytes, *, selector: str, domain: str, private_key: bytes) ->
         canonicalize=(b"relaxed", b"relaxed"),
         include_headers=list(SIGNED_HEADERS),
     )
-    return signature + data
+    return cast("bytes", signature + data)
 
 
 def dkim_sign_configured(data: bytes) -> bytes:

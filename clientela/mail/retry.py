@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
+from typing import cast
 
 FIRST_DELAY = timedelta(minutes=1)
 MAX_DELAY = timedelta(hours=1)
@@ -41,7 +42,7 @@ class Outcome:
 
 def retry_delay(attempts: int) -> timedelta:
     """The wait after the `attempts`-th failed try (1-based)."""
-    return min(FIRST_DELAY * 2 ** max(0, min(attempts - 1, 20)), MAX_DELAY)
+    return cast("timedelta", min(FIRST_DELAY * 2 ** max(0, min(attempts - 1, 20)), MAX_DELAY))
 
 
 def waited_before(attempts: int) -> timedelta:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.template import (
     Context,
@@ -149,7 +149,7 @@ def render_part(field: str, source: str, context: dict[str, Any], *, html: bool)
             _("Unknown variable “%(name)s” in %(field)s")
             % {"name": missing.group(1), "field": field},
         )
-    return output
+    return cast("str", output)
 
 
 def render_message(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.db.models import Count
 
@@ -160,7 +161,9 @@ def uplift_days(workspace: Workspace) -> int:
     found = AutomationSettings.objects.filter(workspace=workspace).values_list(
         "uplift_days", flat=True
     )
-    return found.first() or AutomationSettings._meta.get_field("uplift_days").get_default()
+    return cast(
+        "int", found.first() or AutomationSettings._meta.get_field("uplift_days").get_default()
+    )
 
 
 def campaign_uplift_report(campaign: Campaign, *, now: datetime) -> UpliftReport:

@@ -3,7 +3,7 @@ printable documents (a campaign's brochure, the letters to write) are in `docume
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -155,7 +155,10 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Message
 
 def _template(request: HttpRequest, template_id: int) -> MessageTemplate:
     workspace = workspace_of(request)
-    return get_object_or_404(MessageTemplate.objects.for_workspace(workspace), pk=template_id)
+    return cast(
+        "MessageTemplate",
+        get_object_or_404(MessageTemplate.objects.for_workspace(workspace), pk=template_id),
+    )
 
 
 @router.patch(
@@ -186,7 +189,7 @@ def _customer_in(request: HttpRequest, customer_id: int | None) -> Customer | No
     found = Customer.objects.for_workspace(workspace_of(request)).filter(pk=customer_id).first()
     if found is None:
         raise unprocessable("customer_id", _("No such customer."))
-    return found
+    return cast("Customer | None", found)
 
 
 @router.post(
@@ -229,7 +232,10 @@ def template_preview_endpoint(
 
 
 def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    return get_object_or_404(Campaign.objects.for_workspace(workspace_of(request)), pk=campaign_id)
+    return cast(
+        "Campaign",
+        get_object_or_404(Campaign.objects.for_workspace(workspace_of(request)), pk=campaign_id),
+    )
 
 
 _CAMPAIGN_COLUMNS = [

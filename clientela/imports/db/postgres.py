@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import OperationalError, connection, models, transaction
 
@@ -189,7 +189,7 @@ def pg_rows_by_key(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(keys), workspace_id])
-        return cursor.fetchall()
+        return cast("list[tuple[Any, ...]]", cursor.fetchall())
 
 
 def customers_matching(

@@ -20,13 +20,12 @@ from clientela.mail.tasks import outbox_wake
 from clientela.mail.verp import unsubscribe_url
 from clientela.outreach.models import Campaign, CampaignRecipient, Group
 from clientela.outreach.policy import CAMPAIGN_TEST_SEND
-from clientela.outreach.rendering import Rendered
+from clientela.outreach.rendering import Rendered, render_message
 from clientela.outreach.services.drafts import outbox_draft
 from clientela.outreach.services.recipients import campaign_audience
 from clientela.outreach.services.templates import (
     message_context,
     recipient_for_test,
-    render_message,
 )
 from clientela.outreach.stats.holdout import holdout_split
 from clientela.timeline.services import event_record

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core import signing
@@ -111,7 +112,7 @@ def confirm_url(subscription: Subscription) -> str:
 def _customer_for(workspace: Workspace, address: str, language: str) -> Customer:
     known = CustomerEmail.objects.for_workspace(workspace).filter(address=address).first()
     if known is not None:
-        return known.customer
+        return cast("Customer", known.customer)
     return customer_create(
         workspace=workspace, actor=None, actor_label="customer", email=address, language=language
     )
@@ -230,7 +231,7 @@ def subscription_confirm(*, token: str, ip: str | None) -> Subscription | None:
             old={"status": "pending"},
             new={"status": "confirmed", "ip": ip},
         )
-    return subscription
+    return cast("Subscription | None", subscription)
 
 
 def _confirmed_address(subscription: Subscription) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.db import connection
@@ -98,7 +98,7 @@ def _python(column: ScoreColumn, values: np.ndarray | None, n: int) -> list[Any]
         return [Decimal(f"{v:.2f}") for v in values.tolist()]
     if column.kind is ScoreKind.DAY:
         return [dt.date.fromordinal(d + _EPOCH_ORDINAL) for d in values.tolist()]
-    return values.tolist()
+    return cast("list[Any]", values.tolist())
 
 
 def _binary(column: ScoreColumn, values: np.ndarray | None, n: int, labels: np.ndarray) -> Any:

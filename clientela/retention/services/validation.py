@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from django.db import IntegrityError, transaction
@@ -206,7 +207,7 @@ def retention_validation_request(
         raise RetentionError(UNKNOWN_MODEL, model=model)
     active = ValidationRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()
     if active is not None:
-        return active
+        return cast("ValidationRun", active)
     try:
         with transaction.atomic():
             validation = ValidationRun.objects.create(
@@ -224,7 +225,9 @@ def retention_validation_request(
             )
     except IntegrityError:
         # Someone else queued one between our check and our insert: theirs is ours.
-        return ValidationRun.objects.for_workspace(workspace).get(status__in=ACTIVE)
+        return cast(
+            "ValidationRun", ValidationRun.objects.for_workspace(workspace).get(status__in=ACTIVE)
+        )
     if on_queued is not None:
         pk = validation.pk
         transaction.on_commit(lambda: on_queued(pk))

@@ -17,8 +17,10 @@ form whose series has positive terms, so there is no cancellation and nothing to
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 from numpy.typing import NDArray
 from scipy.special import digamma, gammaln, logsumexp
 
@@ -49,7 +51,7 @@ def expm1_ratio(k: Array | float, u: Array | float) -> Array:
     safe_k = np.where(small, 1.0, k_arr)
     exact = -np.expm1(-safe_k * u_arr) / safe_k
     series = u_arr * (1.0 - 0.5 * k_arr * u_arr)
-    return np.where(small, series, exact)
+    return cast("npt.NDArray[np.float64]", np.where(small, series, exact))
 
 
 def gamma_differences(z: Array | float, x: Array | float) -> tuple[Array, Array]:

@@ -13,8 +13,10 @@ arguments (``alpha`` then carries that unit).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betainc, expit, gammaln, logsumexp
 
@@ -192,7 +194,7 @@ def purchase_probability(params: BGNBDParams, n: ArrayLike, t: ArrayLike) -> Arr
             * np.exp(_log_beta_ratio(a, b, m))
             * betainc(np.maximum(n_, 1.0), r, t_ / (alpha + t_))
         )
-    return np.where(n_ > 0, first + tail, first)
+    return cast("npt.NDArray[np.float64]", np.where(n_ > 0, first + tail, first))
 
 
 def _log_beta_ratio(a: float, b: float, x: Array) -> Array:
@@ -320,7 +322,10 @@ def _alive_quadrature(k: Array, a: float, bx: Array, tau: Array) -> Array:
         )
     rel_p, rel_1mp = beta_log_ratios(a, bx[col], grid.logit)
     log_w = a * rel_p + bx[col] * rel_1mp + grid.log_dlogit
-    return np.exp(logsumexp(log_w + log_h, axis=1) - logsumexp(log_w, axis=1))
+    return cast(
+        "npt.NDArray[np.float64]",
+        np.exp(logsumexp(log_w + log_h, axis=1) - logsumexp(log_w, axis=1)),
+    )
 
 
 def _loglik(theta: Array, layout: Layout) -> tuple[float, Array]:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import digamma, gammaln
 
@@ -114,7 +116,7 @@ def conditional_expected_spend(params: GammaGammaParams, x: ArrayLike, zbar: Arr
         raise ValueError(f"q = {q:.4g} <= 1: the model's mean spend per transaction is infinite")
     x_ = np.asarray(x, dtype=float)
     zbar_ = np.where(x_ > 0, np.asarray(zbar, dtype=float), 0.0)
-    return p * (gamma + x_ * zbar_) / (p * x_ + q - 1.0)
+    return cast("npt.NDArray[np.float64]", p * (gamma + x_ * zbar_) / (p * x_ + q - 1.0))
 
 
 def clv(

@@ -25,8 +25,10 @@ transformation. Everything is in log space, so no term can overflow.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 from numpy.typing import ArrayLike, NDArray
 
 from ._fit import maximize
@@ -122,7 +124,9 @@ def p_alive(params: ParetoNBDParams, x: ArrayLike, t_x: ArrayLike, T: ArrayLike)
         beta + layout.at_T.time
     )
     log_total = np.logaddexp(on_T[0][layout.row_T], on_tx[0][layout.row_tx])
-    return np.minimum(np.exp(log_alive_T[layout.row_T] - log_total), 1.0)
+    return cast(
+        "npt.NDArray[np.float64]", np.minimum(np.exp(log_alive_T[layout.row_T] - log_total), 1.0)
+    )
 
 
 def conditional_expected_purchases(
@@ -139,7 +143,7 @@ def conditional_expected_purchases(
     alive_mean = (
         (r + x_) * (beta + T_) / (alpha + T_) * expm1_ratio(s - 1.0, np.log1p(t / (beta + T_)))
     )
-    return p_alive(params, x, t_x, T) * alive_mean
+    return cast("npt.NDArray[np.float64]", p_alive(params, x, t_x, T) * alive_mean)
 
 
 def score(
@@ -162,7 +166,9 @@ def expected_purchases(params: ParetoNBDParams, t: ArrayLike) -> Array:
     """E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] (note 009, eq. 27)."""
     r, alpha, s, beta = params.as_array()
     t_ = np.asarray(t, dtype=float)
-    return r * beta / alpha * expm1_ratio(s - 1.0, np.log1p(t_ / beta))
+    return cast(
+        "npt.NDArray[np.float64]", r * beta / alpha * expm1_ratio(s - 1.0, np.log1p(t_ / beta))
+    )
 
 
 def _log_tail(

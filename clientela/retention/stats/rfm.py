@@ -19,9 +19,10 @@ Sources, and what is ours:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
+import numpy.typing as npt
 from numpy.typing import ArrayLike, NDArray
 
 Array = NDArray[np.float64]
@@ -84,7 +85,10 @@ def rank_scores(values: ArrayLike, *, higher_is_better: bool = True) -> IntArray
     if v.size == 0:
         return np.zeros(0, dtype=np.int64)
     ranks = rankdata(v if higher_is_better else -v, method="average")
-    return np.clip(np.ceil(5.0 * ranks / v.size - 1e-9), 1, 5).astype(np.int64)
+    return cast(
+        "npt.NDArray[np.int64]",
+        np.clip(np.ceil(5.0 * ranks / v.size - 1e-9), 1, 5).astype(np.int64),
+    )
 
 
 def rfm(recency: ArrayLike, frequency: ArrayLike, monetary: ArrayLike | None = None) -> RFMScores:

@@ -30,7 +30,7 @@ RECENT_JOBS = 20
 
 def _start(request: WorkspaceRequest, form: ImportForm) -> ImportJob:
     """Hand the upload to `import_start`, which keeps its own copy of the file."""
-    upload: UploadedFile = form.cleaned_data["file"]
+    upload: UploadedFile[bytes] = form.cleaned_data["file"]
     name = Path(upload.name or "import.csv").name
     if isinstance(upload, TemporaryUploadedFile):  # large files are on disk already
         return _start_from(request, form, Path(upload.temporary_file_path()), name)

@@ -4,7 +4,7 @@ actions of `TRANSITIONS` its state allows), a test to oneself, and the printable
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -35,7 +35,7 @@ def _campaign(request: WorkspaceRequest, pk: int) -> Campaign:
     found = Campaign.objects.for_workspace(request.workspace).filter(pk=pk).first()
     if found is None:
         raise Http404
-    return found
+    return cast("Campaign", found)
 
 
 @workspace_view()
@@ -119,7 +119,7 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
 def _time(raw: str) -> datetime | None:
     """The `at` of the schedule form, None when it is missing or not a date and time."""
     try:
-        return forms.DateTimeField(required=False).clean(raw)
+        return cast("datetime | None", forms.DateTimeField(required=False).clean(raw))
     except forms.ValidationError:
         return None
 

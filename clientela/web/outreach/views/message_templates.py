@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +28,7 @@ def _template(request: WorkspaceRequest, pk: int) -> MessageTemplate:
     found = MessageTemplate.objects.for_workspace(request.workspace).filter(pk=pk).first()
     if found is None:
         raise Http404
-    return found
+    return cast("MessageTemplate", found)
 
 
 @workspace_view()
