@@ -24,12 +24,14 @@ class TokenAuth(HttpBearer):
             membership = token_authenticate(token)
         except TokenInvalid:
             return None
+        # Ninja's request is a plain HttpRequest: the token check attaches the membership to it.
         request.membership = membership  # type: ignore[attr-defined]
         request.workspace = membership.workspace  # type: ignore[attr-defined]
         return membership
 
 
 def membership_of(request: HttpRequest) -> Membership:
+    # Ninja's request is a plain HttpRequest: the token check attaches the membership to it.
     return cast(Membership, request.membership)  # type: ignore[attr-defined]
 
 

@@ -81,5 +81,6 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
 
     @property
+    # the product of two DecimalFields; django-stubs cannot type the property's expression.
     def amount(self):  # type: ignore[no-untyped-def]
         return self.quantity * self.unit_price

@@ -83,6 +83,7 @@ def parse_amount(raw: str) -> Decimal:
     if text.startswith("-"):
         raise BadValue(_("cannot be negative"))
     value = Decimal(_canonical_number(text, raw))
+    # the exponent is a str only for NaN and infinity, which `_canonical_number` refuses.
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise BadValue(_("%(value)s has more than two decimals") % {"value": repr(raw.strip())})
     if len(str(int(value))) > MAX_INTEGER_DIGITS:

@@ -97,6 +97,7 @@ def _header(value: str) -> Header:
 def _part(text: str, subtype: str) -> MIMEText:
     if text.isascii():
         return MIMEText(text, subtype, "us-ascii")
+    # typeshed wants a str charset; an email.charset.Charset object is what MIMEText really takes.
     return MIMEText(text, subtype, _UTF8)  # type: ignore[arg-type]
 
 
@@ -108,6 +109,7 @@ def message_build(draft: Draft) -> Message:
         body = MIMEMultipart("alternative", _subparts=[body, _part(draft.body_html, "html")])
     body["From"] = _address(draft.from_name, draft.from_address)
     body["To"] = _address(draft.to_name, draft.to_address)
+    # typeshed types header values as str; email.header.Header objects are valid values.
     body["Subject"] = _header(header_text(draft.subject))  # type: ignore[assignment]
     body["Date"] = format_datetime(timezone.now())
     body["Message-ID"] = draft.message_id
@@ -118,6 +120,7 @@ def message_build(draft: Draft) -> Message:
         body["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     for name, value in draft.headers:
         if OWN_HEADER.match(name):
+            # typeshed types header values as str; email.header.Header objects are valid values.
             body[name] = _header(header_text(value, limit=200))  # type: ignore[assignment]
     return body
 

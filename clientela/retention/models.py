@@ -110,6 +110,7 @@ class RetentionRun(WorkspaceScoped, LeasedRun):
     dashboard = models.JSONField(null=True, blank=True, default=None)
 
     # A narrower queryset than WorkspaceScoped's, with the same for_workspace.
+    # django-stubs types `objects` by the base's manager; this narrower one has the same API.
     objects = RunQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
@@ -314,6 +315,7 @@ class CustomerScore(WorkspaceScoped):
     model_name = models.CharField(max_length=20, blank=True)
     data_version = models.CharField(max_length=100, blank=True)
 
+    # django-stubs types `objects` by the base's manager; this narrower one has the same API.
     objects = ScoreQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:

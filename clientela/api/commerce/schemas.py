@@ -46,6 +46,9 @@ class ProductPatch(Schema):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
 
+    # Fields that may be left out are typed without None, so the schema and the validation refuse an
+    # explicit null; None is only the "not sent" default, dropped from the schema (drop_defaults).
+    # Each `type: ignore[assignment]`/`[arg-type]` below is that default.
     name: Annotated[Text200, NonEmpty] = None  # type: ignore[assignment]
     external_id: Text100 | None = None
     description: Text10k = None  # type: ignore[assignment]
@@ -101,6 +104,9 @@ class OrderPatch(Schema):
     model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
 
     external_id: Text100 | None = None
+    # Fields that may be left out are typed without None, so the schema and the validation refuse an
+    # explicit null; None is only the "not sent" default, dropped from the schema (drop_defaults).
+    # Each `type: ignore[assignment]`/`[arg-type]` below is that default.
     placed_at: AwareDatetime = None  # type: ignore[assignment]
     status: Status = None  # type: ignore[assignment]
     currency: Currency = None  # type: ignore[assignment]

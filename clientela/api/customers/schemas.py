@@ -55,6 +55,9 @@ class CustomerPatch(Schema):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
 
+    # Fields that may be left out are typed without None, so the schema and the validation refuse an
+    # explicit null; None is only the "not sent" default, dropped from the schema (drop_defaults).
+    # Each `type: ignore[assignment]`/`[arg-type]` below is that default.
     email: Text254 = Field(None, description=EMAIL_HELP)  # type: ignore[assignment]
     external_id: Text100 | None = None
     first_name: Text100 = None  # type: ignore[assignment]

@@ -85,6 +85,9 @@ class AutomationsOut(Schema):
 class AutomationsPatch(Schema):
     model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
 
+    # Fields that may be left out are typed without None, so the schema and the validation refuse an
+    # explicit null; None is only the "not sent" default, dropped from the schema (drop_defaults).
+    # Each `type: ignore[assignment]`/`[arg-type]` below is that default.
     thank_you_enabled: StrictBool = None  # type: ignore[assignment]
     thank_you_delay_days: Annotated[StrictInt, Field(ge=0, le=365)] = None  # type: ignore[assignment]
     handwritten_threshold: Annotated[StrictInt, Field(ge=0, le=100_000)] = None  # type: ignore[assignment]
@@ -139,6 +142,9 @@ class PreviewQuery(Schema):
 class TemplatePatch(Schema):
     model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
 
+    # Fields that may be left out are typed without None, so the schema and the validation refuse an
+    # explicit null; None is only the "not sent" default, dropped from the schema (drop_defaults).
+    # Each `type: ignore[assignment]`/`[arg-type]` below is that default.
     name: Annotated[Text100, NonEmpty] = None  # type: ignore[assignment]
     purpose: Purpose = None  # type: ignore[assignment]
     language: Language = None  # type: ignore[assignment]
@@ -150,6 +156,9 @@ class TemplatePatch(Schema):
 class TestSendIn(Schema):
     model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
 
+    # Fields that may be left out are typed without None, so the schema and the validation refuse an
+    # explicit null; None is only the "not sent" default, dropped from the schema (drop_defaults).
+    # Each `type: ignore[assignment]`/`[arg-type]` below is that default.
     customer_id: Id = Field(  # type: ignore[assignment]
         None, description="Render for this customer; left out, for the caller."
     )
@@ -206,6 +215,9 @@ class CampaignPatch(Schema):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
 
+    # Fields that may be left out are typed without None, so the schema and the validation refuse an
+    # explicit null; None is only the "not sent" default, dropped from the schema (drop_defaults).
+    # Each `type: ignore[assignment]`/`[arg-type]` below is that default.
     title: Annotated[Text200, NonEmpty] = None  # type: ignore[assignment]
     kind: Literal["brochure", "newsletter"] = None  # type: ignore[assignment]
     language: Language = None  # type: ignore[assignment]

@@ -292,6 +292,7 @@ def preferences_set(*, customer: Customer, list_ids: set[int], ip: str | None) -
                 },
             )
         elif active and not wanted:
+            # `current` is not None on this branch (`active` implies it); mypy cannot see that.
             Subscription.objects.filter(pk=current.pk).update(  # type: ignore[union-attr]
                 status=SubscriptionStatus.UNSUBSCRIBED, unsubscribed_at=timezone.now()
             )

@@ -75,6 +75,7 @@ def winback_candidates(workspace: Workspace, now: datetime) -> list[Customer]:
 
 @transaction.atomic
 def _decide(workspace: Workspace, customer: Customer, percent: int) -> str:
+    # `last_order` is an annotation of the win-back queryset, unknown to the model's type.
     key = f"win_back:{customer.pk}:{customer.last_order.date().isoformat()}"  # type: ignore[attr-defined]
     if in_holdout(f"win_back:{workspace.pk}", key, percent):
         AutomationRecipient.objects.create(

@@ -189,6 +189,7 @@ def _log_g_quadrature(
             _log_g_quadrature(p[i:j], q[i:j], z[i:j], eps[i:j])
             for i, j in _chunks(p.size, _QUADRATURE_CHUNK)
         ]
+        # the tuple has the three arrays of `_log_g_quadrature`; mypy sees a tuple of any length.
         return tuple(np.concatenate(c) for c in zip(*parts, strict=True))  # type: ignore[return-value]
     knee = float(np.max(-np.log(eps)))
     grid = tanh_sinh_grid(

@@ -37,6 +37,7 @@ class LoginView(auth_views.LoginView):
     template_name = "web/auth/login.html"
     redirect_authenticated_user = True
 
+    # LoginView.form_valid takes AuthenticationForm; ours is its subclass, narrowed for mypy.
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
         # The interface speaks the user's language from the first page after login.

@@ -121,6 +121,7 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         lists = MailingList.objects.for_workspace(workspace).order_by("name")
         tags = Tag.objects.for_workspace(workspace).order_by("name")
+        # django-stubs types form fields as Field, which has no `choices`; these are ChoiceFields.
         self.fields["lists"].choices = [(str(m.pk), m.name) for m in lists]  # type: ignore[attr-defined]
         self.fields["tags"].choices = [(str(t.pk), t.name) for t in tags]  # type: ignore[attr-defined]
 
