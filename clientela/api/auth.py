@@ -6,7 +6,7 @@ from typing import cast
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from clientela.accounts.models import Membership, Role, User, Workspace
+from clientela.accounts.models import Membership, User, Workspace
 from clientela.accounts.policy import Rule, enforce
 from clientela.accounts.services import TokenInvalid, token_authenticate
 
@@ -52,8 +52,3 @@ def require(request: HttpRequest, rule: Rule) -> Membership:
     membership = membership_of(request)
     enforce(membership, rule)
     return membership
-
-
-def require_role(request: HttpRequest, minimum: Role) -> Membership:
-    """`require` by role alone, for the routers whose app has no policy yet."""
-    return require(request, Rule(f"role.{minimum}", minimum))

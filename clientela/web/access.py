@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django_htmx.middleware import HtmxDetails
 
-from clientela.accounts.models import Membership, Role, User, Workspace
+from clientela.accounts.models import Membership, User, Workspace
 from clientela.accounts.policy import Rule, enforce
 
 View = Callable[..., HttpResponseBase]  # a page or a streamed download
@@ -42,32 +42,27 @@ def membership_for(user: User, slug: str) -> Membership:
     return membership
 
 
-def workspace_view(
-    rule: Rule | None = None, *, min_role: Role | None = None
-) -> Callable[[View], View]:
+def workspace_view(rule: Rule | None = None) -> Callable[[View], View]:
     """Require login and a membership in the workspace of the URL that `rule` allows.
 
     A non-member gets the 404 page (the workspace may as well not exist); a member the rule
     refuses gets the 403 page (NotPermitted is a PermissionDenied). No rule: any member. The
     view receives `ws` (the slug) like any URL kwarg, and keeps its rule as `policy_rule`,
     so that the tests can hold the permission matrix against the policy.
-
-    `min_role` is the older spelling, kept for the pages whose app has no policy yet.
     """
-    needed = rule if min_role is None else Rule(f"role.{min_role}", min_role)
 
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, ws: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             membership = membership_for(cast(User, request.user), ws)
-            if needed is not None:
-                enforce(membership, needed)
+            if rule is not None:
+                enforce(membership, rule)
             scoped = cast(WorkspaceRequest, request)
             scoped.membership = membership
             scoped.workspace = membership.workspace
             return view(scoped, *args, **kwargs)
 
-        wrapper.__dict__["policy_rule"] = needed
+        wrapper.__dict__["policy_rule"] = rule
         return cast(View, login_required(wrapper))
 
     return decorate
