@@ -125,7 +125,9 @@ def still_running(processes: dict[int, str]) -> dict[int, str]:
     return alive
 
 
-def stop(proc: subprocess.Popen[bytes], signum: int = signal.SIGTERM, timeout: float = 30) -> int:
+def stop(proc: subprocess.Popen[bytes], signum: int = signal.SIGTERM, timeout: float = 60) -> int:
+    # `serve` alone may wait 20 s for its children before it kills them, and on a loaded
+    # machine (another pytest worker beside this one) each child takes seconds to exit.
     proc.send_signal(signum)
     return proc.wait(timeout=timeout)
 
