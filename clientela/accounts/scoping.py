@@ -3,7 +3,7 @@ by id from a request goes through `scoped_get`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     from clientela.accounts.models import Workspace
 
 
-class WorkspaceQuerySet(models.QuerySet[Any]):
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class WorkspaceQuerySet(models.QuerySet[_Row]):
     def for_workspace(self, workspace: Workspace) -> Self:
         return self.filter(workspace=workspace)
 

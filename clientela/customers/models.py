@@ -44,7 +44,7 @@ def customer_search_keys(
     )
 
 
-class CustomerQuerySet(WorkspaceQuerySet):
+class CustomerQuerySet(WorkspaceQuerySet["Customer"]):
     """Bulk writes keep the search keys in step with their columns, as `save()` does."""
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:

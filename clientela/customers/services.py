@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -182,7 +182,7 @@ def _emails_of(customer: Customer) -> QuerySet[CustomerEmail]:
 def _locked(customer: Customer) -> Customer:
     # One writer at a time changes a customer's addresses, so that there is never a second
     # primary address nor a removal of the last one by two requests at once.
-    return cast("Customer", Customer.objects.select_for_update().get(pk=customer.pk))
+    return Customer.objects.select_for_update().get(pk=customer.pk)
 
 
 def _primary_copy_set(customer: Customer, address: str) -> None:
@@ -416,7 +416,7 @@ def consent_record_withdraw(
         old={"purpose": locked.purpose, "channel": locked.channel, "withdrawn_at": None},
         new={"withdrawn_at": now.isoformat(), "source": source, "ip": ip},
     )
-    return cast("Consent", locked)
+    return locked
 
 
 def consent_active(*, customer: Customer, purpose: ConsentPurpose, channel: ConsentChannel) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -75,7 +73,7 @@ class ImportJob(WorkspaceScoped):
         job = cls.objects.select_related("workspace", "created_by").get(pk=pk)
         if not claimed:
             raise ImportJobStateError(job, ImportStatus.RUNNING)
-        return cast("ImportJob", job)
+        return job
 
     def succeed(self) -> None:
         """RUNNING to SUCCEEDED; saves the job with the figures of its run."""

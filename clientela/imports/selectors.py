@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.db.models import QuerySet
 
 from clientela.accounts.models import Workspace
@@ -21,7 +19,4 @@ def import_job_get(*, workspace: Workspace, pk: int) -> ImportJob:
     Raises ImportJob.DoesNotExist for a job of another workspace as for a missing one:
     the caller answers 404 to both.
     """
-    return cast(
-        "ImportJob",
-        ImportJob.objects.for_workspace(workspace).select_related("created_by").get(pk=pk),
-    )
+    return ImportJob.objects.for_workspace(workspace).select_related("created_by").get(pk=pk)

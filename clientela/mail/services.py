@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -182,7 +181,7 @@ def delivery_pause_set(
     if paused and current.sending_paused and current.pause_reason == PauseReason.RESTORE:
         new_reason = PauseReason.RESTORE.value
     if old == {"sending_paused": paused, "reason": new_reason}:
-        return cast("DeliverySettings", current)
+        return current
     now = timezone.now()
     current.sending_paused, current.pause_reason = paused, new_reason
     current.paused_at = (current.paused_at or now) if paused else None
@@ -196,4 +195,4 @@ def delivery_pause_set(
         old=old,
         new={"sending_paused": paused, "reason": new_reason},
     )
-    return cast("DeliverySettings", current)
+    return current

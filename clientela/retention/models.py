@@ -54,7 +54,7 @@ class Segment(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
-class RunQuerySet(WorkspaceQuerySet):
+class RunQuerySet(WorkspaceQuerySet["RetentionRun"]):
     def current(self, workspace: Workspace) -> RetentionRun | None:
         """The run whose scores readers see: the latest one that finished writing them."""
         return (
@@ -256,7 +256,7 @@ class RetentionSettings(WorkspaceSettings):
         }
 
 
-class ScoreQuerySet(WorkspaceQuerySet):
+class ScoreQuerySet(WorkspaceQuerySet["CustomerScore"]):
     def current(self, workspace: Workspace) -> ScoreQuerySet:
         """The scores of the workspace's current run (none before the first refresh)."""
         run = RetentionRun.objects.current(workspace)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -122,10 +122,7 @@ keep_operation_ids(product_router, "clientela.api.routers.products")
 
 
 def _order(request: HttpRequest, order_id: int) -> Order:
-    return cast(
-        "Order",
-        scoped_get(Order.objects.prefetch_related("lines"), workspace_of(request), order_id),
-    )
+    return scoped_get(Order.objects.prefetch_related("lines"), workspace_of(request), order_id)
 
 
 def _filtered(orders: QuerySet[Order], filters: OrderFilters) -> QuerySet[Order]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -62,7 +62,7 @@ router = Router(tags=["customers"])
 def _customer(request: HttpRequest, customer_id: int) -> Customer:
     """The customer with what CustomerOut shows of them."""
     customers = Customer.objects.prefetch_related("emails", "tags", "consents")
-    return cast("Customer", scoped_get(customers, workspace_of(request), customer_id))
+    return scoped_get(customers, workspace_of(request), customer_id)
 
 
 def _filtered(request: HttpRequest, filters: CustomerFilters) -> QuerySet[Customer]:
@@ -176,7 +176,7 @@ def _emails(request: HttpRequest, customer: Customer) -> QuerySet[CustomerEmail]
 def _email(request: HttpRequest, customer_id: int, email_id: int) -> CustomerEmail:
     customer = scoped_get(Customer, workspace_of(request), customer_id)
     emails = CustomerEmail.objects.filter(customer=customer).select_related("customer")
-    return cast("CustomerEmail", scoped_get(emails, workspace_of(request), email_id))
+    return scoped_get(emails, workspace_of(request), email_id)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path as FilePath
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import File, Form, Path, Query, Router, Status
@@ -74,7 +74,7 @@ def import_create(
 )
 def import_read(request: HttpRequest, import_id: Path[QueryId]) -> ImportJob:
     jobs = ImportJob.objects.select_related("created_by")
-    return cast("ImportJob", scoped_get(jobs, workspace_of(request), import_id))
+    return scoped_get(jobs, workspace_of(request), import_id)
 
 
 keep_operation_ids(router, "clientela.api.routers.imports")

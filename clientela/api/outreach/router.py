@@ -155,10 +155,7 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Message
 
 def _template(request: HttpRequest, template_id: int) -> MessageTemplate:
     workspace = workspace_of(request)
-    return cast(
-        "MessageTemplate",
-        get_object_or_404(MessageTemplate.objects.for_workspace(workspace), pk=template_id),
-    )
+    return get_object_or_404(MessageTemplate.objects.for_workspace(workspace), pk=template_id)
 
 
 @router.patch(
@@ -232,10 +229,7 @@ def template_preview_endpoint(
 
 
 def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    return cast(
-        "Campaign",
-        get_object_or_404(Campaign.objects.for_workspace(workspace_of(request)), pk=campaign_id),
-    )
+    return get_object_or_404(Campaign.objects.for_workspace(workspace_of(request)), pk=campaign_id)
 
 
 _CAMPAIGN_COLUMNS = [

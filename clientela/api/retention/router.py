@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -52,11 +52,8 @@ def score_list(request: HttpRequest, filters: Query[ScoreFilters]) -> dict[str, 
     summary="A customer's current score",
 )
 def score_read(request: HttpRequest, customer_id: Path[QueryId]) -> CustomerScore:
-    return cast(
-        "CustomerScore",
-        get_object_or_404(
-            CustomerScore.objects.current(workspace_of(request)), customer_id=customer_id
-        ),
+    return get_object_or_404(
+        CustomerScore.objects.current(workspace_of(request)), customer_id=customer_id
     )
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 CustomersFound = tuple[dict[str | None, "Customer"], dict[str, int], dict[int, "Customer"]]
 # (external id, pk) of the customers found by external id; (address, pk, external id) of
 # the owners of the addresses found.
-CustomerIdsFound = tuple[Iterable[tuple[str, int]], Iterable[tuple[str, int, str | None]]]
+CustomerIdsFound = tuple[Iterable[tuple[str | None, int]], Iterable[tuple[str, int, str | None]]]
 # (workspace, rows, customer pk by `OrderRow.customer_key`, now) -> the new orders' ids.
 CopyOrders = Callable[["Workspace", list["OrderRow"], dict[str, int], datetime], list[int]]
 

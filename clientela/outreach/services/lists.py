@@ -112,7 +112,7 @@ def confirm_url(subscription: Subscription) -> str:
 def _customer_for(workspace: Workspace, address: str, language: str) -> Customer:
     known = CustomerEmail.objects.for_workspace(workspace).filter(address=address).first()
     if known is not None:
-        return cast("Customer", known.customer)
+        return known.customer
     return customer_create(
         workspace=workspace, actor=None, actor_label="customer", email=address, language=language
     )

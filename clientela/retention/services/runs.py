@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, cast
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -72,7 +72,7 @@ def retention_run_request(
         raise RetentionError(UNKNOWN_MODEL, model=model)
     active = RetentionRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()
     if active is not None:
-        return cast("RetentionRun", active)
+        return active
     try:
         with transaction.atomic():
             run = RetentionRun.objects.create(workspace=workspace, model=model, requested_by=actor)
@@ -85,9 +85,7 @@ def retention_run_request(
             )
     except IntegrityError:
         # Someone else queued one between our check and our insert: theirs is ours.
-        return cast(
-            "RetentionRun", RetentionRun.objects.for_workspace(workspace).get(status__in=ACTIVE)
-        )
+        return RetentionRun.objects.for_workspace(workspace).get(status__in=ACTIVE)
     return run
 
 

@@ -18,7 +18,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 import numpy as np
 from django.db import IntegrityError, transaction
@@ -207,7 +206,7 @@ def retention_validation_request(
         raise RetentionError(UNKNOWN_MODEL, model=model)
     active = ValidationRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()
     if active is not None:
-        return cast("ValidationRun", active)
+        return active
     try:
         with transaction.atomic():
             validation = ValidationRun.objects.create(
@@ -225,9 +224,7 @@ def retention_validation_request(
             )
     except IntegrityError:
         # Someone else queued one between our check and our insert: theirs is ours.
-        return cast(
-            "ValidationRun", ValidationRun.objects.for_workspace(workspace).get(status__in=ACTIVE)
-        )
+        return ValidationRun.objects.for_workspace(workspace).get(status__in=ACTIVE)
     if on_queued is not None:
         pk = validation.pk
         transaction.on_commit(lambda: on_queued(pk))

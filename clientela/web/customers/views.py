@@ -7,8 +7,6 @@ the outcome or the service's refusal as a message; GET is refused.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -176,7 +174,7 @@ def customer_tags(request: WorkspaceRequest, pk: int) -> HttpResponse:
 def _email(request: WorkspaceRequest, pk: int, email_pk: int) -> CustomerEmail:
     customer = scoped_get(Customer, request.workspace, pk)
     emails = CustomerEmail.objects.filter(customer=customer).select_related("customer")
-    return cast("CustomerEmail", scoped_get(emails, request.workspace, email_pk))
+    return scoped_get(emails, request.workspace, email_pk)
 
 
 def _back(request: WorkspaceRequest, pk: int, section: str) -> HttpResponse:

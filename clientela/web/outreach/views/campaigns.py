@@ -35,7 +35,7 @@ def _campaign(request: WorkspaceRequest, pk: int) -> Campaign:
     found = Campaign.objects.for_workspace(request.workspace).filter(pk=pk).first()
     if found is None:
         raise Http404
-    return cast("Campaign", found)
+    return found
 
 
 @workspace_view()

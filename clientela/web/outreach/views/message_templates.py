@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +26,7 @@ def _template(request: WorkspaceRequest, pk: int) -> MessageTemplate:
     found = MessageTemplate.objects.for_workspace(request.workspace).filter(pk=pk).first()
     if found is None:
         raise Http404
-    return cast("MessageTemplate", found)
+    return found
 
 
 @workspace_view()
