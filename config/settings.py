@@ -173,16 +173,30 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+def _static_storage() -> str:
+    """Plain files in development and tests; hashed names in production, compressed (gzip and
+    brotli) unless CLIENTELA_STATIC_COMPRESS=0. Compressing the API documentation's bundles
+    takes about half a minute of CPU, which the demo skips so that its first page comes fast."""
+    if DEBUG or env_bool("CLIENTELA_TESTING"):
+        return "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if env_bool("CLIENTELA_STATIC_COMPRESS", default=True):
+        return "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    return "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("CLIENTELA_TESTING")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": _static_storage()},
 }
+# Source maps are fetched only by a developer's open browser tools: not worth compressing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "map"),
+)
+# Templates name static files by their hashed names only; the plain copies need no compressing.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_TEMP_DIR = None
 # Large CSV uploads stream to a temporary file, never into memory.

@@ -3,17 +3,31 @@ sender and the clock."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from clientela.clock.supervisor import Child, supervise
+
+
+def static_fingerprint() -> str:
+    """A digest of every static source file (path, size, modification time) and of the
+    storage that collects them: it changes whenever `collectstatic` would write something new."""
+    digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
+    for finder in finders.get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            info = os.stat(storage.path(path))
+            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def _clientela(*args: str) -> list[str]:
@@ -49,7 +63,7 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1")
         self._check_migrations()
         if not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            self._static_collect()
         # The children open their own connections; ours must not be shared across a fork.
         connection.close()
         children = [Child("web", self._gunicorn(host, port, workers))]
@@ -70,6 +84,17 @@ class Command(BaseCommand):
     def _log(self, line: str) -> None:
         self.stdout.write(f"serve: {line}")
         self.stdout.flush()
+
+    def _static_collect(self) -> None:
+        """Collect the static files unless they are the same as at the last start: hashing and
+        compressing them takes tens of seconds, which a restart need not pay again."""
+        stamp = Path(settings.STATIC_ROOT) / ".collected-from"
+        fingerprint = static_fingerprint()
+        if stamp.exists() and stamp.read_text() == fingerprint:
+            return
+        self._log("preparing the static files (once per version)")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        stamp.write_text(fingerprint)
 
     def _check_migrations(self) -> None:
         executor = MigrationExecutor(connection)
