@@ -174,6 +174,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
+
 def _static_storage() -> str:
     """Plain files in development and tests; hashed names in production, compressed (gzip and
     brotli) unless CLIENTELA_STATIC_COMPRESS=0. Compressing the API documentation's bundles
