@@ -6,6 +6,7 @@ slug into `request.workspace` and `request.membership`.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
@@ -13,6 +14,7 @@ from typing import Any, cast
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
 from clientela.accounts.models import Membership, User, Workspace
@@ -60,7 +62,9 @@ def workspace_view(rule: Rule | None = None) -> Callable[[View], View]:
             scoped = cast(WorkspaceRequest, request)
             scoped.membership = membership
             scoped.workspace = membership.workspace
-            return view(scoped, *args, **kwargs)
+            # Dates on the workspace's pages are in the shop's own time zone.
+            with timezone.override(zoneinfo.ZoneInfo(membership.workspace.time_zone)):
+                return view(scoped, *args, **kwargs)
 
         wrapper.__dict__["policy_rule"] = rule
         return cast(View, login_required(wrapper))

@@ -205,7 +205,7 @@ def test_a_manager_creates_and_edits_a_product(cast, client_for):
     )
     assert kinds == ["product.created", "product.changed"]
     page = client.get("/w/alice/products/").content.decode()
-    assert "Ceai" in page and "14.00 RON" in page
+    assert "Ceai" in page and "14.00\N{NO-BREAK SPACE}RON" in page
 
 
 @pytest.mark.django_db

@@ -208,11 +208,12 @@ def test_an_agent_records_a_consent_with_the_requests_ip(cast, shop, client_for)
         re.sub(r"<[^>]+>|\s+", " ", cell).strip()
         for cell in re.findall(r"<td>(.*?)</td>", row.group(1), re.S)
     ]
-    # Shown in the server's time zone (Bucharest, two hours ahead in November).
+    # Shown in the shop's time zone (Bucharest, two hours ahead in November), the source in
+    # words.
     assert cells == [
         "Thank-you letters",
         "Post",
-        "manual",
+        "Recorded by the team",
         "23 November 2026, 12:00",
         "198.51.100.7",
         "Withdraw",

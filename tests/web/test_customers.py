@@ -167,7 +167,7 @@ def test_the_customer_page_shows_everything_about_the_customer(cast, client_for,
     assert "ana@example.com" in text
     assert '<span class="tag">loyal</span>' in text
     assert "Promotions and newsletters" in text
-    assert "ORD-9" in text and "99.50 RON" in text
+    assert "ORD-9" in text and "99.50\N{NO-BREAK SPACE}RON" in text
     kinds = re.findall(r'<span class="kind" data-kind="([^"]+)">([^<]+)</span>', text)
     assert kinds == [
         ("order.created", "Order placed"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
 from django.urls import resolve, reverse
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
 
 from clientela.accounts.models import Membership
 from clientela.accounts.policy import allows, rules
@@ -59,3 +62,66 @@ def may(membership: Membership | None, rule_name: str) -> bool:
     """`{% if request.membership|may:"customer.delete" %}`: whether the member may do what
     the rule of that name (in some app's `policy`) guards. An unknown name is an error."""
     return allows(membership, rules()[rule_name])
+
+
+@register.filter
+def money(amount: Decimal | float | int | None, currency: str = "") -> str:
+    """An amount in the reader's forms with its currency: "1.234,50 RON" in Romanian,
+    "1,234.50 RON" in English; a non-breaking space keeps the currency on the same line."""
+    if amount is None or amount == "":
+        return "—"
+    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{number}\N{NO-BREAK SPACE}{currency}" if currency else number
+
+
+# Who did it, when no member of the team did: the labels the services record (actor_label).
+_ACTORS: dict[str, Any] = {
+    "": "Clientela",  # the product's name, the same in every language
+    "system": "Clientela",
+    "customer": _("The customer"),
+    "demo": _("Demo data"),
+    "import": _("Import"),
+}
+
+
+@register.filter
+def actor_label(label: str) -> str:
+    """The actor of a timeline row that no member caused, in words ("system" → "Clientela")."""
+    return str(_ACTORS.get(label, label))
+
+
+@register.filter
+def consent_source(source: str) -> str:
+    """Where a consent or its withdrawal came from, in words: the codes the services record
+    ("unsubscribe:campaign:2", "list:3:form", "demo") become a phrase in the reader's language."""
+    parts = source.split(":")
+    head = parts[0]
+    if head == "unsubscribe" and len(parts) >= 2:
+        if parts[1] == "preferences":
+            return str(_("Unsubscribed on the preferences page"))
+        kind = str(_MAIL_KINDS.get(parts[1], parts[1]))
+        if len(parts) >= 3 and parts[2].isdigit():
+            text = _("Unsubscribe link in %(kind)s no. %(id)s")
+            return str(text) % {"kind": kind, "id": parts[2]}
+        return str(_("Unsubscribe link in %(kind)s") % {"kind": kind})
+    if head == "list" and len(parts) >= 2 and parts[1].isdigit():
+        return str(_("Subscribed to mailing list no. %(id)s") % {"id": parts[1]})
+    if head == "subscription":
+        return str(_("Confirmed subscription"))
+    return str(_SOURCES.get(source, source))
+
+
+_MAIL_KINDS = {
+    "campaign": _("campaign"),
+    "thank_you": _("thank-you letter"),
+    "win_back": _("win-back letter"),
+    "subscription": _("subscription confirmation"),
+}
+_SOURCES = {
+    "demo": _("Demo data"),
+    "manual": _("Recorded by the team"),
+    "api": _("Recorded through the API"),
+    "form": _("Subscription form"),
+    "preferences": _("Preferences page"),
+    "import": _("Import"),
+}

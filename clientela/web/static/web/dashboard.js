@@ -5,6 +5,8 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!source || !canvas || typeof Chart === "undefined") {
     return;
   }
+  // Axis and tooltip numbers in the page's language (1.234,5 in Romanian), not the browser's.
+  Chart.defaults.locale = document.documentElement.lang;
   var data = JSON.parse(source.textContent);
   var money = new Intl.NumberFormat(document.documentElement.lang, {
     style: "currency",

@@ -3,6 +3,8 @@ document.addEventListener("DOMContentLoaded", function () {
   if (typeof Chart === "undefined") {
     return;
   }
+  // Axis and tooltip numbers in the page's language (1.234,5 in Romanian), not the browser's.
+  Chart.defaults.locale = document.documentElement.lang;
   function bars(canvasId, series) {
     var canvas = document.getElementById(canvasId);
     if (!canvas) { return; }
