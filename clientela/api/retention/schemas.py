@@ -70,7 +70,7 @@ class SegmentOut(Schema):
 class RunOut(Schema):
     id: int
     status: Literal["queued", "running", "succeeded", "failed", "refused"]
-    model: Literal["bgnbd", "paretonbd"]
+    model: Literal["bgnbd", "mbgnbd", "paretonbd"]
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
@@ -123,4 +123,4 @@ class SettingsPatch(Schema):
 class RefreshIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    model: Literal["bgnbd", "paretonbd"] = "bgnbd"
+    model: Literal["bgnbd", "mbgnbd", "paretonbd"] = "bgnbd"
