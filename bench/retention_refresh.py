@@ -28,7 +28,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_ADMIN = os.environ.get("CLIENTELA_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "clientela_bench_retention"
+# Its own database name lets two checkouts measure side by side without refilling each other's.
+PG_DB = os.environ.get("CLIENTELA_BENCH_DB", "clientela_bench_retention")
 SLUG = "bench-retention"
 
 
