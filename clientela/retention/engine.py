@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from clientela.retention.stats import bgnbd, gammagamma, paretonbd
+from clientela.retention.stats import bgnbd, gammagamma, mbgnbd, paretonbd
 from clientela.retention.stats.summary import compress, distinct_rows
 
 Array = NDArray[np.float64]
@@ -27,9 +27,10 @@ UNIT_DAYS = 7.0
 CLV_MONTHS = 12
 CLV_ANNUAL_DISCOUNT = 0.10
 CLV_MARGIN = 1.0
-MODELS = ("bgnbd", "paretonbd")
+MODELS = ("bgnbd", "mbgnbd", "paretonbd")
 PARAMETER_NAMES = {
     "bgnbd": ("r", "alpha", "a", "b"),
+    "mbgnbd": ("r", "alpha", "a", "b"),
     "paretonbd": ("r", "alpha", "s", "beta"),
     "gammagamma": ("p", "q", "gamma"),
 }
@@ -38,9 +39,10 @@ PARAMETER_NAMES = {
 NOT_CONVERGED = "fit_not_converged"  # model, log_likelihood
 INFINITE_MEAN_SPEND = "infinite_mean_spend"
 # Warnings of a fit accepted at the edge of the parameter space (see `fit`): the mixing
-# distribution of the dropout probability (BG/NBD) or rate (Pareto/NBD), or of the purchase
-# rate, is a single point. Values: model, and the common value (`dropout`: probability per
-# purchase for BG/NBD, rate per week for Pareto/NBD; `rate`: purchases per week).
+# distribution of the dropout probability (BG/NBD, MBG/NBD) or rate (Pareto/NBD), or of the
+# purchase rate, is a single point. Values: model, and the common value (`dropout`: probability
+# per purchase for BG/NBD and MBG/NBD, rate per week for Pareto/NBD; `rate`: purchases per
+# week).
 SAME_DROPOUT = "fit_same_dropout"
 SAME_RATE = "fit_same_rate"
 _ENGLISH = {
@@ -93,13 +95,18 @@ def _params(model: str, parameters: Mapping[str, float]) -> Any:
     values = [float(parameters[name]) for name in names]
     if model == "bgnbd":
         return bgnbd.BGNBDParams(*values)
+    if model == "mbgnbd":
+        return mbgnbd.MBGNBDParams(*values)
     return paretonbd.ParetoNBDParams(*values)
+
+
+_MODULES = {"bgnbd": bgnbd, "mbgnbd": mbgnbd, "paretonbd": paretonbd}
 
 
 def _module(model: str) -> Any:
     if model not in MODELS:
         raise ValueError(f"Unknown model {model!r}; expected one of {', '.join(MODELS)}")
-    return bgnbd if model == "bgnbd" else paretonbd
+    return _MODULES[model]
 
 
 def _check(model: str, result: Any, values: dict[str, float]) -> None:
@@ -137,7 +144,9 @@ def fit(model: str, x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> Fit:
     ``r -> inf`` (eq. 6's NBD part becomes the Poisson), and for the Pareto/NBD's two gammas
     (Schmittlein, Morrison & Colombo 1987). Such a fit is kept when the gradient is small and
     going ten times further out along that direction does not raise the likelihood: its
-    predictions are those of the limit. Every other stop short of convergence fails.
+    predictions are those of the limit. The MBG/NBD (Batislam, Denizel & Filiztekin 2007) has
+    the same beta and gamma, entering through ``E[(1-p)^(x+1)]`` and ``E[p (1-p)^x]``, and the
+    same limits. Every other stop short of convergence fails.
     """
     module = _module(model)
     rows = compress(x, t_x, T)
@@ -176,7 +185,7 @@ def _edges(model: str, values: Mapping[str, float]) -> list[tuple[tuple[str, str
     if values["r"] > POINT_MASS:
         common = {"model": model, "rate": values["r"] / values["alpha"]}
         edges.append((rate, FitWarning(SAME_RATE, common)))
-    if model == "bgnbd" and values["a"] + values["b"] > POINT_MASS:
+    if model in ("bgnbd", "mbgnbd") and values["a"] + values["b"] > POINT_MASS:
         common = {"model": model, "dropout": values["a"] / (values["a"] + values["b"])}
         edges.append((("a", "b"), FitWarning(SAME_DROPOUT, common)))
     if model == "paretonbd" and values["s"] > POINT_MASS:

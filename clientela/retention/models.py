@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 class RetentionModel(models.TextChoices):
     BGNBD = "bgnbd", _("BG/NBD")
+    MBGNBD = "mbgnbd", _("MBG/NBD")
     PARETONBD = "paretonbd", _("Pareto/NBD")
 
 

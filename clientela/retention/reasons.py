@@ -68,7 +68,7 @@ REFUSALS = (
     rfm.HISTORY_TOO_SHORT,
     rfm.HISTORY_SHORTER_THAN_GAPS,
 )
-_MODEL_NAMES = {"bgnbd": "BG/NBD", "paretonbd": "Pareto/NBD"}
+_MODEL_NAMES = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "paretonbd": "Pareto/NBD"}
 
 
 def reason_text(code: str, values: Mapping[str, Any]) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from clientela.retention import engine
-from clientela.retention.stats import _fit, bgnbd
+from clientela.retention.stats import _fit, bgnbd, mbgnbd
 
 
 def same_dropout(n: int, p: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -73,3 +73,36 @@ def test_a_likelihood_that_is_not_a_number_fails():
     with pytest.raises(engine.FitFailed) as failed:
         engine.fit("bgnbd", x, t_x, T)
     assert failed.value.code == engine.NOT_CONVERGED
+
+
+def mbg_same_dropout(n: int, p: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As `same_dropout`, but MBG/NBD customers: the chance p to leave comes right after the
+    first purchase too, so the repeat purchases before leaving are Geometric(p) - 1."""
+    rng = np.random.default_rng(seed)
+    T = rng.integers(27 * 7, 39 * 7 + 1, n) / 7.0
+    lam = rng.gamma(0.243, 1 / 4.414, n)
+    arrivals = rng.poisson(lam * T)
+    x = np.minimum(arrivals, rng.geometric(p, n) - 1)
+    t_x = np.zeros(n)
+    rep = x > 0
+    t_x[rep] = T[rep] * rng.beta(x[rep], arrivals[rep] - x[rep] + 1)
+    return x.astype(float), np.minimum(np.ceil(t_x * 7) / 7, T), T
+
+
+def test_an_mbgnbd_maximum_where_the_beta_is_a_point_mass_is_kept_with_a_warning():
+    x, t_x, T = mbg_same_dropout(5000, 0.25, seed=2)
+    fit = engine.fit("mbgnbd", x, t_x, T)
+
+    a, b = fit.parameters["a"], fit.parameters["b"]
+    assert a + b > engine.POINT_MASS
+    assert [(w.code, w.values["model"]) for w in fit.warnings] == [(engine.SAME_DROPOUT, "mbgnbd")]
+    assert fit.warnings[0].values["dropout"] == pytest.approx(0.25, abs=0.02)
+    for total in (10.0, 100.0, 1000.0):
+        p = fit.warnings[0].values["dropout"]
+        inner = mbgnbd.MBGNBDParams(
+            fit.parameters["r"], fit.parameters["alpha"], p * total, (1 - p) * total
+        )
+        assert mbgnbd.log_likelihood(inner, x, t_x, T) < fit.log_likelihood
+    # Another sample of the same customers has its maximum inside: no warning.
+    inside = engine.fit("mbgnbd", *mbg_same_dropout(5000, 0.25, seed=1))
+    assert inside.warnings == () and inside.parameters["a"] + inside.parameters["b"] < 1e3

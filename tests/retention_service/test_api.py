@@ -116,5 +116,13 @@ def test_refresh_is_for_managers_and_answers_202_with_the_queued_run(scored, cas
 
 
 @pytest.mark.django_db
+def test_refresh_takes_the_mbgnbd_model(scored, cast):
+    response = Api(cast.shop, cast.manager).post("/refresh", {"model": "mbgnbd"})
+    assert response.status_code == 202 and response.json()["model"] == "mbgnbd"
+    run = RetentionRun.objects.newest(cast.shop)
+    assert (run.pk, run.status, run.model) == (response.json()["id"], "queued", "mbgnbd")
+
+
+@pytest.mark.django_db
 def test_without_a_token_nothing_is_answered(scored):
     assert Client().get("/api/v1/retention/scores").status_code == 401

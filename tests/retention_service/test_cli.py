@@ -69,6 +69,26 @@ def test_score_prints_p_alive_and_expected_purchases_per_row():
     assert round(total, 1) == 1653.4
 
 
+def test_fit_prints_the_published_mbgnbd_estimates():
+    out, _ = run("fit", "--model", "mbgnbd", "--summary", str(SUMMARY), "--json")
+    result = json.loads(out)
+    assert result["model"] == "mbgnbd" and result["customers"] == 2357
+    # BTYDplus on CDNOW, as published in Lifetimes' tests (see tests/retention/test_mbgnbd.py).
+    assert rounded(result["parameters"], 3) == {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}
+    assert round(result["log_likelihood"], 2) == -9582.13
+
+
+def test_score_with_mbgnbd_gives_one_time_buyers_a_chance_of_being_gone():
+    out, _ = run("score", "--model", "mbgnbd", "--summary", str(SUMMARY), "--horizon", "39")
+    lines = out.splitlines()
+    assert lines[0] == "id\tp_alive\texpected_purchases" and len(lines) == 2358
+    rows = {line.split("\t")[0]: line.split("\t")[1:] for line in lines[1:]}
+    # Customer 1: x=2, t_x=30.43, T=38.86. Customer 5: x=0, T=38.86, alive by BG/NBD for
+    # certain; here 1/(1 + a/b ((alpha+T)/alpha)^r) = 1/(1 + 0.5520 * 7.2850^0.525) = 0.3897.
+    assert rows["1"] == ["0.7061", "1.2627"]
+    assert rows["5"] == ["0.3897", "0.1540"]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -104,6 +124,19 @@ def test_refresh_scores_a_workspace_and_draws_progress_on_stderr(cast):
     assert "150/150" in err
     with pytest.raises(CommandError, match="No workspace 'nope'"):
         run("refresh", "--workspace", "nope")
+
+
+@pytest.mark.django_db
+def test_refresh_and_validate_take_the_mbgnbd_model(cast):
+    simulated_shop(cast.shop, n=150, start=dt.date(2024, 1, 1), end=dt.date(2025, 1, 1))
+    out, _ = run("refresh", "--workspace", "alice", "--model", "mbgnbd")
+    run_ = RetentionRun.objects.get(workspace=cast.shop)
+    assert (run_.status, run_.model) == ("succeeded", "mbgnbd")
+    assert out.splitlines()[1].startswith("mbgnbd: r = ")
+    out, _ = run(
+        "validate", "--workspace", "alice", "--calibration-end", "2024-09-01", "--model", "mbgnbd"
+    )
+    assert out.startswith("mbgnbd fitted on ")
 
 
 @pytest.mark.django_db

@@ -82,6 +82,17 @@ def test_a_manager_queues_a_refresh_and_follows_its_progress(scored, client_for,
 
 
 @pytest.mark.django_db
+def test_the_refresh_form_offers_and_takes_the_mbgnbd_model(scored, client_for, cast):
+    manager = client_for(cast.manager)
+    page = manager.get(url("retention")).content.decode()
+    assert '<option value="mbgnbd">MBG/NBD</option>' in page
+    token = manager.cookies["csrftoken"].value
+    manager.post(url("retention_refresh"), {"csrfmiddlewaretoken": token, "model": "mbgnbd"})
+    run = RetentionRun.objects.newest(cast.shop)
+    assert (run.status, run.model) == ("queued", "mbgnbd")
+
+
+@pytest.mark.django_db
 def test_a_refused_fit_shows_its_reason(cast, client_for):
     people = customers(cast.shop, 10)
     for i, person in enumerate(people):

@@ -112,6 +112,24 @@ def test_a_second_refresh_replaces_the_scores_and_remembers_the_previous_p_alive
     assert set(after.values_list("model_name", flat=True)) == {"paretonbd"}
 
 
+@pytest.mark.django_db
+def test_an_mbgnbd_refresh_gives_one_time_buyers_a_chance_of_being_gone(shop):
+    run = _refresh(shop, model="mbgnbd")
+
+    assert (run.status, run.model, set(run.parameters)) == (
+        RunStatus.SUCCEEDED,
+        "mbgnbd",
+        {"r", "alpha", "a", "b"},
+    )
+    scores = CustomerScore.objects.current(shop)
+    assert set(scores.values_list("model_name", flat=True)) == {"mbgnbd"}
+    one_timers = list(scores.filter(purchases=1).order_by("first_purchase"))
+    assert one_timers and all(0 < s.p_alive < 1 for s in one_timers)
+    # The longer ago the only purchase, the less likely the customer is still buying.
+    oldest, newest = one_timers[0], one_timers[-1]
+    assert oldest.first_purchase < newest.first_purchase and oldest.p_alive < newest.p_alive
+
+
 def _null(value):
     return None if value is None or math.isnan(value) else value
 

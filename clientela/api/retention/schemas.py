@@ -71,7 +71,7 @@ class SegmentOut(Schema):
 class RunOut(Schema):
     id: int
     status: Literal["queued", "running", "succeeded", "failed", "refused"]
-    model: Literal["bgnbd", "paretonbd"]
+    model: Literal["bgnbd", "mbgnbd", "paretonbd"]
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
@@ -142,6 +142,6 @@ class SettingsPatch(Schema):
 class RefreshIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    model: Literal["bgnbd", "paretonbd"] | None = Field(
+    model: Literal["bgnbd", "mbgnbd", "paretonbd"] | None = Field(
         None, description="The model to fit; by default the settings' (automatic or pinned)."
     )

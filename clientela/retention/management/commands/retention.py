@@ -2,6 +2,7 @@
 
     clientela retention fit --model bgnbd --summary cdnow.csv --json
     clientela retention score --model paretonbd --summary cdnow.csv --horizon 39 --json
+    clientela retention score --model mbgnbd --summary cdnow.csv --horizon 39
     clientela retention refresh --workspace SLUG [--model paretonbd]
     clientela retention validate --workspace SLUG --calibration-end 1997-09-30 [--json]
 
@@ -27,7 +28,7 @@ from clientela.retention.services import RetentionError, retention_refresh, rete
 from clientela.retention.services.choosing import choice_sentence
 from clientela.retention.summary_file import SummaryFile, SummaryFileError, parse
 
-FIT_MODELS = ("bgnbd", "paretonbd", "gammagamma")
+FIT_MODELS = (*engine.MODELS, "gammagamma")
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('retention', '0009_run_dashboard'),
+        ('retention', '0010_mbgnbd_model'),
     ]
 
     operations = [
