@@ -20,6 +20,7 @@ from clientela.retention.services import (
     retention_settings_for,
     retention_settings_update,
 )
+from clientela.retention.services.choosing import choice_sentence, model_alternatives
 from clientela.retention.services.scoring import model_inputs
 from clientela.retention.stats import choice
 from clientela.timeline.models import Event
@@ -205,6 +206,10 @@ def test_a_manager_pins_a_model_on_the_settings_page(cast, client_for):
     assert client_for(cast.viewer).get(url).status_code == 403
 
 
+def _accuracies(candidates):
+    return [{k: c[k] for k in ("model", "mae", "predicted", "actual")} for c in candidates]
+
+
 def _sentence_numbers(run):
     chosen = next(c for c in run.model_choice["candidates"] if c["model"] == run.model)
     others = [c["mae"] for c in run.model_choice["candidates"] if c["model"] != run.model]
@@ -252,3 +257,34 @@ def test_the_api_gives_the_comparison_and_the_sentence_of_a_run(cast):
     assert body["model"] == run.model
     assert body["model_choice"] == run.model_choice
     assert body["model_reason"].startswith(f"Scores use {run.get_model_display()}: on your last")
+
+
+@pytest.mark.django_db
+def test_a_chosen_model_that_fails_on_the_whole_history_gives_way_to_the_next_best(
+    cast, monkeypatch
+):
+    _shop(cast)
+    first = _refresh(cast)
+    best, runner_up = first.model, model_alternatives(first)[0]
+    compared = [c for c in first.model_choice["candidates"] if c["model"] != best]
+    assert runner_up == choice.choose([choice.Accuracy(**c) for c in _accuracies(compared)]).model
+    full = purchase_summary(cast.shop, as_of=TODAY)
+    longest = (day_number(TODAY) - int(full.first_day.min())) / 7  # T of the first customer
+    fit = engine.fit
+
+    def failing_on_the_whole_history(model, x, t_x, T):
+        # As a search cut short would (test_failures): only the refit of the winner fails.
+        if model == best and np.max(T) == longest:
+            raise engine.FitFailed(engine.NOT_CONVERGED, model=model, log_likelihood=-1.0)
+        return fit(model, x, t_x, T)
+
+    monkeypatch.setattr(engine, "fit", failing_on_the_whole_history)
+    run = _refresh(cast)
+
+    assert (run.status, run.model) == (RunStatus.SUCCEEDED, runner_up)
+    assert (run.model_choice["chosen"], run.model_choice["refit_failed"]) == (runner_up, [best])
+    names = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "paretonbd": "Pareto/NBD"}
+    assert choice_sentence(run) == (
+        f"Scores use {names[runner_up]}: {names[best]} forecast your recent sales best but "
+        f"could not be fitted on your whole history, and {names[runner_up]} came next."
+    )
