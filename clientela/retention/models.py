@@ -35,6 +35,11 @@ class RetentionModel(models.TextChoices):
     PARETONBD = "paretonbd", _("Pareto/NBD")
 
 
+# RetentionSettings.model: the refresh compares the models and keeps the best (`compare`),
+# unless a manager pinned one of RetentionModel's values.
+AUTOMATIC = "automatic"
+
+
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
@@ -95,6 +100,11 @@ class RetentionRun(WorkspaceScoped, LeasedRun):
     reason = models.TextField(blank=True)
     reason_code = models.CharField(max_length=40, blank=True)
     reason_values = models.JSONField(default=dict, blank=True)
+    # How the model was chosen (see `services.choosing`): {"mode": "automatic"} with the
+    # holdout comparison of the candidates (`compare.Comparison.as_json`), {"mode": "pinned"}
+    # (the settings named it) or {"mode": "requested"} (the request named it). Empty until the
+    # fit phase decides, except for a requested model, which the request records.
+    model_choice = models.JSONField(default=dict, blank=True)
     # A fit kept with a caveat (e.g. at the edge of the parameter space): a list of
     # {"code": ..., "values": {...}} worded for each reader by `warning_texts`.
     warnings = models.JSONField(default=list, blank=True)
@@ -250,10 +260,15 @@ class RetentionSettings(WorkspaceSettings):
             ),
         ]
 
+    # AUTOMATIC, or the RetentionModel a manager pinned. No `choices` here: the service checks
+    # the value against RetentionModel, so a model added there needs no migration of this.
+    model = models.CharField(_("model"), max_length=20, default=AUTOMATIC)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "clv_margin": str(self.clv_margin),
             "clv_annual_discount": str(self.clv_annual_discount),
+            "model": self.model,
         }
 
 

@@ -49,9 +49,10 @@ def retention_validation_task(validation_id: int) -> str:
 
 
 def retention_refresh_enqueue(
-    *, workspace: Workspace, actor: User | None, model: str = RetentionModel.BGNBD
+    *, workspace: Workspace, actor: User | None, model: str | None = None
 ) -> RetentionRun:
-    """Queue a refresh for a worker (the web button and the API)."""
+    """Queue a refresh for a worker (the web button and the API); without a `model`, the run
+    fits the one the settings say (pinned, or the best on the shop's holdout)."""
     run = retention_run_request(workspace=workspace, actor=actor, model=model)
     transaction.on_commit(lambda: retention_run_task.enqueue(run.pk))
     return run

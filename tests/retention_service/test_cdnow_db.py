@@ -47,7 +47,7 @@ def _load(workspace) -> int:
 @pytest.mark.django_db
 def test_the_sql_path_reproduces_the_published_bgnbd_and_gamma_gamma_estimates(cast):
     assert _load(cast.shop) == 6919
-    run = retention_run_request(workspace=cast.shop, actor=None)
+    run = retention_run_request(workspace=cast.shop, actor=None, model="bgnbd")
     run = retention_run_execute(run=run, today=CALIBRATION_END)
 
     assert run.status == RunStatus.SUCCEEDED and run.progress_total == 2357

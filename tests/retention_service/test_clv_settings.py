@@ -145,13 +145,17 @@ def test_a_manager_changes_the_settings_on_their_page_and_the_dashboard_says_so(
 @pytest.mark.django_db
 def test_the_api_reads_and_changes_the_settings_within_range(cast):
     owner = Api(cast.shop, cast.owner)
-    assert owner.get("/settings").json() == {"clv_margin": 1.0, "clv_annual_discount": 0.1}
+    assert owner.get("/settings").json() == {
+        "clv_margin": 1.0,
+        "clv_annual_discount": 0.1,
+        "model": "automatic",
+    }
     assert owner.client.patch(
         "/api/v1/retention/settings",
         '{"clv_margin": 0.4}',
         content_type="application/json",
         headers=owner.headers,
-    ).json() == {"clv_margin": 0.4, "clv_annual_discount": 0.1}
+    ).json() == {"clv_margin": 0.4, "clv_annual_discount": 0.1, "model": "automatic"}
     for body in (
         '{"clv_margin": 0}',
         '{"clv_margin": 1.5}',
@@ -170,7 +174,11 @@ def test_the_api_reads_and_changes_the_settings_within_range(cast):
             headers=owner.headers,
         )
         assert response.status_code == 422, body
-    assert owner.get("/settings").json() == {"clv_margin": 0.4, "clv_annual_discount": 0.1}
+    assert owner.get("/settings").json() == {
+        "clv_margin": 0.4,
+        "clv_annual_discount": 0.1,
+        "model": "automatic",
+    }
     viewer = Api(cast.shop, cast.viewer)
     assert (
         viewer.client.patch(

@@ -261,7 +261,7 @@ def test_an_interrupted_run_resumes_after_its_last_chunk_with_the_same_result(sh
     whole = _refresh(shop, chunk_size=64)
     expected = [row[:2] + row[3:] for row in _scores(whole)]  # all but p_alive_previous
 
-    run = retention_run_request(workspace=shop, actor=None)
+    run = retention_run_request(workspace=shop, actor=None, model="bgnbd")
     run = retention_run_execute(run=run, today=TODAY, chunk_size=64, max_chunks=1)
     assert (run.status, run.progress_done, run.published) == (RunStatus.RUNNING, 64, False)
     assert (

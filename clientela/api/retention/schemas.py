@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 from clientela.api.pagination import PageOut, PageParams
 from clientela.api.types import MoneyOut
 from clientela.retention.models import RetentionRun
+from clientela.retention.services.choosing import choice_sentence
 
 SegmentName = Literal[
     "new",
@@ -91,10 +92,21 @@ class RunOut(Schema):
     )
     data_fingerprint: str
     published: bool
+    model_choice: dict[str, Any] = Field(
+        description="How the model was chosen: mode (automatic, pinned, requested) and, when "
+        "automatic, the holdout comparison of the candidates (mae, predicted, actual)."
+    )
+    model_reason: str = Field(
+        description="Why the scores use this model, in one sentence in the request's language."
+    )
 
     @staticmethod
     def resolve_reason(obj: RetentionRun) -> str:
         return obj.reason_text
+
+    @staticmethod
+    def resolve_model_reason(obj: RetentionRun) -> str:
+        return choice_sentence(obj)
 
     @staticmethod
     def resolve_warnings(obj: RetentionRun) -> list[str]:
@@ -108,6 +120,10 @@ class RunOut(Schema):
 class SettingsOut(Schema):
     clv_margin: float = Field(description="Gross margin applied to revenue in CLV; 1 = revenue.")
     clv_annual_discount: float = Field(description="Annual discount rate of CLV, e.g. 0.1.")
+    model: str = Field(
+        description='"automatic" (each refresh keeps the model that forecast the shop\'s '
+        'recent purchases best) or the model a manager pinned, e.g. "paretonbd".'
+    )
 
 
 class SettingsPatch(Schema):
@@ -118,9 +134,14 @@ class SettingsPatch(Schema):
     clv_annual_discount: (
         Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False, strict=True)] | None
     ) = None
+    model: Annotated[str, Field(max_length=20)] | None = Field(
+        None, description='"automatic", or a model to pin (the refresh\'s model names).'
+    )
 
 
 class RefreshIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    model: Literal["bgnbd", "mbgnbd", "paretonbd"] = "bgnbd"
+    model: Literal["bgnbd", "mbgnbd", "paretonbd"] | None = Field(
+        None, description="The model to fit; by default the settings' (automatic or pinned)."
+    )

@@ -1,5 +1,6 @@
 """The fit phase of a refresh: summarise the orders in SQL, check there is enough to fit,
-fit the purchase model and the spend model, and save what the write phase needs on the run.
+choose the purchase model (`choosing`), fit it and the spend model, and save what the write
+phase needs on the run.
 
 Too little data: the fit is *refused* and the reason stored; the run still writes RFM scores
 and segments, unless the current scores come from a fitted model, which then stay. A fit that
@@ -20,13 +21,14 @@ from clientela.retention import engine
 from clientela.retention.models import RetentionRun
 from clientela.retention.reasons import NUMERICAL_ERROR, reason_text
 from clientela.retention.selectors import PurchaseSummary, data_fingerprint, purchase_summary
+from clientela.retention.services.choosing import model_alternatives, model_choose
 from clientela.retention.services.lifecycle import (
     finite_values,
     retention_run_fail,
     retention_run_heartbeat,
     retention_run_refuse,
 )
-from clientela.retention.services.scoring import model_inputs
+from clientela.retention.services.scoring import ModelInputs, model_inputs
 from clientela.retention.services.settings import retention_settings_for
 from clientela.retention.stats import rfm
 
@@ -61,8 +63,11 @@ def fit_phase(run: RetentionRun, today: dt.date) -> PurchaseSummary | None:
             "reason_values",
         )
         return summary
+    # The model: requested, pinned, or the best on the shop's holdout, refitted below on the
+    # whole history, which is what the scores use.
+    model_choose(run, summary, today)
     try:
-        fit = engine.fit(run.model, inputs.x, inputs.t_x, inputs.T)
+        fit = _fit_chosen(run, inputs)
     except engine.FitFailed as exc:
         _set_reason(run, exc.code, exc.values)
         retention_run_fail(run)
@@ -84,6 +89,8 @@ def fit_phase(run: RetentionRun, today: dt.date) -> PurchaseSummary | None:
         "max_order_id",
         "data_fingerprint",
         "progress_total",
+        "model",
+        "model_choice",
         "fitted",
         "parameters",
         "log_likelihood",
@@ -91,6 +98,25 @@ def fit_phase(run: RetentionRun, today: dt.date) -> PurchaseSummary | None:
         "spend_parameters",
     )
     return summary
+
+
+def _fit_chosen(run: RetentionRun, inputs: ModelInputs) -> engine.Fit:
+    """Fit the chosen model on the whole history. An automatic choice whose model fails there
+    (it fitted the shorter calibration) falls to the next best of the comparison; the last
+    failure is raised."""
+    models = [run.model, *model_alternatives(run)]
+    for i, model in enumerate(models):
+        try:
+            fit = engine.fit(model, inputs.x, inputs.t_x, inputs.T)
+        except (engine.FitFailed, ArithmeticError, ValueError):
+            if i == len(models) - 1:
+                raise
+            continue
+        if i:
+            run.model_choice = {**run.model_choice, "chosen": model, "refit_failed": models[:i]}
+            run.model = model
+        return fit
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _set_reason(run: RetentionRun, code: str, values: dict[str, Any]) -> None:

@@ -32,10 +32,11 @@ from django.db import IntegrityError, transaction
 from clientela.accounts.models import User, Workspace
 from clientela.accounts.policy import permit
 from clientela.clock.leases import LeaseLost
-from clientela.retention.models import RetentionModel, RetentionRun, RunStatus
+from clientela.retention.models import AUTOMATIC, RetentionModel, RetentionRun, RunStatus
 from clientela.retention.policy import RETENTION_REFRESH
 from clientela.retention.reasons import UNKNOWN_MODEL, error_text
 from clientela.retention.selectors import PurchaseSummary, purchase_summary
+from clientela.retention.services.choosing import REQUESTED
 from clientela.retention.services.fit import fit_phase, local_today
 from clientela.retention.services.lifecycle import (
     retention_run_claim,
@@ -64,24 +65,27 @@ class RetentionError(ValueError):
 
 
 def retention_run_request(
-    *, workspace: Workspace, actor: User | None, model: str = RetentionModel.BGNBD
+    *, workspace: Workspace, actor: User | None, model: str | None = None
 ) -> RetentionRun:
-    """A queued run for the workspace, or the one already queued or running (one at a time)."""
+    """A queued run for the workspace, or the one already queued or running (one at a time).
+    A `model` named here is the one the run fits; without one the run takes the settings'
+    (the model a manager pinned, or the best on the shop's holdout: `choosing`)."""
     permit(actor=actor, workspace=workspace, rule=RETENTION_REFRESH)
-    if model not in RetentionModel.values:
+    if model is not None and model not in RetentionModel.values:
         raise RetentionError(UNKNOWN_MODEL, model=model)
+    named = {"model": model, "model_choice": {"mode": REQUESTED}} if model else {}
     active = RetentionRun.objects.for_workspace(workspace).filter(status__in=ACTIVE).first()
     if active is not None:
         return active
     try:
         with transaction.atomic():
-            run = RetentionRun.objects.create(workspace=workspace, model=model, requested_by=actor)
+            run = RetentionRun.objects.create(workspace=workspace, requested_by=actor, **named)
             event_record(
                 workspace=workspace,
                 actor=actor,
                 kind="retention.run_requested",
                 subject=run,
-                new={"model": model, "status": run.status},
+                new={"model": model or AUTOMATIC, "status": run.status},
             )
     except IntegrityError:
         # Someone else queued one between our check and our insert: theirs is ours.
@@ -93,7 +97,7 @@ def retention_refresh(
     *,
     workspace: Workspace,
     actor: User | None,
-    model: str = RetentionModel.BGNBD,
+    model: str | None = None,
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> RetentionRun:

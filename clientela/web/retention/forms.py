@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clientela.retention.models import AUTOMATIC, RetentionModel
+
 
 class RetentionSettingsForm(forms.Form):
     clv_margin = forms.DecimalField(
@@ -29,5 +31,18 @@ class RetentionSettingsForm(forms.Form):
         help_text=_(
             "How much less a sale a year from now is worth than one today, from 0 to "
             "below 1: 0.10 for 10 percent a year."
+        ),
+    )
+    # Not required: a form without it (an older page) keeps the saved model.
+    model = forms.ChoiceField(
+        required=False,
+        label=_("Model of the scores"),
+        choices=[
+            (AUTOMATIC, _("Automatic: the one that forecasts your own sales best")),
+            *RetentionModel.choices,
+        ],
+        help_text=_(
+            "Automatic tries every model on your most recent sales at each refresh and keeps "
+            "the one that forecast them best. Choose a model to use it always."
         ),
     )

@@ -35,6 +35,7 @@ from clientela.retention.services import (
     retention_settings_update,
     validation_report,
 )
+from clientela.retention.services.choosing import choice_sentence
 from clientela.retention.services.validation import MAX_GROUP, ValidationReport
 from clientela.retention.tasks import retention_refresh_enqueue, retention_validation_enqueue
 from clientela.web.access import WorkspaceRequest, workspace_view
@@ -73,11 +74,13 @@ def _clv_basis(workspace: Workspace, current: RetentionRun | None) -> dict[str, 
 @workspace_view()
 def retention_dashboard(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
+    current = RetentionRun.objects.current(workspace)
     dropped, lowest = reports.slipping_away(workspace)
     p_bins, clv_bins = reports.p_alive_histogram(workspace), reports.clv_histogram(workspace)
     context = {
         **_run_context(reports.latest_run(workspace)),
-        "current": RetentionRun.objects.current(workspace),
+        "current": current,
+        "model_reason": choice_sentence(current) if current is not None else "",
         **_clv_basis(workspace, RetentionRun.objects.current(workspace)),
         "segments": reports.segment_rows(workspace),
         "dropped": dropped,
@@ -101,9 +104,10 @@ def retention_dashboard(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(RETENTION_REFRESH)
 @require_POST
 def retention_refresh_start(request: WorkspaceRequest) -> HttpResponse:
-    model = request.POST.get("model") or RetentionModel.BGNBD
+    # Empty or unknown: the settings decide (the model pinned, or the automatic choice).
+    model = request.POST.get("model") or None
     if model not in RetentionModel.values:
-        model = RetentionModel.BGNBD
+        model = None
     run = retention_refresh_enqueue(workspace=request.workspace, actor=request.user, model=model)
     if request.htmx:
         return render(request, "web/retention/_run.html", _run_context(run))
@@ -123,9 +127,8 @@ def retention_settings(request: WorkspaceRequest) -> HttpResponse:
     form = RetentionSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            retention_settings_update(
-                workspace=request.workspace, actor=request.user, **form.cleaned_data
-            )
+            values = {**form.cleaned_data, "model": form.cleaned_data.get("model") or None}
+            retention_settings_update(workspace=request.workspace, actor=request.user, **values)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages)

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from clientela.accounts.models import Workspace
 from clientela.retention import engine
 from clientela.retention.models import RetentionRun
 from clientela.retention.services import RetentionError, retention_refresh, retention_validate
+from clientela.retention.services.choosing import choice_sentence
 from clientela.retention.summary_file import SummaryFile, SummaryFileError, parse
 
 FIT_MODELS = (*engine.MODELS, "gammagamma")
@@ -45,7 +47,8 @@ class Command(BaseCommand):
         score.add_argument("--json", action="store_true")
         refresh = sub.add_parser("refresh", help="Refit and rescore one workspace now.")
         refresh.add_argument("--workspace", required=True, metavar="SLUG")
-        refresh.add_argument("--model", choices=engine.MODELS, default="bgnbd")
+        # Without --model, the settings' model: pinned, or the best on the shop's holdout.
+        refresh.add_argument("--model", choices=engine.MODELS, default=None)
         validate = sub.add_parser("validate", help="Fit before a date, compare with after.")
         validate.add_argument("--workspace", required=True, metavar="SLUG")
         validate.add_argument("--calibration-end", required=True, type=_date, metavar="DATE")
@@ -99,7 +102,7 @@ class Command(BaseCommand):
         lines += [f"{r['id']}\t{r['p_alive']:.4f}\t{r['expected_purchases']:.4f}" for r in rows]
         self._emit(result, json, "\n".join(lines))
 
-    def _refresh(self, *, workspace: str, model: str, **_: Any) -> None:
+    def _refresh(self, *, workspace: str, model: str | None, **_: Any) -> None:
         ws = _workspace(workspace)
 
         def bar(done: int, total: int) -> None:
@@ -116,6 +119,9 @@ class Command(BaseCommand):
         if run.parameters:
             params = ", ".join(f"{k} = {v:.4f}" for k, v in run.parameters.items())
             self.stdout.write(f"{run.model}: {params}; LL = {run.log_likelihood:.2f}")
+            with translation.override("en"):
+                if sentence := choice_sentence(run):
+                    self.stdout.write(sentence)
         if run.reason:
             self.stdout.write(f"reason: {run.reason_text}")
         for warning in run.warning_texts:
