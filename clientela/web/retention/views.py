@@ -105,6 +105,8 @@ def retention_refresh_start(request: WorkspaceRequest) -> HttpResponse:
     if model not in RetentionModel.values:
         model = RetentionModel.BGNBD
     run = retention_refresh_enqueue(workspace=request.workspace, actor=request.user, model=model)
+    if request.htmx and not run.is_active:
+        return HttpResponseClientRefresh()  # done at once (tasks run inline): show its figures
     if request.htmx:
         return render(request, "web/retention/_run.html", _run_context(run))
     return redirect("web:retention", ws=request.workspace.slug)
@@ -112,7 +114,12 @@ def retention_refresh_start(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view()
 def retention_run(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The progress panel, polled by htmx while the run is queued or running. Once it is over
+    the page reloads: its segments, charts and lists are the new run's (or, after a refusal or
+    a failure, the reason is shown next to the scores that stay)."""
     run = scoped_get(RetentionRun, request.workspace, pk)
+    if request.htmx and not run.is_active:
+        return HttpResponseClientRefresh()
     return render(request, "web/retention/_run.html", _run_context(run))
 
 
