@@ -99,7 +99,7 @@ def customers_filtered(
     if filters.segment:
         # The same for the scores, which retention (an app above this one) declares on
         # Customer; its manager knows which run is current.
-        scores = Customer._meta.get_field("retention_scores").related_model
+        scores: Any = Customer._meta.get_field("retention_scores").related_model
         current = scores._default_manager.current(workspace).filter(segment=filters.segment)
         queryset = queryset.filter(pk__in=current.values("customer_id"))
     return queryset

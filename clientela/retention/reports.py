@@ -311,12 +311,16 @@ def _history(score: CustomerScore, ago: int) -> str:
     if n <= 1:
         return _("bought once, %(ago)s") % {"ago": _ago(ago)}
     gap = max(1, round((score.last_purchase - score.first_purchase).days / (n - 1)))
-    bought = ngettext(
-        "bought %(n)d times, about every %(days)d day",
-        "bought %(n)d times, about every %(days)d days",
-        gap,
-    ) % {"n": n, "days": gap}
-    last = _("last purchase %(ago)s") % {"ago": _ago(ago)}
+    bought = ngettext("bought %(n)d time", "bought %(n)d times", n) % {"n": n}
+    bought += ", " + ngettext("about every %(days)d day", "about every %(days)d days", gap) % {
+        "days": gap
+    }
+    last = (
+        _("last purchase today")
+        if ago <= 0
+        else ngettext("last purchase %(days)d day ago", "last purchase %(days)d days ago", ago)
+        % {"days": ago}
+    )
     if score.segment in _SLIPPING_SEGMENTS and ago > gap:
         last = _("%(last)s, longer than usual") % {"last": last}
     return f"{bought}; {last}"

@@ -104,8 +104,9 @@ def high_value(value: ArrayLike) -> NDArray[np.bool_]:
     if v.size == 0:
         return np.zeros(0, dtype=bool)
     k = max(1, int(v.size * HIGH_VALUE_SHARE))
-    edge = np.partition(v, v.size - k)[v.size - k]
-    return (v >= edge) & (v > 0)
+    edge = float(np.partition(v, v.size - k)[v.size - k])
+    top: NDArray[np.bool_] = (v >= edge) & (v > 0)
+    return top
 
 
 def segments(inputs: SegmentInputs) -> NDArray[np.str_]:

@@ -37,6 +37,7 @@ from clientela.retention.services import (
 )
 from clientela.retention.services.validation import MAX_GROUP, ValidationReport
 from clientela.retention.tasks import retention_refresh_enqueue, retention_validation_enqueue
+from clientela.retention.verdict import holdout_verdict
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.retention.forms import RetentionSettingsForm
 
@@ -159,6 +160,7 @@ def retention_validation(request: WorkspaceRequest) -> HttpResponse:
     report = validation_report(validation) if validation else None
     if report is not None:
         context["report"] = report
+        context["verdict"] = holdout_verdict(report)
         context["chart"] = {
             "labels": [p.week for p in report.weekly],
             "actual": [p.actual for p in report.weekly],
