@@ -1,4 +1,4 @@
-""""Dropped most since the last refresh" lists real drops only, each with the purchase history
+""" "Dropped most since the last refresh" lists real drops only, each with the purchase history
 that explains it; the panel of a finished refresh brings the page's new figures."""
 
 from __future__ import annotations
