@@ -42,7 +42,7 @@ def _old_rows(apps):
     )
     day = dt.date(2026, 1, 1)
     for person, segment in zip(
-        people, ["champions", "hibernating", "promising", "needs_attention"]
+        people, ["champions", "hibernating", "promising", "needs_attention"], strict=True
     ):
         apps.get_model("retention", "CustomerScore").objects.create(
             workspace=workspace,
