@@ -69,3 +69,27 @@ def test_the_polled_panel_of_a_finished_run_reloads_the_page(cast, client_for):
     RetentionRun.objects.filter(pk=run.pk).update(status=RunStatus.SUCCEEDED)
     done = viewer.get(url, HTTP_HX_REQUEST="true")
     assert (done.status_code, done.headers["HX-Refresh"]) == (200, "true")
+
+
+@pytest.mark.django_db
+def test_the_p_alive_chart_says_whom_bgnbd_leaves_out(cast, client_for):
+    from django.utils import translation
+
+    from clientela.retention.services import retention_run_execute, retention_run_request
+
+    from .factories import simulated_shop
+
+    simulated_shop(cast.shop, n=150, start=dt.date(2024, 7, 1), end=dt.date(2026, 6, 30))
+    retention_run_execute(
+        run=retention_run_request(workspace=cast.shop, actor=None), today=dt.date(2026, 6, 30)
+    )
+    once = CustomerScore.objects.current(cast.shop).filter(purchases=1).count()
+    assert once > 1
+    page = client_for(cast.viewer).get(reverse("web:retention", kwargs={"ws": "alice"}))
+    assert page.context["p_alive_unknown"] == once
+    assert f"Not in this chart: {once} customers who bought only once" in page.content.decode()
+    with translation.override("ro"):
+        from django.template.loader import render_to_string
+
+        html = render_to_string("web/retention/_p_alive_unknown.html", {"p_alive_unknown": 86})
+    assert "Nu apar în grafic: 86 de clienți care au cumpărat o singură dată" in html

@@ -76,11 +76,14 @@ def retention_dashboard(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     dropped, lowest = reports.slipping_away(workspace)
     p_bins, clv_bins = reports.p_alive_histogram(workspace), reports.clv_histogram(workspace)
+    segments = reports.segment_rows(workspace)
     context = {
         **_run_context(reports.latest_run(workspace)),
         "current": RetentionRun.objects.current(workspace),
         **_clv_basis(workspace, RetentionRun.objects.current(workspace)),
-        "segments": reports.segment_rows(workspace),
+        "segments": segments,
+        # BG/NBD's one-time buyers, whose P(alive) it assumes rather than estimates.
+        "p_alive_unknown": sum(r.customers for r in segments) - sum(b.customers for b in p_bins),
         "dropped": dropped,
         "lowest": lowest,
         "charts": {
