@@ -3,6 +3,8 @@ manual reload; the pages touched by the model-based segments fit 390 and 1,366 p
 and Romanian, without a horizontal scroll.
 
 Screenshots go to `$CLIENTELA_SCREENSHOTS` when it is set (to look at them), else nowhere.
+With `$CLIENTELA_AXE_JS` naming axe-core's `axe.min.js` (npm's axe-core), every page is also
+checked by axe and must have no violation.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ def test_a_finished_refresh_shows_its_figures_and_every_page_fits(cast, live_ser
         "validation": "/w/alice/retention/validation/",
     }
     shots = os.environ.get("CLIENTELA_SCREENSHOTS")
+    axe = os.environ.get("CLIENTELA_AXE_JS")
     for language in ("en", "ro"):
         page.context.add_cookies(
             [{"name": "django_language", "value": language, "url": live_server.url}]
@@ -74,6 +77,12 @@ def test_a_finished_refresh_shows_its_figures_and_every_page_fits(cast, live_ser
                     "document.documentElement.scrollWidth - document.documentElement.clientWidth"
                 )
                 assert overflow <= 0, (name, language, width, overflow)
+                if axe:
+                    page.add_script_tag(path=axe)
+                    violations = page.evaluate(
+                        "async () => (await axe.run()).violations.map(v => v.id)"
+                    )
+                    assert violations == [], (name, language, width, violations)
                 if shots:
                     Path(shots).mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=f"{shots}/{name}-{language}-{width}.png", full_page=True)
