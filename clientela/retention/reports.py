@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Floor, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -286,7 +296,16 @@ def customer_score(customer: Customer) -> CustomerScore | None:
 
 def scores_by_customer(workspace: Workspace, customer_ids: list[int]) -> dict[int, CustomerScore]:
     """The current scores of these customers (a page of a list), by customer id."""
-    scores = CustomerScore.objects.current(workspace).filter(customer_id__in=customer_ids)
+    # One query whatever the page: the current run is a subquery.
+    current = (
+        RetentionRun.objects.for_workspace(workspace)
+        .filter(published=True)
+        .order_by("-finished_at", "-pk")
+        .values("pk")[:1]
+    )
+    scores = CustomerScore.objects.for_workspace(workspace).filter(
+        run_id=Subquery(current), customer_id__in=customer_ids
+    )
     return {score.customer_id: score for score in scores}
 
 
