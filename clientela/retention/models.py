@@ -359,6 +359,10 @@ class CustomerScore(WorkspaceScoped):
             return None
         return self.p_alive_previous - self.p_alive
 
+    @property
+    def segment_description(self) -> str:
+        return str(SEGMENT_DESCRIPTIONS.get(self.segment, ""))
+
 
 class ScoreKind(enum.Enum):
     """What a per-customer score column holds, as the refresh computes it (a numpy array
