@@ -27,9 +27,11 @@ def test_a_long_silent_one_time_buyer_is_not_shown_as_likely_active(cast, client
         .first()
     )
     assert (score.segment, score.p_alive) == ("one_time", None)
-    html = client_for(cast.viewer).get(
-        reverse("web:customer", kwargs={"ws": "alice", "pk": score.customer_id})
-    ).content.decode()
+    html = (
+        client_for(cast.viewer)
+        .get(reverse("web:customer", kwargs={"ws": "alice", "pk": score.customer_id}))
+        .content.decode()
+    )
     assert "customers like this rarely come back" in html
     assert "likely still a customer" not in html.split('class="sentence"')[1].split("</p>")[0]
     assert "Bought once, longer ago than most customers take to come back" in html
