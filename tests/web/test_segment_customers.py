@@ -47,6 +47,9 @@ def test_the_download_of_a_segment_has_its_customers_only(cast, client_for):
     response = client_for(cast.manager).get("/w/alice/customers/export.csv", {"segment": "at_risk"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [r[3] for r in rows[1:]] == [people[1].email, people[2].email]
+    # The segment and the RFM scores as their own columns.
+    assert rows[0][-4:] == ["segment", "recency_score", "frequency_score", "monetary_score"]
+    assert [r[-4:] for r in rows[1:]] == [["at_risk", "3", "3", "3"]] * 2
 
 
 def test_write_to_them_opens_a_campaign_whose_audience_is_the_segment(cast, client_for):
