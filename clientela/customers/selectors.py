@@ -30,6 +30,7 @@ class CustomerFilters:
     tag: str = ""
     language: str = ""
     has_orders: bool | None = None
+    segment: str = ""  # a retention segment of the current scores
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,12 @@ def customers_filtered(
         orders = Customer._meta.get_field("orders").related_model
         has = Exists(orders._default_manager.filter(customer=OuterRef("pk")))
         queryset = queryset.filter(has if filters.has_orders else ~has)
+    if filters.segment:
+        # The same for the scores, which retention (an app above this one) declares on
+        # Customer; its manager knows which run is current.
+        scores: Any = Customer._meta.get_field("retention_scores").related_model
+        current = scores._default_manager.current(workspace).filter(segment=filters.segment)
+        queryset = queryset.filter(pk__in=current.values("customer_id"))
     return queryset
 
 

@@ -12,9 +12,12 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from django.db.models import OuterRef, QuerySet, Subquery
+
 from clientela.accounts.models import User, Workspace
 from clientela.accounts.policy import permit
 from clientela.commerce.selectors import OrderFilters, orders_filtered
+from clientela.customers.models import Customer
 from clientela.customers.selectors import CustomerFilters, customers_filtered
 from clientela.imports.policy import CUSTOMER_EXPORT, ORDER_EXPORT
 
@@ -30,7 +33,14 @@ CUSTOMER_COLUMNS = [
     "country",
     "language",
     "tags",
+    # The retention engine's current view of the customer; empty before the first refresh.
+    # The importer ignores these columns when the file is read back.
+    "segment",
+    "recency_score",
+    "frequency_score",
+    "monetary_score",
 ]
+SCORE_COLUMNS = ("segment", "recency_score", "frequency_score", "monetary_score")
 ORDER_COLUMNS = [
     "external_id",
     "customer_external_id",
@@ -69,12 +79,22 @@ def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
         yield writer.writerow([safe_cell(value) for value in row])
 
 
+def _with_scores(workspace: Workspace, customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Each customer's current segment and RFM scores, from the scores retention (an app above
+    this one) declares on Customer; its manager knows which run is current."""
+    scores: Any = Customer._meta.get_field("retention_scores").related_model
+    current = scores._default_manager.current(workspace).filter(customer_id=OuterRef("pk"))
+    return customers.annotate(
+        **{f"score_{name}": Subquery(current.values(name)[:1]) for name in SCORE_COLUMNS}
+    )
+
+
 def customer_rows(
     workspace: Workspace, filters: CustomerFilters | None = None
 ) -> Iterator[list[Any]]:
     """The customers of `workspace` passing `filters` (the list's), oldest first."""
     queryset = customers_filtered(workspace=workspace, filters=filters or CustomerFilters())
-    customers = queryset.order_by("pk").prefetch_related("tags")
+    customers = _with_scores(workspace, queryset).order_by("pk").prefetch_related("tags")
     for c in customers.iterator(chunk_size=CHUNK):
         tags = "|".join(sorted(tag.name for tag in c.tags.all()))
         yield [
@@ -89,6 +109,7 @@ def customer_rows(
             c.country,
             c.language,
             tags,
+            *(getattr(c, f"score_{name}") for name in SCORE_COLUMNS),
         ]
 
 

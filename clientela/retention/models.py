@@ -49,15 +49,38 @@ class RunStatus(models.TextChoices):
 
 
 class Segment(models.TextChoices):
+    """Read from the model's figures (`stats.segments`); `description` says each in a sentence."""
+
     NEW = "new", _("New")
     CHAMPIONS = "champions", _("Champions")
     LOYAL = "loyal", _("Loyal")
-    PROMISING = "promising", _("Promising")
-    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
-    AT_RISK = "at_risk", _("At risk")
+    OCCASIONAL = "occasional", _("Occasional")
     CANNOT_LOSE_THEM = "cannot_lose_them", _("Cannot lose them")
-    HIBERNATING = "hibernating", _("Hibernating")
-    LOST = "lost", _("Lost")
+    AT_RISK = "at_risk", _("At risk")
+    ONE_TIME = "one_time", _("Bought once")
+    LOST = "lost", _("Likely gone")
+
+    @property
+    def description(self) -> str:
+        return str(SEGMENT_DESCRIPTIONS[self.value])
+
+
+SEGMENT_DESCRIPTIONS = {
+    "new": _("Bought for the first time recently, within about two of the shop's usual gaps."),
+    "champions": _(
+        "At least 70% likely still a customer and among the fifth of customers worth the most."
+    ),
+    "loyal": _("At least 70% likely still a customer, expected to buy again within a year."),
+    "occasional": _(
+        "At least 70% likely still a customer, but expected to buy less than once a year."
+    ),
+    "cannot_lose_them": _(
+        "Among the fifth worth the most, but only 30-70% likely still a customer: worth a word."
+    ),
+    "at_risk": _("Only 30-70% likely still a customer: has not bought for longer than usual."),
+    "one_time": _("Bought once, longer ago than most customers take to come back, and not since."),
+    "lost": _("Under 30% likely still a customer: most like them do not come back."),
+}
 
 
 class RunQuerySet(WorkspaceQuerySet["RetentionRun"]):
@@ -351,6 +374,10 @@ class CustomerScore(WorkspaceScoped):
         if self.p_alive is None or self.p_alive_previous is None:
             return None
         return self.p_alive_previous - self.p_alive
+
+    @property
+    def segment_description(self) -> str:
+        return str(SEGMENT_DESCRIPTIONS.get(self.segment, ""))
 
 
 class ScoreKind(enum.Enum):

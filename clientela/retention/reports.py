@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Floor, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +32,10 @@ from clientela.retention.models import CustomerScore, RetentionRun, Segment
 
 BINS = 10
 SLIPPING_LIMIT = 10
+# "Dropped most" lists a customer only when P(alive) fell by more than this since the last
+# refresh: smaller moves are the model's noise between two nights, and shown rounded they read
+# as no change at all ("16% → 16%").
+DROP_MIN = 0.05
 HIGH_VALUE_SHARE = 0.2  # "most valuable": the top fifth by CLV
 
 
@@ -31,6 +45,7 @@ class SegmentRow:
     label: str
     customers: int
     clv: float | None
+    description: str = ""  # what the segment means, one sentence
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,10 @@ class SlippingRow:
     p_alive: float | None
     p_alive_previous: float | None
     clv: float | None
+    purchases: int | None = None
+    first_purchase: str | None = None  # ISO dates: the snapshot is stored as JSON
+    last_purchase: str | None = None
+    history: str = ""  # what explains the drop, in the reader's language (`drop_history`)
 
     @property
     def p_alive_drop(self) -> float | None:
@@ -78,6 +97,7 @@ def _segment_rows(scores: QuerySet[CustomerScore]) -> list[SegmentRow]:
             str(s.label),
             counts.get(s.value, {}).get("n", 0),
             counts.get(s.value, {}).get("clv"),
+            s.description,
         )
         for s in Segment
     ]
@@ -124,20 +144,33 @@ def _high_value(scores: QuerySet[CustomerScore]) -> QuerySet[CustomerScore]:
     return scores.filter(clv__gte=threshold)
 
 
-_SHOWN = ("customer_id", "p_alive", "p_alive_previous", "clv")
+_SHOWN = (
+    "customer_id",
+    "p_alive",
+    "p_alive_previous",
+    "clv",
+    "purchases",
+    "first_purchase",
+    "last_purchase",
+)
+
+
+def _shown(scores: QuerySet[CustomerScore]) -> list[dict[str, Any]]:
+    rows = list(scores.values(*_SHOWN)[:SLIPPING_LIMIT])
+    for row in rows:
+        row["first_purchase"] = row["first_purchase"].isoformat()
+        row["last_purchase"] = row["last_purchase"].isoformat()
+    return rows
 
 
 def _slipping(scores: QuerySet[CustomerScore]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The two lists as the values shown, customers by id."""
-    high = _high_value(scores)
-    dropped = high.filter(p_alive_previous__gt=F("p_alive")).order_by(
-        F("p_alive") - F("p_alive_previous"), "customer_id"
-    )
+    """The two lists as the values shown, customers by id. Only customers the model gives a
+    P(alive) (not BG/NBD's one-time buyers), and only real drops."""
+    high = _high_value(scores).filter(p_alive__isnull=False)
+    dropped = high.annotate(drop=F("p_alive_previous") - F("p_alive")).filter(drop__gt=DROP_MIN)
+    dropped = dropped.order_by("-drop", "customer_id")
     lowest = high.order_by("p_alive", "-clv", "customer_id")
-    return (
-        list(dropped.values(*_SHOWN)[:SLIPPING_LIMIT]),
-        list(lowest.values(*_SHOWN)[:SLIPPING_LIMIT]),
-    )
+    return _shown(dropped), _shown(lowest)
 
 
 def dashboard_snapshot(run: RetentionRun) -> dict[str, Any]:
@@ -177,6 +210,7 @@ def segment_rows(workspace: Workspace) -> list[SegmentRow]:
             str(s.label),
             stored.get(s.value, {}).get("customers", 0),
             stored.get(s.value, {}).get("clv"),
+            s.description,
         )
         for s in Segment
     ]
@@ -197,15 +231,47 @@ def clv_histogram(workspace: Workspace) -> list[Bin]:
     return [Bin(*b) for b in snapshot["clv"]]
 
 
+def drop_history(
+    purchases: int, first_purchase: dt.date, last_purchase: dt.date, today: dt.date
+) -> str:
+    """The purchase history that explains a drop: "last bought 94 days ago; usually buys every
+    30 days", or for a single purchase "bought once, 94 days ago"."""
+    ago = (today - last_purchase).days
+    if purchases <= 1:
+        return _("bought once, %(ago)s") % {"ago": _ago(ago)}
+    gap = max(1, round((last_purchase - first_purchase).days / (purchases - 1)))
+    return _("last bought %(ago)s; %(usually)s") % {
+        "ago": _ago(ago),
+        "usually": ngettext(
+            "usually buys every %(days)d day", "usually buys every %(days)d days", gap
+        )
+        % {"days": gap},
+    }
+
+
 def _rows(run: RetentionRun, shown: list[dict[str, Any]]) -> list[SlippingRow]:
     customers = Customer.objects.for_workspace(run.workspace).in_bulk(
         [row["customer_id"] for row in shown]
     )
-    return [
-        SlippingRow(run_id=run.pk, customer=customers[row["customer_id"]], **row)
-        for row in shown
-        if row["customer_id"] in customers  # deleted since the run published
-    ]
+    today = _today(run.workspace)
+    rows = []
+    for row in shown:
+        if row["customer_id"] not in customers:
+            continue  # deleted since the run published
+        history = ""
+        if row.get("last_purchase"):  # snapshots stored before the history was
+            history = drop_history(
+                row["purchases"],
+                dt.date.fromisoformat(row["first_purchase"]),
+                dt.date.fromisoformat(row["last_purchase"]),
+                today,
+            )
+        rows.append(
+            SlippingRow(
+                run_id=run.pk, customer=customers[row["customer_id"]], history=history, **row
+            )
+        )
+    return rows
 
 
 def slipping_away(workspace: Workspace) -> tuple[list[SlippingRow], list[SlippingRow]]:
@@ -228,6 +294,21 @@ def customer_score(customer: Customer) -> CustomerScore | None:
     return CustomerScore.objects.filter(run=run, customer=customer).first()
 
 
+def scores_by_customer(workspace: Workspace, customer_ids: list[int]) -> dict[int, CustomerScore]:
+    """The current scores of these customers (a page of a list), by customer id."""
+    # One query whatever the page: the current run is a subquery.
+    current = (
+        RetentionRun.objects.for_workspace(workspace)
+        .filter(published=True)
+        .order_by("-finished_at", "-pk")
+        .values("pk")[:1]
+    )
+    scores = CustomerScore.objects.for_workspace(workspace).filter(
+        run_id=Subquery(current), customer_id__in=customer_ids
+    )
+    return {score.customer_id: score for score in scores}
+
+
 def latest_run(workspace: Workspace) -> RetentionRun | None:
     return RetentionRun.objects.newest(workspace)
 
@@ -236,29 +317,67 @@ def _today(workspace: Workspace) -> dt.date:
     return timezone.now().astimezone(ZoneInfo(workspace.time_zone)).date()
 
 
-def score_sentence(score: CustomerScore, today: dt.date | None = None) -> str:
-    """The score in the customer's terms, e.g. "bought 5 times, about every 40 days; last
-    purchase 120 days ago: 18% likely still active"."""
-    today = today or _today(score.workspace)
+def _ago(days: int) -> str:
+    if days <= 0:
+        return _("today")
+    return ngettext("%(days)d day ago", "%(days)d days ago", days) % {"days": days}
+
+
+def _history(score: CustomerScore, ago: int) -> str:
+    """What the customer did: "bought once, 465 days ago", or "bought 5 times, about every 40
+    days; last purchase 120 days ago[, longer than usual]"."""
     n = score.purchases
-    parts = [ngettext("bought %(n)d time", "bought %(n)d times", n) % {"n": n}]
-    if n > 1:
-        gap = round((score.last_purchase - score.first_purchase).days / (n - 1))
-        parts[0] += ", " + ngettext(
-            "about every %(days)d day", "about every %(days)d days", gap
-        ) % {"days": gap}
-    ago = (today - score.last_purchase).days
+    if n <= 1:
+        return _("bought once, %(ago)s") % {"ago": _ago(ago)}
+    gap = max(1, round((score.last_purchase - score.first_purchase).days / (n - 1)))
+    bought = ngettext("bought %(n)d time", "bought %(n)d times", n) % {"n": n}
+    bought += ", " + ngettext("about every %(days)d day", "about every %(days)d days", gap) % {
+        "days": gap
+    }
     last = (
         _("last purchase today")
         if ago <= 0
         else ngettext("last purchase %(days)d day ago", "last purchase %(days)d days ago", ago)
         % {"days": ago}
     )
+    if score.segment in _SLIPPING_SEGMENTS and ago > gap:
+        last = _("%(last)s, longer than usual") % {"last": last}
+    return f"{bought}; {last}"
+
+
+_SLIPPING_SEGMENTS = {Segment.AT_RISK, Segment.CANNOT_LOSE_THEM, Segment.LOST}
+
+
+def _judgement(score: CustomerScore) -> str:
+    """What the segment concludes, when the history alone does not say it. Never at odds with
+    the percentage that follows: "rarely come back" only under 50%."""
+    p = score.p_alive
+    if score.segment == Segment.NEW:
+        return _("a new customer")
+    if score.segment == Segment.ONE_TIME:
+        if p is not None and round(100 * p) >= 50:
+            return _("not bought since")
+        return _("customers like this rarely come back")
+    if score.segment == Segment.LOST and p is None:
+        return _("likely gone")
+    return ""
+
+
+def score_sentence(score: CustomerScore, today: dt.date | None = None) -> str:
+    """The score in the customer's terms, in agreement with the segment, e.g. "bought once,
+    465 days ago; customers like this rarely come back: 9% likely still a customer", or
+    "bought 5 times, about every 40 days; last purchase 120 days ago, longer than usual: 18%
+    likely still a customer". The percentage is left out where the model does not say it
+    (no fitted model, or BG/NBD for a one-time buyer: see `scoring.undetermined_p_alive`)."""
+    today = today or _today(score.workspace)
+    sentence = _history(score, (today - score.last_purchase).days)
+    judgement = _judgement(score)
+    if judgement:
+        sentence = _("%(history)s; %(judgement)s") % {"history": sentence, "judgement": judgement}
     if score.p_alive is None:
-        return _("%(bought)s; %(last)s") % {"bought": parts[0], "last": last}
-    return _("%(bought)s; %(last)s: %(percent)d%% likely still active") % {
-        "bought": parts[0],
-        "last": last,
+        return sentence
+    return _("%(sentence)s: %(percent)d%% likely still a customer") % {
+        "sentence": sentence,
         "percent": round(100 * score.p_alive),
     }
 

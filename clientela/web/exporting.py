@@ -11,7 +11,7 @@ from clientela.accounts.policy import Rule, allows
 from clientela.web.access import WorkspaceRequest
 
 # The lists' own filters; their paging cursors do not narrow an export.
-CUSTOMER_FILTERS = ("q", "tag", "language", "orders")
+CUSTOMER_FILTERS = ("q", "tag", "language", "orders", "segment")
 ORDER_FILTERS = ("status", "placed_from", "placed_to")
 
 

@@ -94,6 +94,10 @@ def test_cells_that_a_spreadsheet_would_run_get_a_leading_quote(cast):
         "country",
         "language",
         "tags",
+        "segment",
+        "recency_score",
+        "frequency_score",
+        "monetary_score",
     ]
     assert rows[1] == [
         "C1",
@@ -107,6 +111,7 @@ def test_cells_that_a_spreadsheet_would_run_get_a_leading_quote(cast):
         "RO",
         "ro",
         "fidel|vip",
+        *[""] * 4,  # not scored yet
     ]
     assert rows[2] == [
         "'=cmd|' /C calc'!A0",
@@ -120,6 +125,7 @@ def test_cells_that_a_spreadsheet_would_run_get_a_leading_quote(cast):
         "RO",
         "en",
         "",
+        *[""] * 4,
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from clientela.retention.stats.rfm import SEGMENTS, Readiness, fit_readiness, rank_scores, rfm
+from clientela.retention.stats.rfm import Readiness, fit_readiness, rank_scores, rfm
 
 
 def test_ten_customers_get_two_per_score() -> None:
@@ -28,31 +28,19 @@ def test_ties_share_a_score_and_all_equal_is_the_middle() -> None:
     assert rank_scores([1, 1, 1, 1, 1, 1, 1, 1, 1, 100]).tolist() == [3] * 9 + [5]
 
 
-def test_segments_of_a_ten_customer_shop() -> None:
+def test_scores_of_a_ten_customer_shop() -> None:
     days_since_last = [2, 3, 5, 10, 30, 45, 60, 90, 120, 200]
     purchases = [1, 8, 2, 6, 1, 2, 9, 1, 7, 1]
     spend = [20, 400, 40, 250, 15, 30, 500, 10, 300, 25]
     scores = rfm(days_since_last, purchases, spend)
     assert scores.recency.tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
-    assert scores.segment.tolist() == [
-        "new",
-        "champions",
-        "loyal",  # two purchases tie in the middle: F = M = 3
-        "champions",
-        "needs_attention",
-        "loyal",
-        "at_risk",
-        "hibernating",
-        "cannot_lose_them",
-        "lost",
-    ]
-    assert set(scores.segment) <= set(SEGMENTS)
+    assert scores.frequency.tolist() == [2, 5, 3, 4, 2, 3, 5, 2, 4, 2]
+    assert scores.monetary.tolist() == [2, 5, 3, 4, 1, 3, 5, 1, 4, 2]
 
 
-def test_every_score_combination_has_a_segment() -> None:
-    r, f, m = np.meshgrid(*[np.arange(1, 6)] * 3)
-    scores = rfm(-r.ravel().astype(float), f.ravel(), m.ravel())
-    assert set(scores.segment) <= set(SEGMENTS)
+def test_without_spend_the_frequency_score_stands_in() -> None:
+    scores = rfm([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])
+    assert scores.monetary.tolist() == scores.frequency.tolist() == [1, 2, 3, 4, 5]
 
 
 def test_fit_readiness_gives_a_code_and_the_numbers_behind_it() -> None:

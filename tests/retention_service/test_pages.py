@@ -112,7 +112,8 @@ def test_the_customer_page_explains_the_score_in_plain_words(cast, client_for):
     score = ana.retention_scores.get()
     score.p_alive = 0.18  # as a fitted model would say; this shop is too small to fit
     assert score_sentence(score, TODAY) == (
-        "bought 3 times, about every 30 days; last purchase 120 days ago: 18% likely still active"
+        "bought 3 times, about every 30 days; last purchase 120 days ago, longer than usual: "
+        "18% likely still a customer"
     )
     page = client_for(cast.viewer).get(url("customer", pk=ana.pk))
     assert page.status_code == 200
@@ -127,9 +128,9 @@ def test_the_sentence_uses_singular_forms_and_romanian(cast):
     order(ion, dt.datetime(2026, 6, 29, 12, tzinfo=BUCHAREST), 25)
     retention_run_execute(run=retention_run_request(workspace=cast.shop, actor=None), today=TODAY)
     score = ion.retention_scores.get()
-    assert score_sentence(score, TODAY) == "bought 1 time; last purchase 1 day ago"
+    assert score_sentence(score, TODAY) == "bought once, 1 day ago; a new customer"
     with translation.override("ro"):
-        assert score_sentence(score, TODAY) == "a cumpărat o dată; ultima cumpărare acum o zi"
+        assert score_sentence(score, TODAY) == "a cumpărat o dată, acum o zi; client nou"
 
 
 def _validate(client, calibration_end):

@@ -17,11 +17,10 @@ SegmentName = Literal[
     "new",
     "champions",
     "loyal",
-    "promising",
-    "needs_attention",
-    "at_risk",
+    "occasional",
     "cannot_lose_them",
-    "hibernating",
+    "at_risk",
+    "one_time",
     "lost",
 ]
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from clientela.retention import engine
 from clientela.retention.selectors import PurchaseSummary, day_number
-from clientela.retention.stats import rfm, rhythm
+from clientela.retention.stats import rfm, rhythm, segments
 
 Array = NDArray[np.float64]
 
@@ -68,6 +68,37 @@ def _spend(
     return summary.total_spend / np.maximum(summary.purchases, 1)
 
 
+def _segments(
+    summary: PurchaseSummary,
+    rhythm_: rhythm.Rhythm,
+    *,
+    p_alive: Array | None = None,
+    expected: Array | None = None,
+    value: Array | None = None,
+) -> NDArray[np.str_]:
+    return segments.segments(
+        segments.SegmentInputs(
+            purchases=summary.purchases,
+            days_since_last=rhythm_.since_last,
+            usual_gap=rhythm_.usual_gap,
+            value=summary.total_spend if value is None else value,
+            p_alive=p_alive,
+            expected=expected,
+        )
+    )
+
+
+def undetermined_p_alive(model: str, x: Array, p_alive: Array) -> Array:
+    """P(alive) with NaN (stored as NULL: "the model does not say") where the model assumes
+    it rather than estimates it: BG/NBD lets no one drop out before a repeat purchase, so it
+    gives 1 to every one-time buyer however long ago they bought (see `stats.segments`).
+    Showing that 1 as "100% likely still a customer" is what made owners stop trusting the
+    page; MBG/NBD and Pareto/NBD estimate it and keep theirs."""
+    if model != "bgnbd":
+        return p_alive
+    return np.where(x > 0, p_alive, np.nan)
+
+
 def score_table(
     summary: PurchaseSummary,
     *,
@@ -85,12 +116,12 @@ def score_table(
         "recency_score": scores.recency,
         "frequency_score": scores.frequency,
         "monetary_score": scores.monetary,
-        "segment": scores.segment,
         "overdue_ratio": overdue,
     }
     if not parameters:
         return ScoreTable(
             **base,
+            segment=_segments(summary, rhythm_),
             p_alive=None,
             expected_90d=None,
             expected_365d=None,
@@ -106,9 +137,11 @@ def score_table(
     value = engine.clv(
         model, parameters, spend, x, t_x, T, margin=margin, annual_discount=annual_discount
     )
+    p_alive = undetermined_p_alive(model, x, near.p_alive)
     return ScoreTable(
         **base,
-        p_alive=near.p_alive,
+        segment=_segments(summary, rhythm_, p_alive=p_alive, expected=far, value=value),
+        p_alive=p_alive,
         expected_90d=near.expected_purchases,
         expected_365d=far,
         expected_spend=spend,

@@ -1,4 +1,4 @@
-"""RFM scores, named segments, and whether the data can carry a model fit.
+"""RFM scores, and whether the data can carry a model fit.
 
 Sources, and what is ours:
 
@@ -9,9 +9,9 @@ Sources, and what is ours:
   their average rank. That gives every score from 1 to 5 its fifth of the customers when
   values differ, gives ties one score, and still works with 10 customers (two per score) or
   with everybody equal (all 3). The tie rule is our choice.
-- The segment names and the rules of `segments` are our own convention. Names of this kind
-  ("champions", "at risk", "hibernating") circulate in marketing practice and software, but
-  we follow no published definition of them; the rules are a plain reading of the scores.
+- The scores are shown as their own columns; the segments are read from the purchase model
+  (`segments`), not from these ranks, which would call a customer who bought often a
+  "champion" when the model says he is most likely gone.
 - The thresholds of `fit_readiness` are our rules of thumb (see the comment at them), not
   published criteria.
 """
@@ -27,18 +27,6 @@ from numpy.typing import ArrayLike, NDArray
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-SEGMENTS: tuple[str, ...] = (
-    "new",
-    "champions",
-    "loyal",
-    "promising",
-    "needs_attention",
-    "at_risk",
-    "cannot_lose_them",
-    "hibernating",
-    "lost",
-)
 
 # Thresholds for fit_readiness. Below ~100 customers or ~20 repeat buyers the dropout
 # parameters of BG/NBD and Pareto/NBD are not identified (the likelihood is flat in a, b or
@@ -57,7 +45,6 @@ class RFMScores:
     recency: IntArray  # 5 = bought most recently
     frequency: IntArray  # 5 = bought most often
     monetary: IntArray  # 5 = spent most
-    segment: NDArray[np.str_]
 
 
 # Why a fit is refused. Each code comes with the numbers its sentence needs; the words (in the
@@ -92,7 +79,7 @@ def rank_scores(values: ArrayLike, *, higher_is_better: bool = True) -> IntArray
 
 
 def rfm(recency: ArrayLike, frequency: ArrayLike, monetary: ArrayLike | None = None) -> RFMScores:
-    """Score customers and name their segment.
+    """Score customers 1 to 5 on each measure.
 
     ``recency`` is the time since the last purchase (smaller is better), ``frequency`` the
     number of purchases (the first included), ``monetary`` the spend (total or mean; any
@@ -102,39 +89,7 @@ def rfm(recency: ArrayLike, frequency: ArrayLike, monetary: ArrayLike | None = N
     r = rank_scores(recency, higher_is_better=False)
     f = rank_scores(f_raw)
     m = f if monetary is None else rank_scores(monetary)
-    return RFMScores(recency=r, frequency=f, monetary=m, segment=segments(r, f, m, f_raw))
-
-
-def segments(r: IntArray, f: IntArray, m: IntArray, purchases: Array) -> NDArray[np.str_]:
-    """Name each customer's segment from R and FM = ceil((F + M) / 2); the first rule that
-    matches wins. Names and rules are our own convention (see the module docstring):
-
-    ======================  ====================================================
-    new                     one purchase so far, R >= 4
-    champions               R >= 4, FM >= 4
-    loyal                   R >= 3, FM >= 3
-    promising               R >= 4 (FM <= 2)
-    needs_attention         R = 3 (FM <= 2)
-    cannot_lose_them        R = 1, FM >= 4
-    at_risk                 R <= 2, FM >= 3
-    hibernating             R = 2 (FM <= 2)
-    lost                    R = 1 (FM <= 2)
-    ======================  ====================================================
-    """
-    fm = (f + m + 1) // 2
-    conditions = [
-        (purchases <= 1) & (r >= 4),
-        (r >= 4) & (fm >= 4),
-        (r >= 3) & (fm >= 3),
-        r >= 4,
-        r == 3,
-        (r == 1) & (fm >= 4),
-        fm >= 3,
-        r == 2,
-    ]
-    names = ["new", "champions", "loyal", "promising", "needs_attention"]
-    names += ["cannot_lose_them", "at_risk", "hibernating"]
-    return np.select(conditions, names, default="lost").astype(np.str_)
+    return RFMScores(recency=r, frequency=f, monetary=m)
 
 
 def fit_readiness(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from clientela.accounts.models import Language
 from clientela.customers.models import ConsentChannel, ConsentPurpose
 from clientela.customers.selectors import CustomerFilters
+from clientela.retention.models import Segment
 from clientela.web.filters import FilterForm
 
 
@@ -76,6 +77,9 @@ class CustomerFilterForm(FilterForm):
         required=False,
         choices=[("", _("Any")), ("yes", _("Has orders")), ("no", _("No orders"))],
     )
+    segment = forms.ChoiceField(
+        label=_("Segment"), required=False, choices=[("", _("Any")), *Segment.choices]
+    )
     after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -85,5 +89,9 @@ def list_filters(form: CustomerFilterForm) -> CustomerFilters:
     data = form.cleaned_data
     has_orders = {"yes": True, "no": False}.get(data["orders"])
     return CustomerFilters(
-        search=data["q"], tag=data["tag"], language=data["language"], has_orders=has_orders
+        search=data["q"],
+        tag=data["tag"],
+        language=data["language"],
+        has_orders=has_orders,
+        segment=data["segment"],
     )

@@ -42,6 +42,8 @@ from clientela.customers.services import (
     customer_update,
 )
 from clientela.imports.policy import CUSTOMER_EXPORT
+from clientela.retention.models import Segment
+from clientela.retention.reports import scores_by_customer
 from clientela.timeline.models import Event
 from clientela.web import nav
 from clientela.web.access import WorkspaceRequest, workspace_view
@@ -62,9 +64,14 @@ TIMELINE_PAGE_SIZE = 20
 def customer_list(request: WorkspaceRequest) -> HttpResponse:
     form = CustomerFilterForm.of(request.GET)
     page = customer_page(workspace=request.workspace, filters=list_filters(form), **form.position())
+    scores = scores_by_customer(request.workspace, [row.pk for row in page.rows])
+    for row in page.rows:
+        row.score = scores.get(row.pk)
+    segment = form.cleaned_data["segment"]
     context = {
         "form": form,
         "page": page,
+        "segment": Segment(segment) if segment else None,
         "tags": tag_names(workspace=request.workspace),
         **export_link(request, CUSTOMER_EXPORT, CUSTOMER_FILTERS),
     }

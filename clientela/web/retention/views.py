@@ -38,6 +38,7 @@ from clientela.retention.services import (
 from clientela.retention.services.choosing import choice_sentence
 from clientela.retention.services.validation import MAX_GROUP, ValidationReport
 from clientela.retention.tasks import retention_refresh_enqueue, retention_validation_enqueue
+from clientela.retention.verdict import holdout_verdict
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.retention.forms import RetentionSettingsForm
 
@@ -77,12 +78,15 @@ def retention_dashboard(request: WorkspaceRequest) -> HttpResponse:
     current = RetentionRun.objects.current(workspace)
     dropped, lowest = reports.slipping_away(workspace)
     p_bins, clv_bins = reports.p_alive_histogram(workspace), reports.clv_histogram(workspace)
+    segments = reports.segment_rows(workspace)
     context = {
         **_run_context(reports.latest_run(workspace)),
         "current": current,
         "model_reason": choice_sentence(current) if current is not None else "",
         **_clv_basis(workspace, RetentionRun.objects.current(workspace)),
-        "segments": reports.segment_rows(workspace),
+        "segments": segments,
+        # BG/NBD's one-time buyers, whose P(alive) it assumes rather than estimates.
+        "p_alive_unknown": sum(r.customers for r in segments) - sum(b.customers for b in p_bins),
         "dropped": dropped,
         "lowest": lowest,
         "charts": {
@@ -109,6 +113,8 @@ def retention_refresh_start(request: WorkspaceRequest) -> HttpResponse:
     if model not in RetentionModel.values:
         model = None
     run = retention_refresh_enqueue(workspace=request.workspace, actor=request.user, model=model)
+    if request.htmx and not run.is_active:
+        return HttpResponseClientRefresh()  # done at once (tasks run inline): show its figures
     if request.htmx:
         return render(request, "web/retention/_run.html", _run_context(run))
     return redirect("web:retention", ws=request.workspace.slug)
@@ -116,7 +122,12 @@ def retention_refresh_start(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view()
 def retention_run(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The progress panel, polled by htmx while the run is queued or running. Once it is over
+    the page reloads: its segments, charts and lists are the new run's (or, after a refusal or
+    a failure, the reason is shown next to the scores that stay)."""
     run = scoped_get(RetentionRun, request.workspace, pk)
+    if request.htmx and not run.is_active:
+        return HttpResponseClientRefresh()
     return render(request, "web/retention/_run.html", _run_context(run))
 
 
@@ -155,6 +166,7 @@ def retention_validation(request: WorkspaceRequest) -> HttpResponse:
     report = validation_report(validation) if validation else None
     if report is not None:
         context["report"] = report
+        context["verdict"] = holdout_verdict(report)
         context["chart"] = {
             "labels": [p.week for p in report.weekly],
             "actual": [p.actual for p in report.weekly],

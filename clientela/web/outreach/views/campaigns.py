@@ -22,6 +22,7 @@ from clientela.outreach.policy import CAMPAIGN_CREATE, CAMPAIGN_TEST_SEND, CAMPA
 from clientela.outreach.services import campaign_mail
 from clientela.outreach.services import campaigns as campaign_services
 from clientela.outreach.services.campaigns import TRANSITIONS
+from clientela.retention.models import Segment
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.outreach.forms import CampaignForm, field_error
 from clientela.web.outreach.views.common import preview_customer
@@ -48,6 +49,8 @@ def _campaign_form(request: WorkspaceRequest, campaign: Campaign | None) -> Http
     initial: dict[str, Any] = {
         "language": request.workspace.default_language,
         "holdout_percent": 10,
+        # "Write to them" from a segment's customers: that segment is the audience.
+        "segments": [s for s in request.GET.getlist("segment") if s in Segment.values],
     }
     if campaign is not None:
         initial = {f: getattr(campaign, f) for f in campaign_services.CAMPAIGN_FIELDS}
