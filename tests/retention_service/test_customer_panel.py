@@ -19,7 +19,9 @@ TODAY = dt.date(2026, 6, 30)
 @pytest.mark.django_db
 def test_a_long_silent_one_time_buyer_is_not_shown_as_likely_active(cast, client_for):
     simulated_shop(cast.shop, n=150, start=dt.date(2024, 7, 1), end=TODAY)
-    retention_run_execute(run=retention_run_request(workspace=cast.shop, actor=None), today=TODAY)
+    # BG/NBD by name: the model that leaves a one-time buyer's P(alive) unestimated.
+    run = retention_run_request(workspace=cast.shop, actor=None, model="bgnbd")
+    retention_run_execute(run=run, today=TODAY)
     score = (
         CustomerScore.objects.current(cast.shop)
         .filter(purchases=1, last_purchase__lt=dt.date(2025, 6, 30))

@@ -81,7 +81,8 @@ def test_the_p_alive_chart_says_whom_bgnbd_leaves_out(cast, client_for):
 
     simulated_shop(cast.shop, n=150, start=dt.date(2024, 7, 1), end=dt.date(2026, 6, 30))
     retention_run_execute(
-        run=retention_run_request(workspace=cast.shop, actor=None), today=dt.date(2026, 6, 30)
+        run=retention_run_request(workspace=cast.shop, actor=None, model="bgnbd"),
+        today=dt.date(2026, 6, 30),
     )
     once = CustomerScore.objects.current(cast.shop).filter(purchases=1).count()
     assert once > 1
