@@ -30,6 +30,8 @@ from clientela.api.errors import OBJECT_WRITE, READ, WRITE, unprocessable
 from clientela.api.types import QueryId
 
 router = Router(tags=["accounts"])
+# Ids in the form the published ones have ("clientela_api_routers_<domain>_<operation>").
+_IDS = "clientela_api_routers_accounts_"
 
 
 def _invitation(request: HttpRequest, invitation_id: int) -> Invitation:
@@ -40,6 +42,7 @@ def _invitation(request: HttpRequest, invitation_id: int) -> Invitation:
 @router.get(
     "/invitations",
     response={200: list[InvitationOut], **READ},
+    operation_id=f"{_IDS}invitation_list",
     summary="Invitations not yet accepted nor revoked, newest first",
 )
 def invitation_list(request: HttpRequest) -> list[Invitation]:
@@ -50,6 +53,7 @@ def invitation_list(request: HttpRequest) -> list[Invitation]:
 @router.post(
     "/invitations",
     response={201: InvitationOut, **WRITE},
+    operation_id=f"{_IDS}invitation_create",
     summary="Invite an address with a role; the link is mailed, never returned",
 )
 def invitation_create_endpoint(request: HttpRequest, payload: InvitationIn) -> Status[Invitation]:
@@ -69,6 +73,7 @@ def invitation_create_endpoint(request: HttpRequest, payload: InvitationIn) -> S
 @router.post(
     "/invitations/{invitation_id}/resend",
     response={200: InvitationOut, **OBJECT_WRITE},
+    operation_id=f"{_IDS}invitation_resend",
     summary="Mail a new link; the earlier one stops working",
 )
 def invitation_resend_endpoint(request: HttpRequest, invitation_id: Path[QueryId]) -> Invitation:
@@ -84,6 +89,7 @@ def invitation_resend_endpoint(request: HttpRequest, invitation_id: Path[QueryId
 @router.post(
     "/invitations/{invitation_id}/revoke",
     response={204: None, **OBJECT_WRITE},
+    operation_id=f"{_IDS}invitation_revoke",
     summary="Revoke an invitation; its link stops working",
 )
 def invitation_revoke_endpoint(request: HttpRequest, invitation_id: Path[QueryId]) -> Status[None]:
@@ -99,6 +105,7 @@ def invitation_revoke_endpoint(request: HttpRequest, invitation_id: Path[QueryId
 @router.post(
     "/password",
     response={204: None, **WRITE},
+    operation_id=f"{_IDS}password_change",
     summary="Change the caller's own password; the web sessions of the account end",
 )
 def password_change_endpoint(request: HttpRequest, payload: PasswordChangeIn) -> Status[None]:
