@@ -85,6 +85,9 @@ def password_reset_request(*, email: str, ip: str | None) -> None:
     address = email.strip().lower()
     digest = hashlib.sha256(address.encode()).hexdigest()
     limited = _reset_limited(digest, ip)
+    # Rows past the window count for nothing any more: each request clears them.
+    window = timedelta(seconds=settings.CLIENTELA_RESET_WINDOW_SECONDS)
+    PasswordResetRequest.objects.filter(at__lt=timezone.now() - window).delete()
     PasswordResetRequest.objects.create(email_digest=digest, ip=ip)
     user = User.objects.filter(email=address, is_active=True).first()
     if limited or user is None:
