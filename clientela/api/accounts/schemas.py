@@ -14,7 +14,9 @@ RoleName = Literal["owner", "manager", "agent", "viewer"]
 
 
 class InvitationIn(Schema):
-    email: Text254 = Field(description="The address the link is mailed to.")
+    email: Text254 = Field(
+        description="The address the link is mailed to.", json_schema_extra={"format": "email"}
+    )
     role: RoleName
 
 
