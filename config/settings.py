@@ -261,3 +261,13 @@ LOGGING = {
 # Login lockout: the 6th bad password within 30 minutes fails whatever the IP.
 CLIENTELA_LOCKOUT_FAILURES = 5
 CLIENTELA_LOCKOUT_WINDOW_SECONDS = 30 * 60
+
+# A password-reset link works for one hour and once (its token hashes the password and the
+# last login). Requests are limited per address and per IP within an hour, quietly: the page
+# answers the same whether a mail left or not.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+CLIENTELA_RESET_LIMIT_PER_ADDRESS = 3
+CLIENTELA_RESET_LIMIT_PER_IP = 10
+CLIENTELA_RESET_WINDOW_SECONDS = 60 * 60
+# An invitation link works for a week, once.
+CLIENTELA_INVITATION_DAYS = 7

@@ -12,4 +12,12 @@ EVENT_LABELS: dict[str, Promise] = {
     "membership.removed": _("Member removed"),
     "token.created": _("API token created"),
     "token.revoked": _("API token revoked"),
+    "invitation.created": _("Invitation sent"),
+    "invitation.resent": _("Invitation sent again"),
+    "invitation.revoked": _("Invitation revoked"),
+    "invitation.accepted": _("Invitation accepted"),
+    "user.password_changed": _("Password changed"),
+    "user.password_reset": _("Password reset by e-mail"),
+    "workspace.updated": _("Shop details changed"),
+    "workspace.checklist_dismissed": _("First-run checklist put away"),
 }

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientela.accounts.scoping import WorkspaceScoped
+
 
 class Language(models.TextChoices):
     RO = "ro", _("Romanian")
@@ -57,6 +59,10 @@ class Workspace(models.Model):
     currency = models.CharField(max_length=3, default="RON")
     time_zone = models.CharField(max_length=64, default="Europe/Bucharest")
     created_at = models.DateTimeField(default=timezone.now)
+    # The first-run checklist: when the owner last saved the shop's details, and when someone
+    # put the checklist away (it stays away; its items keep being read from the real state).
+    details_saved_at = models.DateTimeField(null=True, blank=True)
+    checklist_dismissed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name
@@ -113,3 +119,47 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Invitation(WorkspaceScoped):
+    """An e-mail address invited into a workspace with a role. The link's secret is mailed
+    once and only its SHA-256 is kept, so the table alone admits nobody. Single use:
+    `accepted_at` is set by a conditional UPDATE; a resend replaces the secret."""
+
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "email"], name="invitation_ws_email")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class PasswordResetRequest(models.Model):
+    """Every password-reset request, for its rate limits per address and per IP. The address
+    is kept only as a SHA-256: whoever types an address leaves no readable trace of it."""
+
+    email_digest = models.CharField(max_length=64, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)

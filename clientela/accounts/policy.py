@@ -97,6 +97,16 @@ TEAM_VIEW = Rule("team.view", Role.OWNER)
 MEMBERSHIP_ADD = Rule("membership.add", Role.OWNER)
 MEMBERSHIP_ROLE_CHANGE = Rule("membership.role_change", Role.OWNER)
 MEMBERSHIP_REMOVE = Rule("membership.remove", Role.OWNER)
+# People join only by invitation: the owner names an address and a role, the person accepts.
+INVITATION_CREATE = Rule("invitation.create", Role.OWNER)
+INVITATION_RESEND = Rule("invitation.resend", Role.OWNER)
+INVITATION_REVOKE = Rule("invitation.revoke", Role.OWNER)
+# The shop's name, currency, time zone and language.
+WORKSPACE_UPDATE = Rule("workspace.update", Role.OWNER)
+# The first-run checklist on the dashboard: shown to those who can act on its items.
+CHECKLIST_DISMISS = Rule("checklist.dismiss", Role.MANAGER)
 # Every member may hold API tokens of their own (they act with the member's role).
 TOKEN_CREATE = Rule("token.create", Role.VIEWER)
 TOKEN_REVOKE = Rule("token.revoke", Role.VIEWER)
+# Every member changes their own password (also through the API, with their own token).
+PASSWORD_CHANGE = Rule("password.change", Role.VIEWER)

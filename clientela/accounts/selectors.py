@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from clientela.accounts.models import ApiToken, Membership, Workspace
+from clientela.accounts.models import ApiToken, Invitation, Membership, Workspace
 
 
 def tokens_active(*, membership: Membership) -> QuerySet[ApiToken]:
@@ -24,4 +24,15 @@ def team(*, workspace: Workspace) -> QuerySet[Membership]:
         Membership.objects.filter(workspace=workspace)
         .select_related("user")
         .order_by("user__email")
+    )
+
+
+def invitations_open(*, workspace: Workspace) -> QuerySet[Invitation]:
+    """Invitations not yet accepted nor revoked (expired ones too: they can be resent),
+    newest first."""
+    return (
+        Invitation.objects.for_workspace(workspace)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
     )

@@ -9,6 +9,7 @@ date-times are RFC 3339 with a time zone.
 from ninja import NinjaAPI
 
 from clientela.api import errors
+from clientela.api.accounts import router as accounts
 from clientela.api.auth import TokenAuth
 from clientela.api.commerce import router as commerce
 from clientela.api.customers import router as customers
@@ -33,3 +34,4 @@ api.add_router("/imports", imports.router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/delivery", mail_router)
 api.add_router("/retention", retention.router)
+api.add_router("/account", accounts.router)

@@ -18,4 +18,5 @@ EVENT_LABELS: dict[str, Promise] = {
     "outreach.complaint": _("Marked a message as spam"),
     "outreach.sending_paused": _("Sending paused"),
     "outreach.sending_resumed": _("Sending resumed"),
+    "outreach.sender_changed": _("Sender address changed"),
 }

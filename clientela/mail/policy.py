@@ -10,3 +10,5 @@ from clientela.accounts.policy import Rule
 DELIVERY_VIEW = Rule("delivery.view", Role.MANAGER)
 # Pausing (or resuming) stops (or lets out) every message of the workspace.
 DELIVERY_PAUSE_SET = Rule("delivery.pause_set", Role.MANAGER)
+# The name and address the workspace's mail is sent from.
+DELIVERY_SENDER_SET = Rule("delivery.sender_set", Role.MANAGER)

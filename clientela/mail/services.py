@@ -24,7 +24,7 @@ from clientela.mail.models import (
     SuppressedAddress,
     SuppressionReason,
 )
-from clientela.mail.policy import DELIVERY_PAUSE_SET
+from clientela.mail.policy import DELIVERY_PAUSE_SET, DELIVERY_SENDER_SET
 from clientela.timeline.services import event_record
 
 
@@ -194,5 +194,31 @@ def delivery_pause_set(
         actor=actor,
         old=old,
         new={"sending_paused": paused, "reason": new_reason},
+    )
+    return current
+
+
+@transaction.atomic
+def delivery_sender_set(
+    *, workspace: Workspace, actor: User | None, from_name: str, from_email: str
+) -> DeliverySettings:
+    """The name and address the workspace's mail leaves from (blank: the install's)."""
+    permit(actor=actor, workspace=workspace, rule=DELIVERY_SENDER_SET)
+    current, _ = DeliverySettings.objects.select_for_update().get_or_create(workspace=workspace)
+    old = {"from_name": current.from_name, "from_email": current.from_email}
+    address = normalize_email(from_email) if from_email.strip() else ""
+    new = {"from_name": from_name.strip()[:100], "from_email": address}
+    if old == new:
+        return current
+    current.from_name, current.from_email = new["from_name"], new["from_email"]
+    current.updated_at = timezone.now()
+    current.save(update_fields=["from_name", "from_email", "updated_at"])
+    event_record(
+        workspace=workspace,
+        kind="outreach.sender_changed",
+        subject=current,
+        actor=actor,
+        old=old,
+        new=new,
     )
     return current

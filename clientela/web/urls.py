@@ -8,6 +8,7 @@ language) are listed here.
 from django.urls import include, path
 
 from clientela.web import errors
+from clientela.web.accounts import invitations, passwords
 from clientela.web.accounts import views as accounts
 
 app_name = "web"
@@ -28,6 +29,15 @@ urlpatterns = [
     path("login/", accounts.login, name="login"),
     path("logout/", accounts.logout, name="logout"),
     path("language/", accounts.language, name="language"),
+    path("account/password/", passwords.password_change, name="password_change"),
+    path("password-reset/", passwords.password_reset, name="password_reset"),
+    path("password-reset/sent/", passwords.password_reset_sent, name="password_reset_sent"),
+    path(
+        "reset/<str:uidb64>/<str:token>/",
+        passwords.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("invite/<str:token>/", invitations.invitation, name="invitation"),
     path("w/<slug:ws>/", include(workspace_patterns)),
     path("", include("clientela.web.outreach.public_urls")),
     path("health/", errors.health, name="health"),

@@ -10,12 +10,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
 import clientela.api
-from clientela.accounts.models import Membership, Role
+from clientela.accounts.models import Invitation, Membership, Role
 from clientela.accounts.policy import (
+    CHECKLIST_DISMISS,
+    INVITATION_CREATE,
+    INVITATION_RESEND,
+    INVITATION_REVOKE,
     MEMBERSHIP_ADD,
     MEMBERSHIP_REMOVE,
     MEMBERSHIP_ROLE_CHANGE,
     TOKEN_REVOKE,
+    WORKSPACE_UPDATE,
     NotPermitted,
     Rule,
     allows,
@@ -24,10 +29,15 @@ from clientela.accounts.policy import (
     rules,
 )
 from clientela.accounts.services import (
+    checklist_dismiss,
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
     membership_add,
     membership_remove,
     membership_role_change,
     token_revoke,
+    workspace_update,
 )
 from clientela.customers.policy import CUSTOMER_DELETE
 from tests.policy import (
@@ -50,11 +60,33 @@ REFUSALS: dict[Rule, Refusal] = {
     ),
     MEMBERSHIP_REMOVE: lambda o, actor: membership_remove(membership=o.membership, actor=actor),
     TOKEN_REVOKE: lambda o, actor: token_revoke(token=o.token, actor=actor),
+    INVITATION_CREATE: lambda o, actor: invitation_create(
+        workspace=o.workspace, email="new@example.com", role=Role.AGENT, actor=actor
+    ),
+    INVITATION_RESEND: lambda o, actor: invitation_resend(invitation=_invited(o), actor=actor),
+    INVITATION_REVOKE: lambda o, actor: invitation_revoke(invitation=_invited(o), actor=actor),
+    WORKSPACE_UPDATE: lambda o, actor: workspace_update(
+        workspace=o.workspace,
+        actor=actor,
+        name="Shop",
+        currency="EUR",
+        time_zone="Europe/Bucharest",
+        default_language="ro",
+    ),
+    CHECKLIST_DISMISS: lambda o, actor: checklist_dismiss(workspace=o.workspace, actor=actor),
 }
+
+
+def _invited(o: Objects) -> Invitation:
+    """The shop's pending invitation (made by the `objects` fixture)."""
+    return Invitation.objects.get(workspace=o.workspace, email="invited@example.com")
 
 
 @pytest.fixture
 def objects(cast) -> Objects:
+    invitation_create(
+        workspace=cast.shop, email="invited@example.com", role=Role.VIEWER, actor=None
+    )
     return objects_of(cast)
 
 

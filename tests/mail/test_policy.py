@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from clientela.accounts.policy import Rule
-from clientela.mail.policy import DELIVERY_PAUSE_SET
-from clientela.mail.services import delivery_pause_set
+from clientela.mail.policy import DELIVERY_PAUSE_SET, DELIVERY_SENDER_SET
+from clientela.mail.services import delivery_pause_set, delivery_sender_set
 from tests.policy import Objects, Refusal, actor_at, actor_below, assert_refused, objects_of
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
 REFUSALS: dict[Rule, Refusal] = {
     DELIVERY_PAUSE_SET: lambda o, actor: delivery_pause_set(
         workspace=o.workspace, paused=True, actor=actor
+    ),
+    DELIVERY_SENDER_SET: lambda o, actor: delivery_sender_set(
+        workspace=o.workspace, actor=actor, from_name="Shop", from_email="shop@example.com"
     ),
 }
 

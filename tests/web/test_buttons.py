@@ -65,6 +65,12 @@ def _offers(cast, shop) -> list[tuple[str, str]]:
         (outreach, url("web:outreach_delivery")),
         (outreach, url("web:outreach_mailsink")),
         (url("web:outreach_delivery"), url("web:outreach_delivery_pause")),
+        (url("web:outreach_delivery"), url("web:outreach_sender")),
+        # The first-run checklist of the dashboard, and the Team page's link.
+        (url("web:dashboard"), url("web:checklist_dismiss")),
+        (url("web:dashboard"), url("web:workspace_details")),
+        (url("web:dashboard"), url("web:outreach_sender")),
+        (url("web:team"), url("web:workspace_details")),
         # The menu, on every page.
         (url("web:dashboard"), url("web:team")),
         (url("web:dashboard"), url("web:imports")),

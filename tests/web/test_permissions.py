@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clientela.accounts.models import Membership
-from clientela.accounts.services import token_create
+from clientela.accounts.models import Membership, Role
+from clientela.accounts.services import invitation_create, token_create
 from clientela.customers.services import consent_grant, customer_email_add
 from clientela.imports.models import ImportJob, ImportKind
 from tests.mail.objects import delivery_objects
@@ -82,6 +82,18 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:token_revoke": ("token", (302, 404, 405, 405, 405, 405)),
     "web:team": (None, (302, 404, 403, 403, 403, 200)),
     "web:team_member": ("membership", (302, 404, 403, 403, 403, 405)),
+    # POST only: resend or revoke an invitation of the Team page.
+    "web:team_invitation": ("invitation", (302, 404, 403, 403, 403, 405)),
+    "web:workspace_details": (None, (302, 404, 403, 403, 403, 200)),
+    "web:checklist_dismiss": (None, (302, 404, 403, 403, 405, 405)),
+    "web:outreach_sender": (None, MANAGERS),
+    # Every signed-in user changes their own password; anyone may ask for a reset link.
+    "web:password_change": (None, (302, 200, 200, 200, 200, 200)),
+    "web:password_reset": (None, (200, 200, 200, 200, 200, 200)),
+    "web:password_reset_sent": (None, (200, 200, 200, 200, 200, 200)),
+    # The link's token moves into the session at once: every caller is sent on.
+    "web:password_reset_confirm": (None, (302, 302, 302, 302, 302, 302)),
+    "web:invitation": (None, (404, 404, 404, 404, 404, 404)),
     "web:outreach_mailsink_message": ("outreach_outbox", MANAGERS),
     "web:outreach_delivery": (None, MANAGERS),
     "web:outreach_delivery_pause": (None, (302, 404, 403, 403, 405, 405)),
@@ -155,6 +167,9 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
             membership=Membership.objects.get(workspace=cast.shop, user=cast.owner), name="t"
         ).token.pk,
         "membership": Membership.objects.get(workspace=cast.shop, user=cast.teammate).pk,
+        "invitation": invitation_create(
+            workspace=cast.shop, email="new@example.com", role=Role.AGENT, actor=None
+        ).invitation.pk,
         **outreach_objects(cast),
         **delivery_objects(cast),
         **retention_objects(cast),
@@ -177,6 +192,8 @@ def _url(name: str, needs: str | None, objects: dict[str, int], ws: str = "alice
             kwargs[kwarg] = objects[inner]
     if "<str:token>" in route:
         kwargs["token"] = "unknown"
+    if "<str:uidb64>" in route:
+        kwargs["uidb64"] = "MQ"
     return reverse(name, kwargs=kwargs)
 
 
@@ -280,6 +297,14 @@ POSTS = [
     ("web:token_revoke", "token"),
     ("web:team", None),
     ("web:team_member", "membership"),
+    ("web:team_invitation", "invitation"),
+    ("web:workspace_details", None),
+    ("web:checklist_dismiss", None),
+    ("web:outreach_sender", None),
+    ("web:password_change", None),
+    ("web:password_reset", None),
+    ("web:password_reset_confirm", None),
+    ("web:invitation", None),
     ("web:public_confirm", None),
     ("web:public_subscribe", None),
     ("web:public_preferences", None),
@@ -325,6 +350,7 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:retention_run",
         "web:retention_validation",
         "web:retention_validation_run",
+        "web:password_reset_sent",
         # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach.
         "web:public_unsubscribe",
     }

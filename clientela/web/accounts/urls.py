@@ -9,4 +9,7 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
     path("team/", views.team_index, name="team"),
     path("team/<int:pk>/", views.team_member, name="team_member"),
+    path("team/invitations/<int:pk>/", views.team_invitation, name="team_invitation"),
+    path("shop/", views.workspace_details, name="workspace_details"),
+    path("checklist/dismiss/", views.checklist_dismiss_view, name="checklist_dismiss"),
 ]

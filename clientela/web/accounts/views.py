@@ -16,20 +16,37 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from clientela.accounts.models import ApiToken, Membership, Role, User
-from clientela.accounts.policy import TEAM_VIEW, TOKEN_CREATE, TOKEN_REVOKE
+from clientela.accounts.models import ApiToken, Invitation, Membership, Role, User
+from clientela.accounts.policy import (
+    CHECKLIST_DISMISS,
+    TEAM_VIEW,
+    TOKEN_CREATE,
+    TOKEN_REVOKE,
+    WORKSPACE_UPDATE,
+)
 from clientela.accounts.scoping import scoped_get
-from clientela.accounts.selectors import team, token_get, tokens_active
+from clientela.accounts.selectors import invitations_open, team, token_get, tokens_active
 from clientela.accounts.services import (
     MembershipError,
-    membership_add,
+    checklist_dismiss,
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
     membership_remove,
     membership_role_change,
     token_create,
     token_revoke,
+    workspace_update,
 )
+from clientela.accounts.services.workspace import DETAILS
 from clientela.web.access import WorkspaceRequest, workspace_view
-from clientela.web.accounts.forms import LoginForm, MemberAddForm, MemberRoleForm, TokenForm
+from clientela.web.accounts.forms import (
+    InvitationForm,
+    LoginForm,
+    MemberRoleForm,
+    TokenForm,
+    WorkspaceDetailsForm,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -116,25 +133,72 @@ def token_revoke_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
 
 @workspace_view(TEAM_VIEW)
 def team_index(request: WorkspaceRequest) -> HttpResponse:
-    form = MemberAddForm(request.POST or None)
+    """The members and the open invitations. A person joins only by accepting an invitation:
+    the answer to an invite never says whether the address has an account elsewhere."""
+    form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.filter(email=form.cleaned_data["email"].strip().lower()).first()
-        if user is None:
-            form.add_error("email", _("No user has this e-mail address."))
+        try:
+            invitation_create(
+                workspace=request.workspace,
+                email=form.cleaned_data["email"],
+                role=Role(form.cleaned_data["role"]),
+                actor=request.user,
+            )
+        except MembershipError as error:
+            form.add_error("email", error.message)
         else:
-            try:
-                membership_add(
-                    workspace=request.workspace,
-                    user=user,
-                    role=Role(form.cleaned_data["role"]),
-                    actor=request.user,
-                )
-            except MembershipError as error:
-                form.add_error("email", error.message)
-            else:
-                return redirect("web:team", ws=request.workspace.slug)
-    context = {"form": form, "members": team(workspace=request.workspace), "roles": Role.choices}
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"].lower()},
+            )
+            return redirect("web:team", ws=request.workspace.slug)
+    context = {
+        "form": form,
+        "members": team(workspace=request.workspace),
+        "invitations": invitations_open(workspace=request.workspace),
+        "roles": Role.choices,
+    }
     return render(request, "web/accounts/team.html", context)
+
+
+@workspace_view(TEAM_VIEW)
+@require_POST
+def team_invitation(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """Resend an invitation (`action=resend`, a new link) or revoke it (`action=revoke`)."""
+    invitation = scoped_get(Invitation.objects.select_related("workspace"), request.workspace, pk)
+    try:
+        if request.POST.get("action") == "revoke":
+            invitation_revoke(invitation=invitation, actor=request.user)
+            messages.success(
+                request, _("Invitation to %(email)s revoked.") % {"email": invitation.email}
+            )
+        else:
+            invitation_resend(invitation=invitation, actor=request.user)
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+    except MembershipError as error:
+        messages.error(request, error.message)
+    return redirect("web:team", ws=request.workspace.slug)
+
+
+@workspace_view(WORKSPACE_UPDATE)
+def workspace_details(request: WorkspaceRequest) -> HttpResponse:
+    workspace = request.workspace
+    initial = {field: getattr(workspace, field) for field in DETAILS}
+    form = WorkspaceDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        workspace_update(workspace=workspace, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Shop details saved."))
+        return redirect("web:workspace_details", ws=workspace.slug)
+    return render(request, "web/accounts/workspace.html", {"form": form})
+
+
+@workspace_view(CHECKLIST_DISMISS)
+@require_POST
+def checklist_dismiss_view(request: WorkspaceRequest) -> HttpResponse:
+    checklist_dismiss(workspace=request.workspace, actor=request.user)
+    return redirect("web:dashboard", ws=request.workspace.slug)
 
 
 # Seeing the team is the gate; each change is then refused or allowed by its service.

@@ -9,6 +9,7 @@ from django.utils import formats
 from clientela.commerce.selectors import orders_count, repeat_purchase_rate, revenue_by_month
 from clientela.customers.selectors import customers_count
 from clientela.web.access import WorkspaceRequest, workspace_view
+from clientela.web.dashboard.checklist import checklist
 
 
 @workspace_view()
@@ -28,5 +29,6 @@ def dashboard(request: WorkspaceRequest) -> HttpResponse:
             "orders_count": orders_count(workspace=workspace),
             "repeat": repeat_purchase_rate(workspace=workspace),
             "chart": chart,
+            "checklist": checklist(workspace, request.membership),
         },
     )

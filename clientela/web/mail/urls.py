@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from clientela.web.mail import sender
 from clientela.web.mail import views as v
 
 urlpatterns = [
     path("outreach/delivery/", v.delivery, name="outreach_delivery"),
+    path("outreach/delivery/sender/", sender.sender_edit, name="outreach_sender"),
     path("outreach/delivery/pause/", v.delivery_pause, name="outreach_delivery_pause"),
     path("outreach/sent-mail/", v.mailsink, name="outreach_mailsink"),
     path("outreach/sent-mail/<int:pk>/", v.mailsink_message, name="outreach_mailsink_message"),
