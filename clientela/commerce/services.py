@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from clientela.accounts.models import User, Workspace
 from clientela.accounts.policy import permit
 from clientela.commerce import signals
+from clientela.commerce.dates import order_date_check
 from clientela.commerce.models import Order, OrderLine, OrderStatus, Product
 from clientela.commerce.policy import (
     ORDER_CREATE,
@@ -115,6 +117,14 @@ def product_delete(*, product: Product, actor: User | None) -> None:
     product.delete()
 
 
+def _check_placed_at(workspace: Workspace, placed_at: datetime) -> None:
+    if timezone.is_naive(placed_at):
+        raise CommerceError("placed_at", _("The time of the order needs a time zone"))
+    problem = order_date_check(placed_at, zoneinfo.ZoneInfo(workspace.time_zone))
+    if problem:
+        raise CommerceError("placed_at", problem)
+
+
 @transaction.atomic
 def order_create(
     *,
@@ -136,8 +146,7 @@ def order_create(
     permit(actor=actor, workspace=workspace, rule=ORDER_CREATE)
     if customer.workspace_id != workspace.pk:
         raise CommerceError("customer", _("Unknown customer"))
-    if timezone.is_naive(placed_at):
-        raise CommerceError("placed_at", _("The time of the order needs a time zone"))
+    _check_placed_at(workspace, placed_at)
     if total < 0:
         raise CommerceError("total", _("A total cannot be negative"))
     _check_unique(Order, workspace, external_id or None, None)
@@ -184,6 +193,8 @@ def order_update(*, order: Order, actor: User | None, **values: Any) -> Order:
         _check_unique(Order, order.workspace, values["external_id"], order.pk)
     if "total" in values and Decimal(values["total"]) < 0:
         raise CommerceError("total", _("A total cannot be negative"))
+    if "placed_at" in values:
+        _check_placed_at(order.workspace, values["placed_at"])
     old, new = changed_fields(order, values)
     if not new:
         return order
