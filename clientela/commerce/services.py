@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -25,6 +25,7 @@ from clientela.commerce.policy import (
     PRODUCT_UPDATE,
 )
 from clientela.customers.models import Customer
+from clientela.customers.services import customer_create
 from clientela.timeline.services import changed_fields, event_record
 
 
@@ -150,6 +151,8 @@ def order_create(
     if total < 0:
         raise CommerceError("total", _("A total cannot be negative"))
     _check_unique(Order, workspace, external_id or None, None)
+    for line in lines or []:
+        _check_line(line)
     order = Order.objects.create(
         workspace=workspace,
         customer=customer,
@@ -180,6 +183,106 @@ def order_create(
     )
     signals.orders_placed.send(sender=Order, workspace=workspace, order_ids=[order.pk])
     return order
+
+
+def _check_line(line: dict[str, Any]) -> None:
+    if Decimal(line.get("quantity", 1)) <= 0:
+        raise CommerceError("lines", _("A line's quantity must be more than zero"))
+    if Decimal(line["unit_price"]) < 0:
+        raise CommerceError("lines", _("A unit price cannot be negative"))
+
+
+def lines_total(lines: list[dict[str, Any]]) -> Decimal:
+    """The sum of quantity times unit price, in cents (half away from zero, as a till rounds)."""
+    total = sum(
+        (Decimal(line.get("quantity", 1)) * Decimal(line["unit_price"]) for line in lines),
+        Decimal(0),
+    )
+    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def sale_record(
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    customer: Customer | None,
+    new_customer: dict[str, Any] | None = None,
+    placed_at: datetime,
+    lines: list[dict[str, Any]],
+    external_id: str | None = None,
+) -> Order:
+    """Record a sale entered by hand: its lines, for a known customer or a new one.
+
+    The total is the sum of the lines; a line picked from a product keeps the product's name
+    as its description, so it still reads right once the product is gone. The new customer
+    and the order are written together or not at all.
+    """
+    permit(actor=actor, workspace=workspace, rule=ORDER_CREATE)
+    if not lines:
+        raise CommerceError("lines", _("Add at least one line"))
+    clean = []
+    for line in lines:
+        product = line.get("product")
+        description = str(line.get("description") or "").strip()
+        if product is None and not description:
+            raise CommerceError("lines", _("Each line needs a product or a description"))
+        clean.append({**line, "description": description or (product.name if product else "")})
+    if customer is None:
+        if not new_customer or not any(str(v).strip() for v in new_customer.values()):
+            raise CommerceError("customer", _("Choose a customer or enter a new one"))
+        customer = customer_create(workspace=workspace, actor=actor, **new_customer)
+    return order_create(
+        workspace=workspace,
+        actor=actor,
+        customer=customer,
+        placed_at=placed_at,
+        total=lines_total(clean),
+        external_id=external_id,
+        lines=clean,
+    )
+
+
+# The status changes a member can make by hand: a placed order is cancelled or refunded.
+ORDER_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    OrderStatus.PLACED: (OrderStatus.CANCELLED, OrderStatus.REFUNDED),
+}
+STATUS_EVENTS = {OrderStatus.CANCELLED: "order.cancelled", OrderStatus.REFUNDED: "order.refunded"}
+
+
+@transaction.atomic
+def order_status_change(*, order: Order, actor: User | None, status: str) -> Order:
+    """Cancel or refund a placed order; any other change of status is refused."""
+    permit(actor=actor, workspace=order.workspace, rule=ORDER_UPDATE)
+    old = Order.objects.filter(pk=order.pk).values_list("status", flat=True).first()
+    if old is None or status not in ORDER_TRANSITIONS.get(old, ()):
+        raise CommerceError(
+            "status",
+            _("A %(old)s order cannot become %(new)s.")
+            % {"old": OrderStatus(old).label.lower() if old else "", "new": _status_word(status)},
+        )
+    # Conditional, so that two clicks at once change it once: the second finds it changed.
+    if not Order.objects.filter(pk=order.pk, status=old).update(status=status):
+        raise CommerceError("status", _("The order changed meanwhile; reload the page."))
+    order.status = status
+    event_record(
+        workspace=order.workspace,
+        actor=actor,
+        kind=STATUS_EVENTS[OrderStatus(status)],
+        subject=order,
+        customer_id=order.customer_id,
+        old={"status": old},
+        new={"status": status},
+    )
+    signals.changes_announce(order.workspace, [(order.pk, {"status": old}, {"status": status})])
+    return order
+
+
+def _status_word(status: str) -> str:
+    try:
+        return str(OrderStatus(status).label).lower()
+    except ValueError:
+        return status
 
 
 @transaction.atomic

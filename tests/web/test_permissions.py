@@ -50,8 +50,13 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:customer_consent_withdraw": ("customer", (302, 404, 403, 405, 405, 405)),
     "web:orders": (None, MEMBERS),
     "web:order_export": (None, MANAGERS),
+    "web:order_new": (None, MANAGERS),
+    "web:order": ("order", MEMBERS),
+    # POST only: the status buttons of the order page.
+    "web:order_status": ("order", (302, 404, 403, 403, 405, 405)),
     "web:products": (None, MEMBERS),
     "web:product_new": (None, MANAGERS),
+    "web:product": ("product", MEMBERS),
     "web:product_edit": ("product", MANAGERS),
     "web:imports": (None, MANAGERS),
     "web:import_job": ("import_job", MANAGERS),
@@ -150,6 +155,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         "customer_email": second.pk,
         "consent": consent.pk,
         "product": shop.product.pk,
+        "order": shop.order.pk,
         "import_job": job.pk,
         "token": token_create(
             membership=Membership.objects.get(workspace=cast.shop, user=cast.owner), name="t"
@@ -229,6 +235,8 @@ def test_a_workspace_that_does_not_exist_looks_like_one_the_user_cannot_see(cast
         ("web:customer_edit", "foreign_customer"),
         ("web:customer_tags", "foreign_customer"),
         ("web:product_edit", "foreign_product"),
+        ("web:product", "foreign_product"),
+        ("web:order", "foreign_order"),
     ],
 )
 def test_an_object_of_another_workspace_is_not_found(cast, shop, client_for, name, needs):
@@ -261,6 +269,8 @@ POSTS = [
     ("web:customer_consent_withdraw", "customer"),
     ("web:product_new", None),
     ("web:product_edit", "product"),
+    ("web:order_new", None),
+    ("web:order_status", "order"),
     ("web:imports", None),
     ("web:outreach_settings", None),
     ("web:outreach_template_new", None),
@@ -306,6 +316,8 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:customer",
         "web:orders",
         "web:order_export",
+        "web:order",
+        "web:product",
         "web:products",
         "web:import_job",
         "web:outreach",

@@ -42,6 +42,7 @@ from clientela.commerce.policy import (
 )
 from clientela.commerce.services import (
     CommerceError,
+    lines_total,
     order_create,
     order_delete,
     order_update,
@@ -188,17 +189,20 @@ def order_create_endpoint(request: HttpRequest, payload: OrderIn) -> Status[Orde
     customer = Customer.objects.for_workspace(workspace).filter(pk=payload.customer_id).first()
     if customer is None:
         raise unprocessable("customer_id", _("Unknown customer."))
+    lines = _lines(workspace, payload.lines)
+    if payload.total is None and not lines:
+        raise unprocessable("total", _("Give the total, or the lines to sum."))
     try:
         order = order_create(
             workspace=workspace,
             actor=actor_of(request),
             customer=customer,
             placed_at=payload.placed_at,
-            total=payload.total,
+            total=payload.total if payload.total is not None else lines_total(lines),
             external_id=payload.external_id,
             status=payload.status,
             currency=payload.currency,
-            lines=_lines(workspace, payload.lines),
+            lines=lines,
         )
     except CommerceError as exc:
         raise unprocessable(exc.field, exc.message) from exc
