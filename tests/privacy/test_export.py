@@ -109,7 +109,7 @@ def test_the_zip_holds_every_section_as_json_and_csv(cast, maria):
     assert data["addresses"] == [{"address": "maria@example.com", "is_primary": True}]
     assert [(c["purpose"], c["ip"]) for c in data["consents"]] == [("marketing", "10.1.2.3")]
     assert [(o["total"], o["status"]) for o in data["orders"]] == [("60.00", "placed")]
-    assert [(l["description"], l["quantity"]) for l in data["order_lines"]] == [("Miere", "2.000")]
+    assert [(x["description"], x["quantity"]) for x in data["order_lines"]] == [("Miere", "2.000")]
     assert [m["subject"] for m in data["mail"]] == ["Mulțumim, Maria"]
     assert [e["kind"] for e in data["timeline"]] == [
         "customer.created",

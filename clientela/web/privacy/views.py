@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clientela.accounts.scoping import scoped_get, settings_for
 from clientela.customers.models import Customer
@@ -34,7 +35,7 @@ def customer_data_download(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @workspace_view(CUSTOMER_ERASE)
 def customer_erase_page(request: WorkspaceRequest, pk: int) -> HttpResponse:
     customer = scoped_get(Customer, request.workspace, pk)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             kept = customer_erase(customer=customer, actor=request.user)
@@ -43,7 +44,11 @@ def customer_erase_page(request: WorkspaceRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Personal data erased; %(count)s orders are kept, anonymised.")
+                ngettext(
+                    "Personal data erased; %(count)s order is kept, anonymised.",
+                    "Personal data erased; %(count)s orders are kept, anonymised.",
+                    kept,
+                )
                 % {"count": kept},
             )
         return redirect("web:customer", ws=request.workspace.slug, pk=customer.pk)
