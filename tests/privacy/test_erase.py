@@ -14,7 +14,7 @@ from clientela.accounts.policy import NotPermitted
 from clientela.commerce.models import Order
 from clientela.commerce.selectors import orders_count, repeat_purchase_rate, revenue_by_month
 from clientela.commerce.services import order_create
-from clientela.customers.models import Consent, Customer, CustomerEmail
+from clientela.customers.models import Consent, Customer, CustomerEmail, Tag
 from clientela.customers.services import consent_grant, customer_create, customer_email_add
 from clientela.mail.contact import ContactPurpose, NotAllowedReason, contact_allowed, contactable
 from clientela.mail.digest import address_digest
@@ -28,6 +28,8 @@ from clientela.mail.models import (
 )
 from clientela.mail.selectors import outbox_blocked
 from clientela.mail.services import OutboxDraft, outbox_enqueue, suppression_add
+from clientela.outreach.services.campaigns import campaign_save
+from clientela.outreach.services.recipients import campaign_audience
 from clientela.privacy.services import PrivacyError, customer_erase
 from clientela.timeline.models import Event
 
@@ -223,3 +225,37 @@ def test_erasing_twice_is_refused_and_an_agent_may_not_erase(cast, ana):
     with pytest.raises(PrivacyError):
         customer_erase(customer=ana, actor=cast.owner)
     assert Event.objects.filter(kind="customer.erased").count() == 1
+
+
+def test_a_campaign_to_a_tag_leaves_out_the_erased_address(cast, ana):
+    customer_erase(customer=ana, actor=cast.owner)
+    back = customer_create(workspace=cast.shop, actor=cast.owner, email="ana@example.com")
+    ion = customer_create(workspace=cast.shop, actor=cast.owner, email="ion@example.com")
+    tag = Tag.objects.create(workspace=cast.shop, name="all")
+    for customer in (back, ion):
+        customer.tags.add(tag)
+        consent_grant(
+            customer=customer,
+            purpose="marketing",
+            channel="email",
+            source="form",
+            ip=None,
+            actor=None,
+        )
+    campaign = campaign_save(
+        workspace=cast.shop,
+        actor=cast.owner,
+        title="Primăvara",
+        kind="newsletter",
+        language="ro",
+        subject="Noutăți",
+        intro="",
+        promotions=[],
+        body_text="Salut",
+        body_html="",
+        holdout_percent=0,
+        audience_segments=[],
+    )
+    campaign.audience_tags.add(tag)
+
+    assert campaign_audience(campaign) == [ion]

@@ -70,6 +70,16 @@ def test_a_customer_page_link_opens_the_form_for_that_customer(cast, client_for,
     assert foreign.status_code == 404
 
 
+def test_a_search_on_the_form_offers_customers_to_pick(cast, client_for, shop):
+    client = client_for(cast.manager)
+
+    found = client.get("/w/alice/orders/new/?q=popes").content.decode()
+    none = client.get("/w/alice/orders/new/?q=dan").content.decode()
+
+    assert f'<a href="?customer={shop.customer.pk}">Ioana Popescu</a>' in found
+    assert "No customer matches; enter a new one below." in none  # Dan is the other shop's
+
+
 def test_add_and_remove_a_line_keep_every_value_typed(cast, client_for, shop):
     client = client_for(cast.manager)
     typed = _form(email="new@example.com") | _lines(("Ceai", "2", "3.00"), ("Cana", "1", "20"))

@@ -29,7 +29,7 @@ from clientela.commerce.services import (
     sale_record,
 )
 from clientela.customers.models import Customer
-from clientela.customers.selectors import customer_by_email
+from clientela.customers.selectors import CustomerFilters, customer_by_email, customer_page
 from clientela.customers.services import CustomerError
 from clientela.timeline.models import Event
 from clientela.web.access import WorkspaceRequest, workspace_view
@@ -44,6 +44,7 @@ from clientela.web.commerce.forms import (
 )
 
 LINE_FIELDS = ("item", "quantity", "unit_price")
+FOUND_MAX = 10  # customers a search on the form offers
 ORDER_FIELDS = ("customer", "email", "first_name", "last_name", "placed_on", "external_id")
 
 
@@ -79,7 +80,17 @@ def _page(
     request: WorkspaceRequest, form: OrderForm, lines: Any, customer: Customer | None
 ) -> HttpResponse:
     products = product_list(workspace=request.workspace)[:PICKABLE_PRODUCTS]
+    query = request.GET.get("q", "").strip()[:100] if customer is None else ""
+    found = (
+        customer_page(
+            workspace=request.workspace, filters=CustomerFilters(search=query), size=FOUND_MAX
+        ).rows
+        if query
+        else []
+    )
     context = {
+        "query": query,
+        "found": found,
         "form": form,
         "lines": lines,
         "customer": customer,
