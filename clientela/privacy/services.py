@@ -94,7 +94,7 @@ def customer_erase(*, customer: Customer, actor: User | None, actor_label: str =
     customer.erased_at = now
     customer.updated_at = now
     customer.save(update_fields=[*ERASED_VALUES, "updated_at"])
-    _timeline_anonymise(workspace, customer)
+    _timeline_anonymise(workspace, customer, addresses)
     orders = Order.objects.for_workspace(workspace).filter(customer=customer).count()
     event_record(
         workspace=workspace,
@@ -140,7 +140,11 @@ def _outreach_anonymise(workspace: Workspace, customer: Customer) -> None:
         CampaignRecipient.objects.filter(pk=row.pk).update(address=f"erased-{row.pk}")
 
 
-def _timeline_anonymise(workspace: Workspace, customer: Customer) -> None:
+def _timeline_anonymise(workspace: Workspace, customer: Customer, addresses: set[str]) -> None:
+    # Rows about an address rather than a customer (a suppression, a bounce) name it in
+    # their summary, without a customer link.
+    if addresses:
+        Event.objects.for_workspace(workspace).filter(summary__in=addresses).update(summary="")
     rows = Event.objects.for_workspace(workspace).filter(customer=customer)
     kept = Q()
     for prefix in KEPT_EVENT_PREFIXES:

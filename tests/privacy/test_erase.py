@@ -150,6 +150,7 @@ def test_addresses_are_kept_only_as_digests_and_queued_mail_is_cancelled(cast, a
     customer_erase(customer=ana, actor=cast.owner)
 
     assert SuppressedAddress.objects.filter(workspace=cast.shop).count() == 0
+    assert Event.objects.get(kind="outreach.suppressed").summary == ""
     assert set(SuppressedDigest.objects.values_list("digest", flat=True)) == {
         address_digest("ana@example.com"),
         address_digest("ana.pop@work.example"),
