@@ -151,8 +151,6 @@ def order_create(
     if total < 0:
         raise CommerceError("total", _("A total cannot be negative"))
     _check_unique(Order, workspace, external_id or None, None)
-    for line in lines or []:
-        _check_line(line)
     order = Order.objects.create(
         workspace=workspace,
         customer=customer,
@@ -227,6 +225,7 @@ def sale_record(
         description = str(line.get("description") or "").strip()
         if product is None and not description:
             raise CommerceError("lines", _("Each line needs a product or a description"))
+        _check_line(line)
         clean.append({**line, "description": description or (product.name if product else "")})
     if customer is None:
         if not new_customer or not any(str(v).strip() for v in new_customer.values()):

@@ -42,7 +42,6 @@ from clientela.commerce.policy import (
 )
 from clientela.commerce.services import (
     CommerceError,
-    lines_total,
     order_create,
     order_delete,
     order_update,
@@ -190,15 +189,13 @@ def order_create_endpoint(request: HttpRequest, payload: OrderIn) -> Status[Orde
     if customer is None:
         raise unprocessable("customer_id", _("Unknown customer."))
     lines = _lines(workspace, payload.lines)
-    if payload.total is None and not lines:
-        raise unprocessable("total", _("Give the total, or the lines to sum."))
     try:
         order = order_create(
             workspace=workspace,
             actor=actor_of(request),
             customer=customer,
             placed_at=payload.placed_at,
-            total=payload.total if payload.total is not None else lines_total(lines),
+            total=payload.total,
             external_id=payload.external_id,
             status=payload.status,
             currency=payload.currency,

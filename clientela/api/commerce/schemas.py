@@ -91,9 +91,7 @@ class OrderIn(Schema):
 
     customer_id: Id
     placed_at: AwareDatetime
-    total: Money | None = Field(
-        None, description="The sum of the lines (quantity times unit price) when left out."
-    )
+    total: Money
     external_id: Text100 | None = None
     status: Status = "placed"
     currency: Currency | None = Field(None, description="ISO 4217; the workspace's when left out.")
