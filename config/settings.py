@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "clientela.mail",
     "clientela.retention",
     "clientela.outreach",
+    "clientela.privacy",
     "clientela.web",
     "clientela.api",
     # Serves Swagger UI's files from our own static files instead of a CDN.

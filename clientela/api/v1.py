@@ -16,6 +16,7 @@ from clientela.api.customers import router as customers
 from clientela.api.imports import router as imports
 from clientela.api.mail.router import router as mail_router
 from clientela.api.outreach.router import router as outreach_router
+from clientela.api.privacy import router as privacy
 from clientela.api.retention import router as retention
 
 api = NinjaAPI(
@@ -35,3 +36,4 @@ api.add_router("/outreach", outreach_router)
 api.add_router("/delivery", mail_router)
 api.add_router("/retention", retention.router)
 api.add_router("/account", accounts.router)
+api.add_router("/privacy", privacy.router)

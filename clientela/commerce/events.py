@@ -11,5 +11,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "product.deleted": _("Product deleted"),
     "order.created": _("Order placed"),
     "order.changed": _("Order changed"),
+    "order.cancelled": _("Order cancelled"),
+    "order.refunded": _("Order refunded"),
     "order.deleted": _("Order deleted"),
 }

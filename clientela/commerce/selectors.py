@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 
 from clientela.accounts.models import Workspace
-from clientela.commerce.models import Order, OrderStatus, Product
+from clientela.commerce.models import Order, OrderLine, OrderStatus, Product
 
 PAGE_SIZE = 50
 NOT_COUNTED = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
@@ -168,3 +168,14 @@ def customer_orders(*, workspace: Workspace, customer_id: int, limit: int = 50) 
 
 def product_list(*, workspace: Workspace) -> QuerySet[Product]:
     return Product.objects.for_workspace(workspace).order_by("name", "pk")
+
+
+def product_orders(*, workspace: Workspace, product_id: int, limit: int = 50) -> list[Order]:
+    """The latest orders with a line of the product, newest first, with their lines."""
+    return list(
+        Order.objects.for_workspace(workspace)
+        .filter(pk__in=OrderLine.objects.filter(product_id=product_id).values("order_id"))
+        .select_related("customer")
+        .prefetch_related("lines")
+        .order_by("-placed_at", "-pk")[:limit]
+    )

@@ -98,6 +98,9 @@ class Customer(WorkspaceScoped):
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Set when the customer's personal data were erased (on request or after the retention
+    # period): the row stays, nameless, so that their orders still count in the statistics.
+    erased_at = models.DateTimeField(null=True, blank=True)
     # "first last", so that "ana pop" finds Ana Popescu and "ana" finds every Ana.
     search_name = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, editable=False)
     search_last_name = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, editable=False)
@@ -141,6 +144,8 @@ class Customer(WorkspaceScoped):
 
     @property
     def display_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Erased customer #%(id)s") % {"id": self.pk})
         full = f"{self.first_name} {self.last_name}".strip()
         return full or self.email or f"#{self.pk}"
 

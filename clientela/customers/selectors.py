@@ -18,8 +18,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Collate, Substr
 
 from clientela.accounts.models import Workspace
-from clientela.customers.models import SEARCH_KEYS, Customer, Tag
-from clientela.customers.normalize import search_key
+from clientela.customers.models import SEARCH_KEYS, Customer, CustomerEmail, Tag
+from clientela.customers.normalize import InvalidEmail, normalize_email, search_key
 
 PAGE_SIZE = 50
 
@@ -194,3 +194,18 @@ def tag_names(*, workspace: Workspace) -> list[str]:
     return list(
         Tag.objects.for_workspace(workspace).order_by("name").values_list("name", flat=True)
     )
+
+
+def customer_by_email(*, workspace: Workspace, address: str) -> Customer | None:
+    """The customer using `address` (any of theirs, compared normalised), or None."""
+    try:
+        email = normalize_email(address)
+    except InvalidEmail:
+        return None
+    row = (
+        CustomerEmail.objects.for_workspace(workspace)
+        .filter(address=email)
+        .select_related("customer")
+        .first()
+    )
+    return row.customer if row else None

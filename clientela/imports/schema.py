@@ -33,6 +33,7 @@ from typing import NamedTuple, TypeVar
 
 from django.utils.translation import gettext as _
 
+from clientela.commerce.dates import order_date_bounds, order_date_check
 from clientela.imports.reader import RawRow, RowError
 from clientela.imports.values import (
     BadValue,
@@ -285,6 +286,11 @@ class OrderParser:
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
         self._moments: dict[str, tuple[str, int]] = {}
+        # The dates an order may carry, as the naive UTC text of the moments (which compares
+        # as the moments do); a row outside them goes to `order_row`, which says why.
+        first, last = order_date_bounds(zone)
+        self._first = _moment(datetime.combine(first, datetime.min.time(), zone))[0]
+        self._last = _moment(datetime.combine(last, datetime.max.time(), zone))[0]
         self._currencies: dict[str, str] = {}
 
     def _moment(self, text: str) -> tuple[str, int]:
@@ -330,6 +336,8 @@ class OrderParser:
             moment = self._moments.get(placed)
             if moment is None:
                 moment = self._moment(placed)
+            if not self._first <= moment[0] <= self._last:
+                return order_row(raw, self.zone)
             state = STATUSES[status.lower()] if status else "placed"
             money = self._currencies.get(currency) if currency else None
             if currency and money is None:
@@ -376,6 +384,9 @@ def order_row(raw: RawRow, zone: tzinfo) -> OrderRow | list[RowError]:
         errors,
         required=True,
     )
+    problem = order_date_check(placed_at, zone) if placed_at is not None else None
+    if problem:
+        errors.append(RowError(line, "placed_at", problem))
     status = _optional(line, "status", cells.get("status", ""), _status, errors) or "placed"
     currency = _optional(line, "currency", cells.get("currency", ""), _currency, errors)
     total = _optional(line, "total", cells.get("total", ""), parse_amount, errors, required=True)

@@ -34,7 +34,8 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, 
 from django.utils.translation import gettext_lazy as _
 
 from clientela.customers.models import Consent, ConsentChannel, ConsentPurpose, Customer
-from clientela.mail.models import SuppressedAddress, SuppressionReason
+from clientela.mail.digest import address_digest, digest_sql
+from clientela.mail.models import SuppressedAddress, SuppressedDigest, SuppressionReason
 
 
 class ContactPurpose(models.TextChoices):
@@ -52,6 +53,7 @@ class NotAllowedReason(models.TextChoices):
     COMPLAINT = "complaint", _("Marked a message as spam")
     BOUNCED = "bounced", _("The address bounced")
     SUPPRESSED = "suppressed", _("Address suppressed")
+    ERASED = "erased", _("Data erased on the customer's request")
     UNSUBSCRIBED_FROM_LIST = "unsubscribed_from_list", _("Unsubscribed from this list")
     NO_CONSENT = "no_consent", _("No consent")
 
@@ -86,6 +88,8 @@ class _Rule:
     objection: ConsentPurpose | None = None  # refused if withdrawn and not given again
     stopped_by: frozenset[str] = frozenset(SuppressionReason.values)  # e-mail suppressions
     lists: bool = False  # a confirmed subscription to a list of the message stands for consent
+    # An address erased on request (kept as a digest) is never written to again, but a test.
+    erased: bool = True
 
 
 _RULES: dict[ContactPurpose, _Rule] = {
@@ -95,7 +99,7 @@ _RULES: dict[ContactPurpose, _Rule] = {
     ContactPurpose.CONFIRMATION: _Rule(
         stopped_by=frozenset(SuppressionReason.values) - {SuppressionReason.UNSUBSCRIBE}
     ),
-    ContactPurpose.TEST: _Rule(stopped_by=frozenset()),
+    ContactPurpose.TEST: _Rule(stopped_by=frozenset(), erased=False),
 }
 # One suppression per address and workspace, so at most one of these applies.
 _SUPPRESSION = {
@@ -119,6 +123,7 @@ _ADDRESS_FIELD = {
 class _Facts:
     address: str | None  # None: the channel needs none
     suppression: str | None  # the reason the address is suppressed for, None if it is not
+    erased: bool  # the address is among those erased on request
     standing: frozenset[str]  # purposes with a standing consent on the channel
     withdrawn: frozenset[str]  # purposes with a withdrawn consent on the channel
     subscribed: bool
@@ -162,6 +167,11 @@ def _facts(
             .values_list("reason", flat=True)
             .first()
         )
+    erased = False
+    if channel == ConsentChannel.EMAIL and address and rule.erased:
+        erased = SuppressedDigest.objects.filter(
+            workspace_id=customer.workspace_id, digest=address_digest(address)
+        ).exists()
     consents: list[tuple[str, Any]] = []
     if customer.pk is not None and (rule.standing or rule.objection):
         consents = list(
@@ -176,6 +186,7 @@ def _facts(
     return _Facts(
         address=address,
         suppression=suppression,
+        erased=erased,
         standing=frozenset(purpose for purpose, withdrawn in consents if withdrawn is None),
         withdrawn=frozenset(purpose for purpose, withdrawn in consents if withdrawn is not None),
         subscribed=subscribed,
@@ -188,6 +199,8 @@ def _refusal(rule: _Rule, facts: _Facts) -> NotAllowedReason | None:
         return NotAllowedReason.NO_ADDRESS
     if facts.suppression in rule.stopped_by:
         return _SUPPRESSION[SuppressionReason(facts.suppression)]
+    if facts.erased:
+        return NotAllowedReason.ERASED
     if _consented(rule, facts):
         return None
     if facts.unsubscribed:
@@ -297,6 +310,14 @@ def _suppression_checks(rule: _Rule) -> list[tuple[Q, Any]]:
         if stopping:
             found = Exists(suppressed.filter(reason__in=stopping))
             checks.append((Q(found), Value(reason.value)))
+    if rule.erased:
+        digests = SuppressedDigest.objects.filter(workspace_id=OuterRef("workspace_id"))
+        # The first test is an index probe that fails at once in a workspace that never
+        # erased anyone, so the digest of each address is computed only where it may match.
+        erased = Q(Exists(digests)) & Q(
+            Exists(digests.filter(digest=digest_sql(OuterRef("email"))))
+        )
+        checks.append((erased, Value(NotAllowedReason.ERASED.value)))
     return checks
 
 

@@ -168,3 +168,19 @@ class RelayBucket(models.Model):
     tokens = models.FloatField()
     refilled_at = models.FloatField()  # Unix time of the last take, from the taker's clock
     version = models.BigIntegerField(default=0)
+
+
+class SuppressedDigest(WorkspaceScoped):
+    """An address erased on a customer's request, kept only as its keyed digest
+    (`clientela.mail.digest.address_digest`): never written to again from this workspace,
+    and never readable back. Checked with the suppression list, before every send."""
+
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "digest"], name="suppressed_digest_unique"
+            ),
+        ]

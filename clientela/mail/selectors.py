@@ -10,12 +10,14 @@ from django.db.models import Count, QuerySet
 
 from clientela.accounts.models import Workspace
 from clientela.accounts.scoping import settings_for
+from clientela.mail.digest import address_digest
 from clientela.mail.models import (
     DeliveryInstance,
     DeliverySettings,
     Outbox,
     OutboxStatus,
     SuppressedAddress,
+    SuppressedDigest,
     SuppressionReason,
 )
 
@@ -99,12 +101,20 @@ def suppression_blocks(reason: str | None, source_type: str) -> bool:
 
 
 def outbox_blocked(rows: Sequence[Outbox]) -> set[int]:
-    """The ids of the rows the suppression list stops (one query for a whole batch)."""
+    """The ids of the rows the suppression list stops, or whose address was erased on
+    request (two queries for a whole batch)."""
     reasons = suppressed_among((row.workspace_id, row.to_address) for row in rows)
+    digests = {row.pk: address_digest(row.to_address) for row in rows}
+    erased = set(
+        SuppressedDigest.objects.filter(
+            workspace_id__in={row.workspace_id for row in rows}, digest__in=set(digests.values())
+        ).values_list("workspace_id", "digest")
+    )
     return {
         row.pk
         for row in rows
         if suppression_blocks(reasons.get((row.workspace_id, row.to_address)), row.source_type)
+        or (row.workspace_id, digests[row.pk]) in erased
     }
 
 

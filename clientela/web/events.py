@@ -16,9 +16,10 @@ from clientela.customers import events as customers
 from clientela.imports import events as imports
 from clientela.mail import events as mail
 from clientela.outreach import events as outreach
+from clientela.privacy import events as privacy
 from clientela.retention import events as retention
 
-APPS = (accounts, customers, commerce, imports, mail, retention, outreach)
+APPS = (accounts, customers, commerce, imports, mail, retention, outreach, privacy)
 
 EVENT_LABELS: dict[str, str | Promise] = {
     kind: label for app in APPS for kind, label in app.EVENT_LABELS.items()

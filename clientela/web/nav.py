@@ -31,6 +31,10 @@ NAV: list[NavEntry] = [
     NavEntry(_("Retention"), "web:retention"),
     NavEntry(_("Team"), "web:team"),
     NavEntry(_("API tokens"), "web:tokens"),
+    NavEntry(_("Privacy"), "web:privacy_settings"),
 ]
 
-CUSTOMER_PANELS: list[str] = ["web/retention/_customer_scores.html"]
+CUSTOMER_PANELS: list[str] = [
+    "web/retention/_customer_scores.html",
+    "web/privacy/_customer_rights.html",
+]

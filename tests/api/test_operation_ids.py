@@ -84,6 +84,10 @@ PUBLISHED = {
     ("GET", "/retention/runs/{run_id}"): "retention_run_read",
     ("GET", "/retention/settings"): "retention_settings_read",
     ("PATCH", "/retention/settings"): "retention_settings_patch",
+    ("GET", "/privacy/customers/{customer_id}/data.zip"): "privacy_customer_data",
+    ("POST", "/privacy/customers/{customer_id}/erase"): "privacy_customer_erase_endpoint",
+    ("GET", "/privacy/settings"): "privacy_privacy_settings_read",
+    ("PUT", "/privacy/settings"): "privacy_privacy_settings_write",
 }
 
 

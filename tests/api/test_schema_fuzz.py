@@ -99,12 +99,14 @@ def _seed(cast: Any) -> list[Seed]:
     campaign and a list of the shop, the import they all share and the refresh run that
     scored them. The objects of one seed belong together, so
     /customers/{customer_id}/emails/{email_id} names the customer's own address. A seed
-    also has an `address` no customer uses yet, for the bodies that add one.
+    also has an `address` no customer uses yet, for the bodies that add one, and a
+    `placed_at` an order may carry (2000 to a year from today: a generated date rarely is).
     """
     shared = {
         "import_id": ImportJob.objects.create(
             workspace=cast.shop, kind="customers", file_name="a.csv"
         ).pk,
+        "placed_at": "2026-01-15T10:00:00Z",
     }
     seeds = []
     for number in range(3):

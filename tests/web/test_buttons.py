@@ -39,6 +39,11 @@ def _offers(cast, shop) -> list[tuple[str, str]]:
         (url("web:customers"), url("web:customer_new")),
         (url("web:customers"), url("web:customer_export")),
         (url("web:orders"), url("web:order_export")),
+        (url("web:orders"), url("web:order_new")),
+        (url("web:order", pk=shop.order.pk), url("web:order_status", pk=shop.order.pk)),
+        (url("web:product", pk=shop.product.pk), url("web:product_edit", pk=shop.product.pk)),
+        (page, url("web:customer_data", pk=customer.pk)),
+        (page, url("web:customer_erase", pk=customer.pk)),
         (page, url("web:customer_edit", pk=customer.pk)),
         (page, url("web:customer_tags", pk=customer.pk)),
         (page, url("web:customer_email_add", pk=customer.pk)),
@@ -74,6 +79,7 @@ def _offers(cast, shop) -> list[tuple[str, str]]:
         # The menu, on every page.
         (url("web:dashboard"), url("web:team")),
         (url("web:dashboard"), url("web:imports")),
+        (url("web:dashboard"), url("web:privacy_settings")),
     ]
 
 

@@ -149,7 +149,10 @@ def test_the_dashboard_in_romanian_writes_months_in_lower_case(cast, client_for,
 
 
 def order_ids(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return re.findall(r"<tr>\s*<td>(O\d+)</td>", response.content.decode())
+    # Each order's number links to its page.
+    return re.findall(
+        r'<tr>\s*<td><a href="/w/alice/orders/\d+/">(O\d+)</a></td>', response.content.decode()
+    )
 
 
 @pytest.mark.django_db

@@ -16,6 +16,9 @@ def test_every_page_renders_for_the_owner(cast, shop, client_for):
         "/w/alice/products/",
         "/w/alice/products/new/",
         f"/w/alice/products/{shop.product.pk}/edit/",
+        f"/w/alice/products/{shop.product.pk}/",
+        "/w/alice/orders/new/",
+        f"/w/alice/orders/{shop.order.pk}/",
     ]:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -188,6 +188,7 @@ def order_create_endpoint(request: HttpRequest, payload: OrderIn) -> Status[Orde
     customer = Customer.objects.for_workspace(workspace).filter(pk=payload.customer_id).first()
     if customer is None:
         raise unprocessable("customer_id", _("Unknown customer."))
+    lines = _lines(workspace, payload.lines)
     try:
         order = order_create(
             workspace=workspace,
@@ -198,7 +199,7 @@ def order_create_endpoint(request: HttpRequest, payload: OrderIn) -> Status[Orde
             external_id=payload.external_id,
             status=payload.status,
             currency=payload.currency,
-            lines=_lines(workspace, payload.lines),
+            lines=lines,
         )
     except CommerceError as exc:
         raise unprocessable(exc.field, exc.message) from exc
