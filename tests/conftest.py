@@ -59,6 +59,18 @@ class Cast:
         }[role]
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts and ends in the default language: a Romanian page requested through
+    the test client leaves Romanian active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it), which changed the messages of the next test in the process."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory whose SQLite database a real `clientela migrate` brought up to date,
