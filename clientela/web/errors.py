@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
-
 # Bodies past one of Django's limits (DATA_UPLOAD_MAX_MEMORY_SIZE, the number of fields or
 # files): Django raises them as a 400's SuspiciousOperation, but the request is well formed,
 # only too large, and a client should be told so (413) rather than that it spoke nonsense.
