@@ -85,7 +85,7 @@ def install(api: NinjaAPI) -> None:
         detail = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)
         return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
-    def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def unreadable(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
         # Django refused the body before Ninja could parse it: too large (413), or a form
         # body it cannot split (a multipart without its boundary): the client's fault (400).
         if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):

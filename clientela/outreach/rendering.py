@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
 from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils.translation import gettext as _
@@ -132,7 +132,7 @@ def render_part(field: str, source: str, context: dict[str, Any], *, html: bool)
             _("Unknown variable “%(name)s” in %(field)s")
             % {"name": missing.group(1), "field": field},
         )
-    return cast("str", output)
+    return output
 
 
 def render_message(

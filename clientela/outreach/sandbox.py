@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.template import Context, Engine, Library, Template, defaultfilters, defaulttags
 from django.template.base import Lexer, Node, NodeList, Parser
@@ -171,7 +171,8 @@ class _Metered:
         self.node, self.budget = node, budget
 
     def render_annotated(self, context: Context) -> Any:
-        output = self.node.render_annotated(context)  # SafeString or not: kept as it is
+        # A str (SafeString or not, kept as it is); the stubs also allow an int.
+        output = cast(str, self.node.render_annotated(context))
         if not isinstance(self.node, _CONTAINERS):
             self.budget.write(len(output))
         else:

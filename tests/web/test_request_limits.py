@@ -41,9 +41,7 @@ def test_an_11_mb_form_field_gets_the_413_page(cast, signed_in):
     assert Customer.objects.count() == 0
 
 
-def test_a_viewer_posting_a_multipart_body_without_a_boundary_gets_the_400_page(
-    cast, signed_in
-):  # type: ignore[no-untyped-def]
+def test_a_viewer_posting_a_multipart_body_without_a_boundary_gets_the_400_page(cast, signed_in):  # type: ignore[no-untyped-def]
     client, headers = signed_in(cast.viewer)
     for path in ["/language/", "/w/alice/customers/new/"]:
         response = client.post(
