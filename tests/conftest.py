@@ -134,7 +134,8 @@ ARGS = [
 
 @pytest.fixture
 def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    """A fresh page of a headless chromium, closed after the test."""
+    """A fresh page of a headless chromium, closed after the test; the test fails if the
+    Content-Security-Policy refused anything on any page it opened."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
@@ -142,10 +143,21 @@ def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        refused: list[str] = []
         try:
-            yield browser.new_page()
+            page = browser.new_page()
+            page.on(
+                "console",
+                lambda message: (
+                    refused.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
+            yield page
         finally:
             browser.close()
+        assert refused == [], "the Content-Security-Policy refused something"
 
 
 def log_in(page: Page, live_server: Any, user: User) -> None:

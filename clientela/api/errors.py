@@ -1,6 +1,6 @@
 """Error bodies and handlers: every error the API returns is JSON and documented.
 
-Shapes: `{"detail": "message"}` for 400, 401, 403, 404 and 500, and Ninja's validation
+Shapes: `{"detail": "message"}` for 400, 401, 403, 404, 413 and 500, and Ninja's validation
 shape `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` for 422, which service
 errors (`CustomerError`, `CommerceError`) are mapped onto so a client reads one shape. A
 403 is a policy's NotPermitted, raised by `require` or by the service itself.
@@ -11,7 +11,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -76,6 +84,18 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         detail = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)
         return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+    def unreadable(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        # Django refused the body before Ninja could parse it: too large (413), or a form
+        # body it cannot split (a multipart without its boundary): the client's fault (400).
+        if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+            detail = _("The request is larger than this server accepts.")
+            return api.create_response(request, {"detail": detail}, status=413)
+        detail = _("The request body could not be read.")
+        return api.create_response(request, {"detail": detail}, status=400)
+
+    for refused in (SuspiciousOperation, MultiPartParserError, BadRequest):
+        api.add_exception_handler(refused, unreadable)
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -1,5 +1,10 @@
 """Run a few child processes together and stop them together (used by `clientela serve`).
 
+A child that dies is started again, after a pause that doubles with each quick death (1 s,
+2 s, 4 s ... at most a minute) and goes back to one second once the child has stayed up a
+minute: a crashing sender must not take the web down with it, and a child that cannot
+start must not spin the machine. Every death and restart is logged.
+
 Each child gets its own process group, so a Ctrl-C in the terminal reaches only us and each
 child is told once, with SIGTERM, to stop gracefully. A child that outlives the grace period
 is killed with its whole group. On Linux each child also asks the kernel for SIGTERM should
@@ -62,14 +67,39 @@ def _stop_all(procs: dict[str, subprocess.Popen[bytes]], timeout: float) -> None
         proc.wait()
 
 
+@dataclass(frozen=True)
+class Backoff:
+    """How long to wait before restarting a child that died."""
+
+    first: float = 1.0
+    longest: float = 60.0
+    # A child that stayed up this long died of something new: start again from `first`.
+    healthy_after: float = 60.0
+
+    def next(self, previous: float, uptime: float) -> float:
+        if uptime >= self.healthy_after or previous <= 0:
+            return self.first
+        return min(self.longest, previous * 2)
+
+
+@dataclass
+class _Running:
+    child: Child
+    proc: subprocess.Popen[bytes]
+    started: float
+    delay: float = 0.0  # the last pause before a restart, 0 before the first death
+    restart_at: float | None = None  # set while the child is dead and waiting
+
+
 def supervise(
     children: list[Child],
     *,
     cwd: Path,
     stop_timeout: float = 20.0,
+    backoff: Backoff = Backoff(),
     log: Callable[[str], None] = print,
 ) -> int:
-    """Run the children until SIGINT/SIGTERM (exit 0) or until one of them exits (exit 1)."""
+    """Run the children until SIGINT/SIGTERM (exit 0), restarting any that dies."""
     stopping: list[int] = []
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -77,20 +107,36 @@ def supervise(
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    procs: dict[str, subprocess.Popen[bytes]] = {}
-    failed = ""
+    running: dict[str, _Running] = {}
     try:
         for child in children:
-            procs[child.name] = _start(child, cwd)
-            log(f"started {child.name} (pid {procs[child.name].pid})")
-        while not stopping and not failed:
-            failed = next((name for name, p in procs.items() if p.poll() is not None), "")
+            running[child.name] = _Running(child, _start(child, cwd), time.monotonic())
+            log(f"started {child.name} (pid {running[child.name].proc.pid})")
+        while not stopping:
+            for name, run in running.items():
+                _tend(name, run, cwd, backoff, log)
             time.sleep(0.2)
     finally:
-        if failed:
-            log(f"{failed} exited with status {procs[failed].returncode}: stopping the others")
-        else:
-            log("stopping…")
-        _stop_all(procs, stop_timeout)
+        log("stopping…")
+        _stop_all({name: run.proc for name, run in running.items()}, stop_timeout)
     log("stopped")
-    return 1 if failed else 0
+    return 0
+
+
+def _tend(
+    name: str, run: _Running, cwd: Path, backoff: Backoff, log: Callable[[str], None]
+) -> None:
+    """Notice a child's death and schedule its restart; restart it when its pause is over."""
+    now = time.monotonic()
+    if run.restart_at is None:
+        if run.proc.poll() is None:
+            return
+        run.delay = backoff.next(run.delay, now - run.started)
+        run.restart_at = now + run.delay
+        # Whatever the dead child left in its group (a gunicorn worker) goes with it.
+        _signal_group(run.proc, signal.SIGKILL, leader_only=False)
+        log(f"{name} exited with status {run.proc.returncode}: restarting it in {run.delay:g} s")
+    elif now >= run.restart_at:
+        run.proc = _start(run.child, cwd)
+        run.started, run.restart_at = now, None
+        log(f"restarted {name} (pid {run.proc.pid})")

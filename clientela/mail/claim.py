@@ -5,8 +5,9 @@ are still claimable, tagging them with a fresh claim tag; the rows read back by 
 ours and nobody else's. On PostgreSQL the candidates are picked with SKIP LOCKED so workers
 do not queue behind each other; SQLite ignores `select_for_update`, but its IMMEDIATE
 transactions run one writer at a time, and the conditional UPDATE keeps the claim exact.
-A worker killed mid-batch leaves its rows SENDING; once `lease_until` passes they are
-claimable again (they go out a second time with the same Message-ID).
+A worker killed mid-batch leaves its unsent rows SENDING; once `lease_until` passes they are
+claimable again. Each sent row is recorded right after its reply (`send`), so the only row
+that goes out a second time, with the same Message-ID, is the one in flight at the kill.
 """
 
 from __future__ import annotations

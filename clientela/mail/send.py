@@ -1,9 +1,11 @@
 """One batch: claim, check suppression, send each message, record every reply.
 
-Results are written once per batch, each as a conditional UPDATE on our claim tag: if our
-lease ran out and another worker took a row, our late result does not overwrite theirs.
-A worker killed mid-batch therefore re-sends at most its one batch, with the same
-Message-IDs, which receivers use to drop duplicates.
+Each result is committed the moment its reply arrives, as a conditional UPDATE on our claim
+tag: if our lease ran out and another worker took a row, our late result does not overwrite
+theirs. A sender killed mid-batch leaves its unsent rows SENDING until the lease passes, and
+the only message it can send twice is the one whose reply it was writing down when it died
+(same Message-ID, which receivers use to drop duplicates): at most one per kill. Recording
+once per batch instead cost a whole batch of duplicates per kill.
 """
 
 from __future__ import annotations
@@ -201,25 +203,33 @@ def outbox_send_batch(
     blocked = outbox_blocked(rows)
     senders = _senders(rows)
     results: list[tuple[Outbox, Outcome]] = []
+    recorded = 0  # results[:recorded] are committed
     relay_down = False
     try:
         for row in rows:
             if row.pk in blocked:
-                results.append((row, SUPPRESSED))
-                continue
-            if needs_smtputf8(row.to_address, senders[row.workspace_id][1]):
-                results.append((row, NOT_ASCII))
-                continue
-            if bucket is not None:
-                bucket.take()
-            code, reply = relay.deliver(envelope_for(row, *senders[row.workspace_id]))
-            results.append((row, outcome_of(code, reply, attempts=row.attempts)))
-            if code is None:
-                relay_down = True
-                log.warning("relay unreachable, batch stopped: %s", reply)
+                outcome = SUPPRESSED
+            elif needs_smtputf8(row.to_address, senders[row.workspace_id][1]):
+                outcome = NOT_ASCII
+            else:
+                if bucket is not None:
+                    bucket.take()
+                code, reply = relay.deliver(envelope_for(row, *senders[row.workspace_id]))
+                outcome = outcome_of(code, reply, attempts=row.attempts)
+                relay_down = code is None
+            results.append((row, outcome))
+            # Written down before the next message goes: a crash from here on cannot send
+            # this one again.
+            _note_last_sent(_record(results[recorded:], []))
+            recorded = len(results)
+            if relay_down:
+                log.warning("relay unreachable, batch stopped: %s", outcome.reply)
                 break
     finally:
-        # Also on SIGTERM/KeyboardInterrupt: what reached the relay must be recorded as sent.
+        # Also on SIGTERM/KeyboardInterrupt: what reached the relay must be recorded as sent,
+        # and the rows not tried go back to the queue.
         tried = {row.pk for row, _ in results}
-        _note_last_sent(_record(results, [row for row in rows if row.pk not in tried]))
+        untried = [row for row in rows if row.pk not in tried]
+        if recorded < len(results) or untried:
+            _note_last_sent(_record(results[recorded:], untried))
     return _report(len(rows), results, relay_down)

@@ -11,11 +11,12 @@ Templates use Django's template syntax over a small, documented context of plain
   sales (name, starts_on, ends_on), changes
 - ``list`` (name) and ``confirm_url``: in subscription confirmations
 
-The engine knows only the built-in tags and filters minus those that reach outside the
-template (``include``, ``extends``, ``load``, ``debug``, ``url``, ``csrf_token``...), loads
-nothing from disk, and replaces every unresolvable variable with a sentinel that names it,
-so a misspelt ``{{ customer.frist_name }}`` is refused when the template is saved instead of
-sending mail with a hole in it.
+The engine (`sandbox`) knows an allow-list of the built-in tags and filters, loads nothing
+from disk, renders within limits of size, steps and time, and replaces every unresolvable
+variable with a sentinel that names it, so a misspelt ``{{ customer.frist_name }}`` is
+refused when the template is saved instead of sending mail with a hole in it. Whatever goes
+wrong while rendering (a limit, a filter given a value it cannot take) is a TemplateInvalid
+with the reason, never an error page.
 """
 
 from __future__ import annotations
@@ -25,47 +26,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, ClassVar, cast
+from typing import Any
 
-from django.template import (
-    Context,
-    Engine,
-    Library,
-    TemplateDoesNotExist,
-    TemplateSyntaxError,
-    defaultfilters,
-    defaulttags,
-)
+from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils.translation import gettext as _
 
-# Tags that could read files, other templates, the settings or the whole context.
-_BLOCKED_TAGS = {"load", "debug", "url", "csrf_token", "include", "extends", "block", "ssi"}
+from clientela.outreach.sandbox import RenderRefused, render_limited, sandbox_engine
+
 _SENTINEL = "\x00MISSING[%s]\x00"
 _SENTINEL_RE = re.compile("\x00MISSING\\[(.*?)\\]\x00")
 
-
-def _sandbox_library() -> Library:
-    library = Library()
-    library.tags = {k: v for k, v in defaulttags.register.tags.items() if k not in _BLOCKED_TAGS}
-    library.filters = dict(defaultfilters.register.filters)
-    return library
-
-
-class _SandboxEngine(Engine):
-    default_builtins: ClassVar[list[str]] = []
-
-
-def _engine() -> Engine:
-    engine = _SandboxEngine(
-        loaders=[("django.template.loaders.locmem.Loader", {})],
-        string_if_invalid=_SENTINEL,
-        autoescape=True,
-    )
-    engine.template_builtins = [_sandbox_library()]
-    return engine
-
-
-ENGINE = _engine()
+ENGINE = sandbox_engine(_SENTINEL)
 
 
 class TemplateInvalid(ValueError):
@@ -137,10 +108,22 @@ def render_part(field: str, source: str, context: dict[str, Any], *, html: bool)
     try:
         # Plain str, not the SafeString Django returns: a rendered message is data, and a
         # page that shows it (a preview) must escape it like any other value.
-        output = template.render(Context(context, autoescape=html)).encode().decode()
+        output = render_limited(template, Context(context, autoescape=html)).encode().decode()
+    except RenderRefused as exc:
+        raise TemplateInvalid(
+            field,
+            _("The template in %(field)s cannot be used: %(reason)s.")
+            % {"field": field, "reason": exc},
+        ) from exc
     except (TemplateSyntaxError, TemplateDoesNotExist) as exc:
         raise TemplateInvalid(
             field, _("Template error in %(field)s: %(error)s") % {"field": field, "error": exc}
+        ) from exc
+    except Exception as exc:  # a filter given what it cannot take: `timesince:customer`
+        raise TemplateInvalid(
+            field,
+            _("Template error in %(field)s: %(error)s")
+            % {"field": field, "error": str(exc) or type(exc).__name__},
         ) from exc
     missing = _SENTINEL_RE.search(output)
     if missing:
@@ -149,7 +132,7 @@ def render_part(field: str, source: str, context: dict[str, Any], *, html: bool)
             _("Unknown variable “%(name)s” in %(field)s")
             % {"name": missing.group(1), "field": field},
         )
-    return cast("str", output)
+    return output
 
 
 def render_message(

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
+# Bodies past one of Django's limits (DATA_UPLOAD_MAX_MEMORY_SIZE, the number of fields or
+# files): Django raises them as a 400's SuspiciousOperation, but the request is well formed,
+# only too large, and a client should be told so (413) rather than that it spoke nonsense.
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def too_large_message() -> str:
+    return _("The request is larger than this server accepts.")
+
 
 def _render(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # A body the API never got to parse (refused by Django first) still answers in JSON.
+        return JsonResponse({"detail": message}, status=status)
     try:
         body: str = loader.render_to_string(
             "web/error.html",
@@ -26,6 +39,8 @@ def _render(request: HttpRequest, status: int, title: str, message: str) -> Http
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, TOO_LARGE):
+        return _render(request, 413, _("Request too large"), too_large_message())
     return _render(request, 400, _("Bad request"), _("The request could not be understood."))
 
 

@@ -203,17 +203,23 @@ def test_a_template_test_for_another_shops_customer_is_refused(cast: Any, owner_
 def test_a_draft_is_edited_with_its_content_and_audience(cast: Any, api_as: Any) -> None:
     campaign = _campaign(cast.shop)
     regulars = MailingList.objects.create(workspace=cast.shop, name="Regulars", public_token="r")
-    MailingList.objects.create(workspace=cast.other_shop, name="Theirs", public_token="t")
+    theirs = MailingList.objects.create(workspace=cast.other_shop, name="Theirs", public_token="t")
+    edit = {
+        "title": "Toamna 2026",
+        "promotions": [{"name": "Ceai verde", "discount": "10%"}],
+        "sales": [{"name": "Lichidare", "starts_on": "2026-10-01", "ends_on": "2026-10-07"}],
+        "list_ids": [regulars.pk, theirs.pk],
+        "audience_segments": ["at_risk"],
+    }
+
+    # The other shop's list is not theirs to target: refused by name, nothing changed.
+    refused = api_as("manager").patch(f"{OUT}/campaigns/{campaign.pk}", edit)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["msg"] == f"No such mailing list: {theirs.pk}."
+    assert not Event.objects.filter(kind="campaign.changed").exists()
 
     response = api_as("manager").patch(
-        f"{OUT}/campaigns/{campaign.pk}",
-        {
-            "title": "Toamna 2026",
-            "promotions": [{"name": "Ceai verde", "discount": "10%"}],
-            "sales": [{"name": "Lichidare", "starts_on": "2026-10-01", "ends_on": "2026-10-07"}],
-            "list_ids": [regulars.pk, regulars.pk + 1],
-            "audience_segments": ["at_risk"],
-        },
+        f"{OUT}/campaigns/{campaign.pk}", {**edit, "list_ids": [regulars.pk]}
     )
 
     assert response.status_code == 200
@@ -229,7 +235,6 @@ def test_a_draft_is_edited_with_its_content_and_audience(cast: Any, api_as: Any)
     assert body["sales"] == [
         {"name": "Lichidare", "starts_on": "2026-10-01", "ends_on": "2026-10-07"}
     ]
-    # The other shop's list (the next id) is not theirs to target: silently not added.
     assert (body["list_ids"], body["tag_ids"], body["audience_segments"]) == (
         [regulars.pk],
         [],

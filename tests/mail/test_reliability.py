@@ -1,5 +1,6 @@
 """Several real worker processes, killed with SIGKILL again and again: no letter is lost, and the
-only duplicates are letters in flight at a kill, carrying the same Message-ID.
+only duplicates are letters in flight at a kill (at most one per kill), carrying the same
+Message-ID.
 
 Both tests go through a real campaign: a list's subscribers, the holdout drawn, `campaign_send`
 queueing one outbox row per recipient, the campaign's own pause and resume, and
@@ -217,7 +218,10 @@ def test_a_campaign_survives_killed_workers_and_finishes_only_when_everyone_is_a
     assert set(per_recipient) == set(message_ids)  # the whole sent group, nobody of the holdout
     duplicates = sum(n - 1 for n in per_recipient.values())
     assert in_flight_kills == kills == 20  # every kill fell while the campaign was sending
-    assert duplicates <= kills * BATCH
+    print(f"duplicates after {kills} kills of a sender: {duplicates}")
+    # Each reply is recorded before the next message goes: only the message in flight at a
+    # kill can go out twice.
+    assert duplicates <= kills
     for got in received:
         assert got.message["Message-ID"] == message_ids[got.recipients[0]]
 

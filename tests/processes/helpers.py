@@ -79,7 +79,7 @@ def wait_for_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 240)
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
-def _parent_of(pid: int) -> int | None:
+def parent_of(pid: int) -> int | None:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -93,7 +93,7 @@ def descendants(root: int) -> dict[int, str]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            parent = _parent_of(int(entry.name))
+            parent = parent_of(int(entry.name))
             if parent is not None:
                 children.setdefault(parent, []).append(int(entry.name))
     found: dict[int, str] = {}

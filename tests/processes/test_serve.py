@@ -12,6 +12,7 @@ import signal
 import smtplib
 import subprocess
 import time
+import urllib.request
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from tests.processes.helpers import (
     copy_database,
     descendants,
     free_port,
+    parent_of,
     process_env,
     start,
     still_running,
@@ -61,6 +63,11 @@ def serve_all(data_dir: Path):  # type: ignore[no-untyped-def]
             except subprocess.TimeoutExpired:
                 proc.kill()  # its children follow by the parent-death signal
                 proc.wait()
+
+
+def get(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return int(response.status)
 
 
 def wait_for_children(pid: int, names: list[str], timeout: float = 20) -> dict[int, str]:
@@ -125,16 +132,48 @@ def test_ctrl_c_stops_serve_all_after_the_demo_sink_kept_a_message(serve_all, da
     assert list((data_dir / "mailsink").glob("*.part")) == []
 
 
-def test_when_one_process_dies_serve_stops_the_others_and_fails(serve_all, data_dir):
-    proc, _, _ = serve_all("serve-crash.log")
+def test_a_child_that_dies_is_restarted_and_the_web_stays_up(serve_all, data_dir):
+    proc, port, _ = serve_all("serve-crash.log")
     children = wait_for_children(proc.pid, CHILDREN)
-    clock = next(pid for pid, cmd in children.items() if "clientela.cli clock" in cmd)
+    worker = next(pid for pid, cmd in children.items() if "clientela.cli worker" in cmd)
 
-    os.kill(clock, signal.SIGKILL)
+    os.kill(worker, signal.SIGKILL)
 
-    assert proc.wait(timeout=30) == 1
-    assert wait_until_gone(children) == {}
-    assert "clock exited with status -9" in (data_dir / "serve-crash.log").read_text()
+    # The web answers all along, and a new worker takes the old one's place.
+    deadline = time.monotonic() + 30
+    while True:
+        assert get(f"http://127.0.0.1:{port}/health/") == 200
+        again = [p for p, cmd in descendants(proc.pid).items() if "clientela.cli worker" in cmd]
+        if again and worker not in again:
+            break
+        assert time.monotonic() < deadline, "the worker was not restarted"
+        time.sleep(0.2)
+    assert proc.poll() is None
+    log = (data_dir / "serve-crash.log").read_text()
+    assert "serve: worker exited with status -9: restarting it in 1 s" in log
+    assert f"serve: restarted worker (pid {again[0]})" in log
+
+
+def test_the_web_server_itself_comes_back_after_a_kill(serve_all, data_dir):
+    proc, port, _ = serve_all("serve-web.log")
+    children = wait_for_children(proc.pid, CHILDREN)
+    master = next(
+        pid for pid, cmd in children.items() if "gunicorn" in cmd and parent_of(pid) == proc.pid
+    )
+
+    os.kill(master, signal.SIGKILL)
+
+    # Its orphaned worker may answer a moment longer; what counts is the new server.
+    log_file = data_dir / "serve-web.log"
+    deadline = time.monotonic() + 30
+    while "serve: restarted web" not in log_file.read_text():
+        assert time.monotonic() < deadline, "the web server was not restarted"
+        time.sleep(0.2)
+    assert wait_for_http(f"http://127.0.0.1:{port}/health/", proc, timeout=60) == 200
+    assert master not in descendants(proc.pid)
+    assert "serve: web exited with status -9: restarting it in 1 s" in log_file.read_text()
+    new_master = [pid for pid in descendants(proc.pid) if parent_of(pid) == proc.pid]
+    assert any("gunicorn" in cmd for pid, cmd in descendants(proc.pid).items() if pid in new_master)
 
 
 # Run in the serve's own database: a workspace and one letter due `DELAY` seconds from now,

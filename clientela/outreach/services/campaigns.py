@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
 from clientela.accounts.policy import Rule, permit
+from clientela.customers.models import Tag
 from clientela.mail.models import OutboxStatus
-from clientela.outreach.models import Campaign, CampaignAction, CampaignStatus
+from clientela.outreach.models import Campaign, CampaignAction, CampaignStatus, MailingList
 from clientela.outreach.policy import (
     CAMPAIGN_CANCEL,
     CAMPAIGN_CREATE,
@@ -39,6 +40,7 @@ from clientela.outreach.policy import (
 from clientela.outreach.rendering import TemplateInvalid, template_check
 from clientela.outreach.services.campaign_mail import campaign_queue
 from clientela.outreach.services.recipients import campaign_accounted, campaign_rows
+from clientela.retention.models import Segment
 from clientela.timeline.services import changed_fields, event_record
 
 CAMPAIGN_FIELDS = (
@@ -83,6 +85,12 @@ def _validate(values: dict[str, Any]) -> None:
     for promo in values.get("promotions", []):
         if not isinstance(promo, dict) or not str(promo.get("name", "")).strip():
             raise CampaignInvalid("promotions", _("Every promotion needs a name."))
+    unknown = sorted(set(values.get("audience_segments", [])) - set(Segment.values))
+    if unknown:
+        raise CampaignInvalid(
+            "audience_segments",
+            _("No such segment: %(names)s.") % {"names": ", ".join(map(str, unknown))},
+        )
     for sale in values.get("sales", []):
         if not isinstance(sale, dict) or str(sale.get("starts_on", "")) > str(sale.get("ends_on")):
             raise CampaignInvalid("sales", _("A sale must end on or after its start."))
@@ -118,6 +126,8 @@ def campaign_save(
     merged = {f: getattr(campaign, f) for f in CAMPAIGN_FIELDS} if campaign else {}
     merged.update(values)
     _validate(merged)
+    lists = _audience(workspace, MailingList, "list_ids", list_ids)
+    tags = _audience(workspace, Tag, "tag_ids", tag_ids)
     if campaign is None:
         campaign = Campaign.objects.create(workspace=workspace, created_by=actor, **merged)
         event_record(
@@ -141,15 +151,30 @@ def campaign_save(
                 old=old,
                 new=new,
             )
-    if list_ids is not None:
-        campaign.audience_lists.set(
-            campaign.audience_lists.model.objects.for_workspace(workspace).filter(pk__in=list_ids)
-        )
-    if tag_ids is not None:
-        campaign.audience_tags.set(
-            campaign.audience_tags.model.objects.for_workspace(workspace).filter(pk__in=tag_ids)
-        )
+    if lists is not None:
+        campaign.audience_lists.set(lists)
+    if tags is not None:
+        campaign.audience_tags.set(tags)
     return campaign
+
+
+def _audience(
+    workspace: Workspace, model: type[MailingList] | type[Tag], field: str, ids: list[int] | None
+) -> list[Any] | None:
+    """The workspace's rows of `ids`; an id that is not one of them (unknown, or another
+    workspace's) is refused by name rather than dropped, so the audience is what was asked."""
+    if ids is None:
+        return None
+    found = list(model.objects.for_workspace(workspace).filter(pk__in=ids))
+    missing = sorted(set(ids) - {row.pk for row in found})
+    if missing:
+        message = (
+            _("No such mailing list: %(ids)s.")
+            if model is MailingList
+            else _("No such tag: %(ids)s.")
+        )
+        raise CampaignInvalid(field, message % {"ids": ", ".join(map(str, missing))})
+    return found
 
 
 EDITABLE = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)

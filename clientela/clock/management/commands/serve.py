@@ -77,9 +77,9 @@ class Command(BaseCommand):
                 children.append(Child("mailsink", _clientela("mailsink")))
         self.stdout.write(f"Clientela at http://{host}:{port}/ (Ctrl-C stops it)")
         self.stdout.flush()
-        status = supervise(children, cwd=settings.BASE_DIR, log=self._log)
-        if status:
-            raise CommandError("a process stopped unexpectedly", returncode=status)
+        # A child that dies is restarted (with a growing pause, logged): the web stays up
+        # while a crashed sender or worker comes back.
+        supervise(children, cwd=settings.BASE_DIR, log=self._log)
 
     def _log(self, line: str) -> None:
         self.stdout.write(f"serve: {line}")

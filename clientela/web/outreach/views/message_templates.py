@@ -20,6 +20,7 @@ from clientela.outreach.services.templates import (
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.outreach.forms import TemplateForm, field_error
 from clientela.web.outreach.views.common import preview_customer
+from clientela.web.security import mail_preview
 
 
 def _template(request: WorkspaceRequest, pk: int) -> MessageTemplate:
@@ -74,6 +75,7 @@ def template_new(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view(TEMPLATE_UPDATE)
+@mail_preview  # the preview frame shows the letter's HTML with its inline styles
 def template_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return _template_form(request, _template(request, pk))
 
