@@ -1,5 +1,6 @@
-"""Migrations `retention.0012_segments_from_model` and `outreach.0008_segments_from_model`: scores, stored
-dashboard figures and campaign audiences that name the old RFM segments name the new ones.
+"""Migrations `retention.0012_segments_from_model` and `outreach.0008_segments_from_model`:
+scores, stored dashboard figures and campaign audiences that name the old RFM segments name
+the new ones.
 Migrations need the database outside a transaction, hence `transaction=True`."""
 
 from __future__ import annotations
