@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from clientela.retention.models import RetentionRun
+from tests.processes.helpers import clientela, process_env
 
 from .factories import simulated_shop
 
@@ -88,6 +91,29 @@ def test_fit_names_the_line_and_the_reason_of_a_bad_file(tmp_path, content, mess
     with pytest.raises(CommandError) as caught:
         run("fit", "--summary", str(path), "--json")
     assert str(caught.value).startswith(f"{path}: {message}")
+
+
+@pytest.mark.parametrize("action", [("fit", "--model", "paretonbd"), ("score", "--horizon", "39")])
+def test_the_console_script_reads_a_file_without_setting_django_up(tmp_path, action):
+    # Settings that cannot be imported: had the command set Django up, it would fail on them.
+    env = process_env(tmp_path, DJANGO_SETTINGS_MODULE="no.such.settings")
+    args = ("retention", *action, "--summary", str(SUMMARY), "--json")
+    assert clientela(*args, env=env) == run(*args[1:])[0]
+
+
+def test_the_console_script_names_the_bad_line_and_fails(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("id,x,t_x,T\n1,1,1,2\n2,1,3,2\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "clientela.cli", "retention", "fit", "--summary", str(path)],
+        env=process_env(tmp_path, DJANGO_SETTINGS_MODULE="no.such.settings"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"CommandError: {path}: line 3: t_x (3) is greater than T (2)\n"
 
 
 def test_gamma_gamma_needs_a_spend_column():
