@@ -44,13 +44,13 @@ def add_file_commands(sub: Any) -> None:
     score.add_argument("--json", action="store_true")
 
 
-def read_summary(path: Path, *, need_monetary: bool = False) -> SummaryFile:
+def read_summary(path: Path, *, need_monetary: bool = False, with_ids: bool = True) -> SummaryFile:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise FileCommandError(f"{path}: {exc.strerror}") from exc
     try:
-        return parse_bytes(data, need_monetary=need_monetary)
+        return parse_bytes(data, need_monetary=need_monetary, with_ids=with_ids)
     except UnicodeDecodeError as exc:
         raise FileCommandError(f"{path}: not a UTF-8 text file") from exc
     except SummaryFileError as exc:
@@ -58,7 +58,7 @@ def read_summary(path: Path, *, need_monetary: bool = False) -> SummaryFile:
 
 
 def fit_output(*, model: str, summary: Path, json: bool, **_: Any) -> str:
-    data = read_summary(summary, need_monetary=model == "gammagamma")
+    data = read_summary(summary, need_monetary=model == "gammagamma", with_ids=False)
     try:
         if model == "gammagamma":
             assert data.monetary is not None

@@ -49,7 +49,7 @@ class SummaryFileError(ValueError):
 
 @dataclass(frozen=True)
 class SummaryFile:
-    ids: tuple[str, ...]
+    ids: tuple[str, ...]  # empty when read without them (`parse_bytes`)
     x: Array
     t_x: Array
     T: Array
@@ -127,22 +127,24 @@ def parse(lines: Iterable[str], *, need_monetary: bool = False) -> SummaryFile:
     return SummaryFile(tuple(ids), arrays["x"], arrays["t_x"], arrays["T"], arrays.get("monetary"))
 
 
-def parse_bytes(data: bytes, *, need_monetary: bool = False) -> SummaryFile:
+def parse_bytes(data: bytes, *, need_monetary: bool = False, with_ids: bool = True) -> SummaryFile:
     """A whole file's bytes (UTF-8, with or without a byte-order mark) to a `SummaryFile`.
 
     Raises `UnicodeDecodeError` for a file that is not UTF-8 text and `SummaryFileError`
-    for a file with errors, exactly as `parse` on the decoded text.
+    for a file with errors, exactly as `parse` on the decoded text. `with_ids=False` leaves
+    the ids of a plain file unread (`ids` is then empty): a fit needs none, and they are a
+    third of the reading.
     """
     data = data.removeprefix(b"\xef\xbb\xbf")
     text = data.decode("utf-8")
-    fast = _parse_plain(data, need_monetary=need_monetary)
+    fast = _parse_plain(data, need_monetary=need_monetary, with_ids=with_ids)
     if fast is not None:
         return fast
     # newline="": the same line splitting as a file opened for the csv module.
     return parse(io.StringIO(text, newline=""), need_monetary=need_monetary)
 
 
-def _parse_plain(data: bytes, *, need_monetary: bool) -> SummaryFile | None:
+def _parse_plain(data: bytes, *, need_monetary: bool, with_ids: bool = True) -> SummaryFile | None:
     """The file read column by column, or None when `parse` must read it (see the module)."""
     if b'"' in data or b"\0" in data:
         return None
@@ -170,7 +172,7 @@ def _parse_plain(data: bytes, *, need_monetary: bool) -> SummaryFile | None:
     x, t_x, T = arrays["x"], arrays["t_x"], arrays["T"]
     if np.any(t_x > T) or np.any((x == 0) & (t_x > 0)):
         return None
-    ids = _ids(fields, body)
+    ids = _ids(fields, body) if with_ids else ()
     if ids is None:
         return None
     return SummaryFile(ids, x, t_x, T, arrays.get("monetary"))
