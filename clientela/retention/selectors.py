@@ -22,6 +22,8 @@ from numpy.typing import NDArray
 
 from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order, OrderStatus
+from clientela.commerce.selectors import SalesFigures
+from clientela.retention.models import RetentionRun
 
 FETCH_SIZE = 20_000
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
@@ -217,3 +219,17 @@ def purchase_summary(
         total_spend=np.asarray(spend, dtype=float),
         first_spend=np.asarray(first_spend, dtype=float),
     )
+
+
+@dataclass(frozen=True)
+class StoredSales:
+    figures: SalesFigures
+    as_of: dt.datetime
+
+
+def stored_sales_figures(*, workspace: Workspace) -> StoredSales | None:
+    """The sales figures stored by the current run (see `SalesFigures`), when it has them."""
+    run = RetentionRun.objects.current(workspace)
+    if run is None or not run.dashboard or "sales" not in run.dashboard or not run.finished_at:
+        return None
+    return StoredSales(SalesFigures.from_json(run.dashboard["sales"]), run.finished_at)

@@ -1,4 +1,9 @@
-"""The workspace dashboard: counts, revenue per month and the repeat-purchase rate."""
+"""The workspace dashboard: counts, revenue per month and the repeat-purchase rate.
+
+The counts are live. Revenue per month and the repeat-purchase rate group every order by a
+day of the workspace's time zone: they are those stored by the last retention refresh, and
+computed here only for a workspace that has none yet.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,20 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import formats
 
-from clientela.commerce.selectors import orders_count, repeat_purchase_rate, revenue_by_month
+from clientela.commerce.selectors import orders_count, sales_figures
 from clientela.customers.selectors import customers_count
+from clientela.retention.selectors import stored_sales_figures
 from clientela.web.access import WorkspaceRequest, workspace_view
 
 
 @workspace_view()
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
-    months = revenue_by_month(workspace=workspace)
+    stored = stored_sales_figures(workspace=workspace)
+    sales = stored.figures if stored else sales_figures(workspace=workspace)
     chart = {
-        "labels": [formats.date_format(row.month, "F Y") for row in months],
-        "values": [float(row.revenue) for row in months],
+        "labels": [formats.date_format(row.month, "F Y") for row in sales.months],
+        "values": [float(row.revenue) for row in sales.months],
         "currency": workspace.currency,
     }
     return render(
@@ -26,7 +33,8 @@ def dashboard(request: WorkspaceRequest) -> HttpResponse:
         {
             "customers_count": customers_count(workspace=workspace),
             "orders_count": orders_count(workspace=workspace),
-            "repeat": repeat_purchase_rate(workspace=workspace),
+            "repeat": sales.repeat,
             "chart": chart,
+            "sales_as_of": stored.as_of if stored else None,
         },
     )
