@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from clientela.retention import engine
+from clientela.retention.score_text import score_lines
 from clientela.retention.summary_file import SummaryFile, SummaryFileError, parse_bytes
 
 FIT_MODELS = ("bgnbd", "paretonbd", "gammagamma")
@@ -91,9 +92,14 @@ def score_output(*, model: str, summary: Path, horizon: float, json: bool, **_: 
         raise FileCommandError(str(exc)) from exc
     scores = engine.score(model, fit.parameters, data.x, data.t_x, data.T, horizon)
     if not json:
+        header = "id\tp_alive\texpected_purchases"
+        if data.ascii_ids is not None:
+            text = score_lines(data.ascii_ids, scores.p_alive, scores.expected_purchases)
+            if text is not None:
+                return f"{header}\n{text}"
         alive, expected = scores.p_alive.tolist(), scores.expected_purchases.tolist()
         rows = map("{}\t{:.4f}\t{:.4f}".format, data.ids, alive, expected)
-        return "\n".join(["id\tp_alive\texpected_purchases", *rows])
+        return "\n".join([header, *rows])
     head = {"model": model, "parameters": fit.parameters, "horizon": horizon}
     return _dumps_with_rows(head, data.ids, scores.p_alive, scores.expected_purchases)
 

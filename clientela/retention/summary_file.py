@@ -17,6 +17,7 @@ string-to-float cast).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from collections.abc import Iterable
@@ -49,11 +50,25 @@ class SummaryFileError(ValueError):
 
 @dataclass(frozen=True)
 class SummaryFile:
-    ids: tuple[str, ...]  # empty when read without them (`parse_bytes`)
+    """The columns of a file. The ids are its first column, stripped: as strings
+    (`text_ids`), or, when every one is printable ASCII without spaces and the file was read
+    column by column, as fixed-width bytes (`ascii_ids`), written back out without making a
+    million strings; `ids` gives them as strings either way (none when read without them)."""
+
     x: Array
     t_x: Array
     T: Array
     monetary: Array | None
+    text_ids: tuple[str, ...] | None = None
+    ascii_ids: NDArray[np.bytes_] | None = None
+
+    @functools.cached_property
+    def ids(self) -> tuple[str, ...]:
+        if self.text_ids is not None:
+            return self.text_ids
+        if self.ascii_ids is not None:
+            return tuple(self.ascii_ids.astype(str).tolist())
+        return ()
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -124,7 +139,8 @@ def parse(lines: Iterable[str], *, need_monetary: bool = False) -> SummaryFile:
     if not ids:
         raise SummaryFileError(["line 2: the file has a header but no rows"])
     arrays = {key: np.asarray(values, dtype=float) for key, values in table.items()}
-    return SummaryFile(tuple(ids), arrays["x"], arrays["t_x"], arrays["T"], arrays.get("monetary"))
+    x, t_x, T = arrays["x"], arrays["t_x"], arrays["T"]
+    return SummaryFile(x, t_x, T, arrays.get("monetary"), text_ids=tuple(ids))
 
 
 def parse_bytes(data: bytes, *, need_monetary: bool = False, with_ids: bool = True) -> SummaryFile:
@@ -172,10 +188,14 @@ def _parse_plain(data: bytes, *, need_monetary: bool, with_ids: bool = True) -> 
     x, t_x, T = arrays["x"], arrays["t_x"], arrays["T"]
     if np.any(t_x > T) or np.any((x == 0) & (t_x > 0)):
         return None
-    ids = _ids(fields, body) if with_ids else ()
+    if not with_ids:
+        return SummaryFile(x, t_x, T, arrays.get("monetary"))
+    ids = _ids(fields, body)
     if ids is None:
         return None
-    return SummaryFile(ids, x, t_x, T, arrays.get("monetary"))
+    if isinstance(ids, tuple):
+        return SummaryFile(x, t_x, T, arrays.get("monetary"), text_ids=ids)
+    return SummaryFile(x, t_x, T, arrays.get("monetary"), ascii_ids=ids)
 
 
 @dataclass(frozen=True)
@@ -235,14 +255,14 @@ def _numbers(fields: _Fields, column: int) -> Array | None:
     return values
 
 
-def _ids(fields: _Fields, body: bytes) -> tuple[str, ...] | None:
-    """The first column, stripped as `parse` strips it."""
+def _ids(fields: _Fields, body: bytes) -> tuple[str, ...] | NDArray[np.bytes_] | None:
+    """The first column, stripped as `parse` strips it (see `SummaryFile`)."""
     found = _matrix(fields, 0)
     if found is None:
         return None
     chars, inside = found
     if np.all(~inside | ((chars > ord(" ")) & (chars < 0x7F))):
         # Printable ASCII without spaces: nothing to strip or decode beyond ASCII.
-        return tuple(chars.view(f"S{chars.shape[1]}").ravel().astype(str).tolist())
+        return chars.view(f"S{chars.shape[1]}").ravel()
     bounds = zip(fields.starts[:, 0].tolist(), fields.ends[:, 0].tolist(), strict=True)
     return tuple(body[start:end].decode("utf-8").strip() for start, end in bounds)

@@ -72,6 +72,17 @@ def test_score_prints_p_alive_and_expected_purchases_per_row():
     assert round(total, 1) == 1653.4
 
 
+def test_score_as_text_prints_one_line_per_row():
+    lines = run("score", "--summary", str(SUMMARY), "--horizon", "39")[0].splitlines()
+    assert len(lines) == 2358
+    assert lines[:3] == [
+        "id\tp_alive\texpected_purchases",
+        "1\t0.7266\t1.2259",
+        "2\t0.2122\t0.2033",
+    ]
+    assert lines[5] == "5\t1.0000\t0.1948"  # x = 0: BG/NBD says alive
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
