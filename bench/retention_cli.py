@@ -149,7 +149,7 @@ def _ratio(peer: dict[str, Any], ours: dict[str, Any], key: str) -> str:
 
 
 def phases(summary: Path) -> None:
-    """Where a run of ours spends its CPU, in a fresh process (`--phases FILE`)."""
+    """Where a run of ours spends its CPU, in a fresh process (`--phases-of FILE`)."""
     clock = time.process_time
     marks = [("", 0.0), ("interpreter start, import numpy", clock())]
     from clientela.retention import engine, file_commands
@@ -226,11 +226,13 @@ def main() -> None:
     print("\n".join(table))
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     if args.phases:
-        subprocess.run([sys.executable, __file__, "--phases", str(summary)], cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, __file__, "--phases-of", str(summary)], cwd=ROOT, check=True
+        )
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--phases"]:
+    if sys.argv[1:2] == ["--phases-of"]:
         sys.path.insert(0, str(ROOT))
         phases(Path(sys.argv[2]))
     else:
