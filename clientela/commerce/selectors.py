@@ -87,12 +87,14 @@ class SalesFigures:
 
     months: list[MonthRevenue]
     repeat: RepeatRate
+    orders: int  # every order, counted or not, as `orders_count`
 
     def as_json(self) -> dict[str, Any]:
         return {
             "months": [[row.month.isoformat(), str(row.revenue)] for row in self.months],
             "buyers": self.repeat.buyers,
             "repeat_buyers": self.repeat.repeat_buyers,
+            "orders": self.orders,
         }
 
     @classmethod
@@ -100,12 +102,15 @@ class SalesFigures:
         return cls(
             [MonthRevenue(date.fromisoformat(m), Decimal(r)) for m, r in data["months"]],
             RepeatRate(buyers=data["buyers"], repeat_buyers=data["repeat_buyers"]),
+            data["orders"],
         )
 
 
 def sales_figures(*, workspace: Workspace) -> SalesFigures:
     return SalesFigures(
-        revenue_by_month(workspace=workspace), repeat_purchase_rate(workspace=workspace)
+        revenue_by_month(workspace=workspace),
+        repeat_purchase_rate(workspace=workspace),
+        orders_count(workspace=workspace),
     )
 
 

@@ -70,3 +70,27 @@ def test_the_dashboard_shows_the_stored_figures_until_the_next_refresh(cast, cli
     assert not any("GROUP BY" in q["sql"].upper() for q in queries.captured_queries)
     assert 'id="sales-as-of"' in after and run.finished_at is not None
     assert f'<p class="figure" id="orders-count">{len(Order.objects.all())}</p>' in after
+
+
+@pytest.mark.django_db
+def test_a_large_shop_shows_the_counts_of_the_refresh_too(cast, client_for, monkeypatch):
+    from clientela.retention import selectors
+
+    customers = simulated_shop(cast.shop, n=60, start=dt.date(2025, 7, 1), end=TODAY)
+    refresh(cast.shop)
+    orders = Order.objects.for_workspace(cast.shop).count()
+    monkeypatch.setattr(selectors, "LIVE_COUNTS_UP_TO", orders - 1)  # "large" from here
+    Order.objects.create(
+        workspace=cast.shop,
+        customer=customers[0],
+        placed_at=dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC),
+        total=Decimal("1000.00"),
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(cast.viewer).get("/w/alice/").content.decode()
+
+    assert f'<p class="figure" id="orders-count">{orders}</p>' in page
+    assert '<p class="figure" id="customers-count">60</p>' in page
+    assert "All these figures as of the last refresh of the scores" in page
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)

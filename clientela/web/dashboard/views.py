@@ -1,8 +1,8 @@
 """The workspace dashboard: counts, revenue per month and the repeat-purchase rate.
 
-The counts are live. Revenue per month and the repeat-purchase rate group every order by a
-day of the workspace's time zone: they are those stored by the last retention refresh, and
-computed here only for a workspace that has none yet.
+Revenue per month and the repeat-purchase rate group every order by a day of the workspace's
+time zone: they are those stored by the last retention refresh, computed here only for a
+workspace that has none yet. The counts are live up to a size (see `dashboard_figures`).
 """
 
 from __future__ import annotations
@@ -11,30 +11,28 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import formats
 
-from clientela.commerce.selectors import orders_count, sales_figures
-from clientela.customers.selectors import customers_count
-from clientela.retention.selectors import stored_sales_figures
+from clientela.retention.selectors import dashboard_figures
 from clientela.web.access import WorkspaceRequest, workspace_view
 
 
 @workspace_view()
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
-    stored = stored_sales_figures(workspace=workspace)
-    sales = stored.figures if stored else sales_figures(workspace=workspace)
+    figures = dashboard_figures(workspace=workspace)
     chart = {
-        "labels": [formats.date_format(row.month, "F Y") for row in sales.months],
-        "values": [float(row.revenue) for row in sales.months],
+        "labels": [formats.date_format(row.month, "F Y") for row in figures.sales.months],
+        "values": [float(row.revenue) for row in figures.sales.months],
         "currency": workspace.currency,
     }
     return render(
         request,
         "web/dashboard/dashboard.html",
         {
-            "customers_count": customers_count(workspace=workspace),
-            "orders_count": orders_count(workspace=workspace),
-            "repeat": sales.repeat,
+            "customers_count": figures.customers,
+            "orders_count": figures.orders,
+            "repeat": figures.sales.repeat,
             "chart": chart,
-            "sales_as_of": stored.as_of if stored else None,
+            "sales_as_of": figures.sales_as_of,
+            "counts_stored": figures.counts_stored,
         },
     )
