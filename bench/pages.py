@@ -86,7 +86,7 @@ def _orders_sql(vendor: str, workspace_id: int) -> str:
     return (
         "INSERT INTO commerce_order (workspace_id, external_id, customer_id, placed_at, status, "  # noqa: S608
         f"currency, total, created_at) SELECT {workspace_id}, 'o' || c.id || '-' || k.k, c.id, "
-        f"{placed}, 'paid', 'RON', {total}, {now} FROM customers_customer c, {ks} "
+        f"{placed}, 'placed', 'RON', {total}, {now} FROM customers_customer c, {ks} "
         f"WHERE c.workspace_id = {workspace_id}"
     )
 
