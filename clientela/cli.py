@@ -14,6 +14,7 @@
 
 Each of these is a management command of the same name, and every other sub-command
 (`migrate`, `createsuperuser`, …) is Django's: arguments pass through unchanged.
+`retention fit` and `retention score` run without setting Django up: they only read a file.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in {"-h", "--help"}:
         print(__doc__)
         args = ["help"]
+    if args[:1] == ["retention"] and args[1:2] in (["fit"], ["score"]):
+        # They read a file and touch no database: no Django setup (see file_commands).
+        from clientela.retention.file_commands import main as file_main
+
+        sys.exit(file_main(args[1:]))
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["clientela", *args])

@@ -10,6 +10,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
@@ -76,6 +77,41 @@ def repeat_purchase_rate(*, workspace: Workspace) -> RepeatRate:
         buyers=Count("customer"), repeat=Count("customer", filter=Q(days__gte=2))
     )
     return RepeatRate(buyers=totals["buyers"] or 0, repeat_buyers=totals["repeat"] or 0)
+
+
+@dataclass(frozen=True)
+class SalesFigures:
+    """The dashboard's revenue per month and repeat-purchase rate. Both group every order by
+    a day or a month of the workspace's time zone, seconds of work on a large shop: the
+    retention refresh stores them with its run (`as_json`), the dashboard reads them back."""
+
+    months: list[MonthRevenue]
+    repeat: RepeatRate
+    orders: int  # every order, counted or not, as `orders_count`
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "months": [[row.month.isoformat(), str(row.revenue)] for row in self.months],
+            "buyers": self.repeat.buyers,
+            "repeat_buyers": self.repeat.repeat_buyers,
+            "orders": self.orders,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SalesFigures:
+        return cls(
+            [MonthRevenue(date.fromisoformat(m), Decimal(r)) for m, r in data["months"]],
+            RepeatRate(buyers=data["buyers"], repeat_buyers=data["repeat_buyers"]),
+            data["orders"],
+        )
+
+
+def sales_figures(*, workspace: Workspace) -> SalesFigures:
+    return SalesFigures(
+        revenue_by_month(workspace=workspace),
+        repeat_purchase_rate(workspace=workspace),
+        orders_count(workspace=workspace),
+    )
 
 
 @dataclass(frozen=True)

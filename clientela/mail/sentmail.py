@@ -1,25 +1,26 @@
-"""The demo's sent mail, as the local mail sink received it, seen from one workspace.
+"""The demo's sent mail: the workspace's sent messages, and each as the local mail sink got it.
 
-The sink keeps every message of the install in one folder (DATA_DIR/mailsink). A workspace
-sees only the files whose Message-ID is one of its own outbox rows: the id is chosen at
-random per row and never reused, so it names exactly one workspace.
+The list is the workspace's own sent outbox rows, a page at a time from the database. The sink
+keeps every message of the install in one folder (DATA_DIR/mailsink) and names each file after
+its arrival time and a digest of its Message-ID (`message_token`), chosen at random per
+outbox row and never reused: opening a message finds its copy by name, and the copy's own
+Message-ID is checked before it is shown.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
-from email.parser import BytesHeaderParser, BytesParser
+from email.parser import BytesParser
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from clientela.accounts.models import Workspace
-from clientela.mail.models import Outbox
-
-SCAN = 2000  # the newest files looked at: the sink is a demo tool, not an archive
-SHOWN = 200
+from clientela.mail.models import Outbox, OutboxStatus
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,9 @@ def sink_dir() -> Path:
     return Path(settings.DATA_DIR) / "mailsink"
 
 
-def _newest_headers() -> list[tuple[Path, EmailMessage]]:
-    files = sorted(sink_dir().glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)
-    parser = BytesHeaderParser(policy=policy.default)
-    found = []
-    for path in files[:SCAN]:
-        with path.open("rb") as handle:
-            found.append((path, parser.parse(handle)))
-    return found
+def message_token(message_id: str) -> str:
+    """The part of a sink file's name that the message's Message-ID decides."""
+    return hashlib.sha256(message_id.strip().encode()).hexdigest()[:24]
 
 
 def _summary(outbox_id: int, headers: EmailMessage) -> SentMessage:
@@ -61,35 +57,30 @@ def _summary(outbox_id: int, headers: EmailMessage) -> SentMessage:
     )
 
 
-def sent_mail_for_workspace(workspace: Workspace) -> list[SentMessage] | None:
-    """The workspace's messages in the sink, newest first; None when there is no sink."""
+def sent_mail_for_workspace(workspace: Workspace) -> QuerySet[Outbox] | None:
+    """The workspace's sent messages, newest first; None when there is no sink."""
     if not sink_dir().is_dir():
         return None
-    files = _newest_headers()
-    ids = {str(headers.get("Message-ID", "")).strip() for _, headers in files}
-    own = dict(
+    return (
         Outbox.objects.for_workspace(workspace)
-        .filter(message_id__in=ids)
-        .values_list("message_id", "pk")
+        .filter(status=OutboxStatus.SENT)
+        .order_by("-pk")
+        .only("pk", "to_address", "subject", "sent_at")
     )
-    found = []
-    for _, headers in files:
-        outbox_id = own.get(str(headers.get("Message-ID", "")).strip())
-        if outbox_id is not None:
-            found.append(_summary(outbox_id, headers))
-    return found[:SHOWN]
 
 
 def sent_mail_open(row: Outbox) -> SentMessageText | None:
     """The newest copy of this (already workspace-checked) outbox row in the sink, if any."""
     if not sink_dir().is_dir():
         return None
-    for path, headers in _newest_headers():
-        if str(headers.get("Message-ID", "")).strip() == row.message_id:
-            with path.open("rb") as handle:
-                message = BytesParser(policy=policy.default).parse(handle)
-            assert isinstance(message, EmailMessage)
-            part = message.get_body(preferencelist=("plain",))
-            text = part.get_content() if isinstance(part, EmailMessage) else ""
-            return SentMessageText(_summary(row.pk, headers), str(text))
+    # Names start with the arrival time: the last is the newest copy (a retry keeps its id).
+    for path in sorted(sink_dir().glob(f"*-{message_token(row.message_id)}.eml"), reverse=True):
+        with path.open("rb") as handle:
+            message = BytesParser(policy=policy.default).parse(handle)
+        assert isinstance(message, EmailMessage)
+        if str(message.get("Message-ID", "")).strip() != row.message_id.strip():
+            continue  # not this row's message: never show another's under its name
+        part = message.get_body(preferencelist=("plain",))
+        text = part.get_content() if isinstance(part, EmailMessage) else ""
+        return SentMessageText(_summary(row.pk, message), str(text))
     return None

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from clientela.retention.models import RetentionRun
+from tests.processes.helpers import clientela, process_env
 
 from .factories import simulated_shop
 
@@ -89,6 +92,17 @@ def test_score_with_mbgnbd_gives_one_time_buyers_a_chance_of_being_gone():
     assert rows["5"] == ["0.3897", "0.1540"]
 
 
+def test_score_as_text_prints_one_line_per_row():
+    lines = run("score", "--summary", str(SUMMARY), "--horizon", "39")[0].splitlines()
+    assert len(lines) == 2358
+    assert lines[:3] == [
+        "id\tp_alive\texpected_purchases",
+        "1\t0.7266\t1.2259",
+        "2\t0.2122\t0.2033",
+    ]
+    assert lines[5] == "5\t1.0000\t0.1948"  # x = 0: BG/NBD says alive
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -108,6 +122,29 @@ def test_fit_names_the_line_and_the_reason_of_a_bad_file(tmp_path, content, mess
     with pytest.raises(CommandError) as caught:
         run("fit", "--summary", str(path), "--json")
     assert str(caught.value).startswith(f"{path}: {message}")
+
+
+@pytest.mark.parametrize("action", [("fit", "--model", "paretonbd"), ("score", "--horizon", "39")])
+def test_the_console_script_reads_a_file_without_setting_django_up(tmp_path, action):
+    # Settings that cannot be imported: had the command set Django up, it would fail on them.
+    env = process_env(tmp_path, DJANGO_SETTINGS_MODULE="no.such.settings")
+    args = ("retention", *action, "--summary", str(SUMMARY), "--json")
+    assert clientela(*args, env=env) == run(*args[1:])[0]
+
+
+def test_the_console_script_names_the_bad_line_and_fails(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("id,x,t_x,T\n1,1,1,2\n2,1,3,2\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "clientela.cli", "retention", "fit", "--summary", str(path)],
+        env=process_env(tmp_path, DJANGO_SETTINGS_MODULE="no.such.settings"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"CommandError: {path}: line 3: t_x (3) is greater than T (2)\n"
 
 
 def test_gamma_gamma_needs_a_spend_column():

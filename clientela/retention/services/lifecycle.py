@@ -25,6 +25,8 @@ from clientela.clock.leases import (
     lease_release,
     lease_renew,
 )
+from clientela.commerce.selectors import sales_figures
+from clientela.customers.selectors import customers_count
 from clientela.retention import reports
 from clientela.retention.models import CustomerScore, RetentionRun, RunStatus, ValidationRun
 from clientela.timeline.services import event_record
@@ -116,6 +118,9 @@ def retention_run_publish(run: RetentionRun) -> None:
         CustomerScore.objects.for_workspace(run.workspace).filter(run__in=earlier).delete()
         # The scores are final now: the dashboard's figures are computed once here, not per view.
         run.dashboard = reports.dashboard_snapshot(run)
+        # So are the orders it was fitted on: the sales figures of the main dashboard too.
+        run.dashboard["sales"] = sales_figures(workspace=run.workspace).as_json()
+        run.dashboard["customers"] = customers_count(workspace=run.workspace)
         _run_finish(run, to, published=True)
 
 

@@ -62,11 +62,11 @@ def delivery_pause(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(DELIVERY_VIEW)
 def mailsink(request: WorkspaceRequest) -> HttpResponse:
-    return render(
-        request,
-        "web/outreach/mailsink.html",
-        {"messages_sent": sent_mail_for_workspace(request.workspace)},
+    sent = sent_mail_for_workspace(request.workspace)
+    page = (
+        Paginator(sent, PAGE_SIZE).get_page(request.GET.get("page")) if sent is not None else None
     )
+    return render(request, "web/outreach/mailsink.html", {"messages_sent": page})
 
 
 @workspace_view(DELIVERY_VIEW)

@@ -7,7 +7,8 @@
     clientela retention validate --workspace SLUG --calibration-end 1997-09-30 [--json]
 
 `fit` and `score` read a summary CSV (Lifetimes or Fader-Hardie columns) and work in the file's
-own time unit; `refresh` and `validate` read the workspace's orders.
+own time unit (`clientela.retention.file_commands`, which the console script runs without
+setting Django up); `refresh` and `validate` read the workspace's orders.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,12 +24,15 @@ from django.utils import translation
 
 from clientela.accounts.models import Workspace
 from clientela.retention import engine
+from clientela.retention.file_commands import (
+    FileCommandError,
+    add_file_commands,
+    fit_output,
+    score_output,
+)
 from clientela.retention.models import RetentionRun
 from clientela.retention.services import RetentionError, retention_refresh, retention_validate
 from clientela.retention.services.choosing import choice_sentence
-from clientela.retention.summary_file import SummaryFile, SummaryFileError, parse
-
-FIT_MODELS = (*engine.MODELS, "gammagamma")
 
 
 class Command(BaseCommand):
@@ -36,15 +40,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        fit = sub.add_parser("fit", help="Fit a model on a summary CSV and print its parameters.")
-        fit.add_argument("--model", choices=FIT_MODELS, default="bgnbd")
-        fit.add_argument("--summary", type=Path, required=True, metavar="FILE.csv")
-        fit.add_argument("--json", action="store_true")
-        score = sub.add_parser("score", help="P(alive) and expected purchases for each row.")
-        score.add_argument("--model", choices=engine.MODELS, default="bgnbd")
-        score.add_argument("--summary", type=Path, required=True, metavar="FILE.csv")
-        score.add_argument("--horizon", type=float, required=True, metavar="T")
-        score.add_argument("--json", action="store_true")
+        add_file_commands(sub)
         refresh = sub.add_parser("refresh", help="Refit and rescore one workspace now.")
         refresh.add_argument("--workspace", required=True, metavar="SLUG")
         # Without --model, the settings' model: pinned, or the best on the shop's holdout.
@@ -62,45 +58,17 @@ class Command(BaseCommand):
     def _emit(self, data: Any, as_json: bool, text: str) -> None:
         self.stdout.write(json.dumps(data, indent=2, default=str) if as_json else text)
 
-    def _fit(self, *, model: str, summary: Path, json: bool, **_: Any) -> None:
-        data = _read(summary, need_monetary=model == "gammagamma")
-        try:
-            if model == "gammagamma":
-                assert data.monetary is not None
-                fit = engine.spend_fit(data.x, data.monetary)
-            else:
-                fit = engine.fit(model, data.x, data.t_x, data.T)
-        except engine.FitFailed as exc:
-            raise CommandError(str(exc)) from exc
-        result = {
-            "model": model,
-            "parameters": fit.parameters,
-            "log_likelihood": fit.log_likelihood,
-            "customers": fit.n_customers,
-        }
-        if fit.warnings:  # a maximum at the edge of the model (see engine.fit)
-            result["warnings"] = [{"code": w.code, **w.values} for w in fit.warnings]
-        params = ", ".join(f"{k} = {v:.4f}" for k, v in fit.parameters.items())
-        text = f"{model} on {fit.n_customers} customers: {params}; LL = {fit.log_likelihood:.2f}"
-        self._emit(result, json, text)
+    def _fit(self, **options: Any) -> None:
+        self._file_command(fit_output, options)
 
-    def _score(self, *, model: str, summary: Path, horizon: float, json: bool, **_: Any) -> None:
-        if horizon <= 0:
-            raise CommandError("--horizon must be a positive number of the file's time units")
-        data = _read(summary)
+    def _score(self, **options: Any) -> None:
+        self._file_command(score_output, options)
+
+    def _file_command(self, output: Callable[..., str], options: dict[str, Any]) -> None:
         try:
-            fit = engine.fit(model, data.x, data.t_x, data.T)
-        except engine.FitFailed as exc:
+            self.stdout.write(output(**options))
+        except FileCommandError as exc:
             raise CommandError(str(exc)) from exc
-        scores = engine.score(model, fit.parameters, data.x, data.t_x, data.T, horizon)
-        rows = [
-            {"id": i, "p_alive": float(a), "expected_purchases": float(e)}
-            for i, a, e in zip(data.ids, scores.p_alive, scores.expected_purchases, strict=True)
-        ]
-        result = {"model": model, "parameters": fit.parameters, "horizon": horizon, "rows": rows}
-        lines = ["id\tp_alive\texpected_purchases"]
-        lines += [f"{r['id']}\t{r['p_alive']:.4f}\t{r['expected_purchases']:.4f}" for r in rows]
-        self._emit(result, json, "\n".join(lines))
 
     def _refresh(self, *, workspace: str, model: str | None, **_: Any) -> None:
         ws = _workspace(workspace)
@@ -175,15 +143,3 @@ def _workspace(slug: str) -> Workspace:
     if workspace is None:
         raise CommandError(f"No workspace {slug!r}")
     return workspace
-
-
-def _read(path: Path, *, need_monetary: bool = False) -> SummaryFile:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return parse(handle, need_monetary=need_monetary)
-    except OSError as exc:
-        raise CommandError(f"{path}: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise CommandError(f"{path}: not a UTF-8 text file") from exc
-    except SummaryFileError as exc:
-        raise CommandError("\n".join(f"{path}: {line}" for line in exc.errors)) from exc
