@@ -41,6 +41,9 @@ def split_name(full: str) -> tuple[str, str]:
 
 def platform_cells(cells: dict[str, str]) -> dict[str, str]:
     """`cells` with the platforms' extra columns folded into ours (see `formats`)."""
+    ident = cells.get("external_id", "")
+    if ident[:1] == "'" and ident[1:].isdigit():  # Shopify's guard against Excel's rounding
+        cells["external_id"] = ident[1:]
     full = cells.pop("full_name", None)
     if full is not None and not cells.get("first_name") and not cells.get("last_name"):
         cells["first_name"], cells["last_name"] = split_name(full)

@@ -43,6 +43,7 @@ from django.db import connection, connections, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from clientela.imports.consents import consent_source
 from clientela.imports.customer_writer import CustomerWriter
 from clientela.imports.db import backend
 from clientela.imports.db.base import Backend
@@ -194,14 +195,18 @@ def _read_share(handle: BinaryIO, size: int) -> float:
 
 
 def _writer(job: ImportJob, errors: ErrorLog, db: Backend) -> CustomerWriter | OrderWriter:
+    source = consent_source(job.file_name)
     if job.kind == ImportKind.CUSTOMERS:
-        return CustomerWriter(workspace=job.workspace, actor=job.created_by, errors=errors, db=db)
+        return CustomerWriter(
+            workspace=job.workspace, actor=job.created_by, errors=errors, db=db, source=source
+        )
     return OrderWriter(
         workspace=job.workspace,
         actor=job.created_by,
         errors=errors,
         db=db,
         use_copy=getattr(settings, "CLIENTELA_IMPORT_USE_COPY", True),
+        source=source,
     )
 
 

@@ -159,7 +159,8 @@ def check_order_header(columns: list[str]) -> RowError | None:
             return RowError(
                 1, required, _("the header has no %(required)s column") % {"required": required}
             )
-    if "customer_external_id" not in columns and "customer_email" not in columns:
+    customer = ("customer_external_id", "customer_email", "customer_name")
+    if not any(column in columns for column in customer):
         return RowError(
             1,
             "customer_external_id",
