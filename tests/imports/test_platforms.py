@@ -10,8 +10,11 @@ from datetime import UTC, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
+
 from clientela.commerce.models import Order
 from clientela.customers.models import Consent, Customer
+from clientela.imports.formats import all_formats, template_csv
 from clientela.imports.models import ImportStatus
 from clientela.imports.services import import_run_file
 from clientela.timeline.models import Event
@@ -391,3 +394,12 @@ def test_an_unknown_status_of_a_platform_is_a_row_error_naming_the_ones_it_write
             "on-hold, pending, cancelled, failed, refunded)",
         )
     ]
+
+
+@pytest.mark.parametrize("fmt", all_formats(), ids=lambda fmt: fmt.slug)
+def test_each_template_is_read_back_as_its_own_layout(cast, tmp_path, fmt):
+    path = tmp_path / "template.csv"
+    path.write_text(template_csv(fmt), encoding="utf-8")
+    job = import_run_file(workspace=cast.shop, kind=fmt.kind, path=path, actor=None)
+    assert (job.status, errors_of(job), job.file_format) == (ImportStatus.SUCCEEDED, [], fmt.slug)
+    assert job.created_count == 1

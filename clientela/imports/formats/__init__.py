@@ -83,3 +83,18 @@ def all_formats() -> list[Format]:
 
 def format_by_slug(slug: str) -> Format | None:
     return next((fmt for fmt in all_formats() if fmt.slug == slug), None)
+
+
+def template_csv(fmt: Format) -> str:
+    """A file in the layout of `fmt` to fill in: its header and one example row, with a
+    UTF-8 byte order mark (Excel then reads the diacritics). Ours is separated by
+    semicolons, as Excel in Romania saves; a platform's as that platform exports."""
+    import csv
+    import io
+
+    delimiter = ";" if fmt.is_ours else fmt.delimiter
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([column.name for column in fmt.columns])
+    writer.writerow([column.example for column in fmt.columns])
+    return "\ufeff" + out.getvalue()
