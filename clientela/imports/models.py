@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -162,7 +163,10 @@ class ImportJob(WorkspaceScoped, LeasedRun):
         the job's row yet, see `pipeline`) a renewal that matches nothing is let go: the
         end of the run checks the lease again in any case.
         """
-        values = {"rows_read": self.rows_read, "processed_bytes": self.processed_bytes}
+        values: dict[str, Any] = {
+            "rows_read": self.rows_read,
+            "processed_bytes": self.processed_bytes,
+        }
         if self.lease_until is None:  # run in place, without a lease
             ImportJob.objects.filter(pk=self.pk).update(**values)
             return
