@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
+from functools import partial
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
@@ -140,9 +141,11 @@ def rows(
     if header_error:
         errors.add(header_error)
         return
-    parse_order = OrderParser(zone, fmt)
+    parse = OrderParser(zone, fmt) if kind == "orders" else partial(customer_row, fmt=fmt)
     seen = _Seen()
+    ids = seen.ids  # the common case of a valid row with a new id, checked here inline
     previous = None  # the order of the row before, for the layouts that span rows
+    grouped = fmt.grouped
     count = 0
     for raw in source:
         count += 1
@@ -150,17 +153,20 @@ def rows(
         if isinstance(raw, RowError):
             errors.add(raw)
             continue
-        if fmt.grouped:
+        if grouped:
             key = raw.cells.get("external_id", "").strip()
             if key and key == previous:
                 continue  # another line item of the order before
             previous = key
-        parsed = customer_row(raw, fmt) if kind == "customers" else parse_order(raw)
+        parsed = parse(raw)
         if isinstance(parsed, list):
             for error in parsed:
                 errors.add(error)
             for error in seen.check_raw(raw):
                 errors.add(error)
+        elif type(parsed) is OrderRow and parsed.external_id not in ids:
+            ids.add(parsed.external_id)
+            yield parsed
         else:
             for error in seen.check(parsed):
                 errors.add(error)

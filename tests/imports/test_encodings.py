@@ -3,6 +3,10 @@ that are not closed, which must not swallow the rows after them."""
 
 from __future__ import annotations
 
+import io
+
+from django.core.management import call_command
+
 from clientela.customers.models import Customer
 from clientela.imports.models import ImportStatus
 from clientela.imports.services import import_run_file
@@ -139,3 +143,15 @@ def test_every_error_of_a_row_is_reported_also_a_repeated_id(cast, tmp_path):
         (3, "language", "'fr' is not a language we write in (ro or en)"),
         (3, "external_id", "'C1' already appears on an earlier line of the file"),
     ]
+
+
+def test_the_command_takes_the_encoding(cast, tmp_path):
+    path = tmp_path / "clienti.csv"
+    path.write_bytes(EXCEL_RO.encode("iso-8859-2"))
+    out = io.StringIO()
+    call_command(
+        "import", "customers", str(path), workspace="alice", encoding="iso-8859-2",
+        no_progress=True, stdout=out,
+    )  # fmt: skip
+    assert out.getvalue() == "Imported 3 rows: 3 created, 0 updated, 0 unchanged.\n"
+    assert _names(cast) == IMPORTED
