@@ -208,6 +208,9 @@ FILE_UPLOAD_TEMP_DIR = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CLIENTELA_IMPORT_MAX_BYTES = int(os.environ.get("CLIENTELA_IMPORT_MAX_BYTES", 1024**3))
+# Seconds an import worker holds its job without renewing; one silent for longer is dead
+# and its job is run again (clientela.imports.models.import_lease).
+CLIENTELA_IMPORT_LEASE_SECONDS = int(os.environ.get("CLIENTELA_IMPORT_LEASE_SECONDS", 600))
 
 TASKS = {
     "default": {

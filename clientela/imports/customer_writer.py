@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from clientela.accounts.models import User, Workspace
 from clientela.customers.models import Customer, CustomerEmail, Tag, search_keys_refresh
 from clientela.imports.bulk import defaults, instance_rows, update_by_id
+from clientela.imports.consents import consents_apply
 from clientela.imports.db.base import Backend, Statistics
 from clientela.imports.passes import ErrorLog
 from clientela.imports.reader import RowError
@@ -40,10 +41,17 @@ TagThrough = Customer.tags.through
 
 class CustomerWriter:
     def __init__(
-        self, *, workspace: Workspace, actor: User | None, errors: ErrorLog, db: Backend
+        self,
+        *,
+        workspace: Workspace,
+        actor: User | None,
+        errors: ErrorLog,
+        db: Backend,
+        source: str = "",
     ) -> None:
         self.workspace = workspace
         self.actor = actor
+        self.source = source  # of the consents the file records (`consents.consent_source`)
         self.errors = errors
         self.created = self.updated = self.unchanged = 0
         self._db = db
@@ -56,6 +64,7 @@ class CustomerWriter:
         tags_of = self._tags_of(list(by_pk), batch)
         new: list[tuple[CustomerRow, Customer]] = []
         changed: list[tuple[Customer, dict[str, Any], dict[str, Any]]] = []
+        marketing: dict[int, bool] = {}  # customer pk -> the file's answer
         for row in batch:
             customer = self._match(row, by_ext, owner_of, by_pk)
             if isinstance(customer, bool):
@@ -63,6 +72,8 @@ class CustomerWriter:
             if customer is None:
                 new.append((row, self._build(row)))
                 continue
+            if row.marketing is not None:
+                marketing[customer.pk] = row.marketing
             old, values = self._changes(row, customer, tags_of.get(customer.pk, ()))
             if values:
                 changed.append((customer, old, values))
@@ -72,6 +83,12 @@ class CustomerWriter:
             return  # the import is rejected; no point writing the rest of it
         self._create(new)
         self._update(changed, owner_of)
+        for row, customer in new:
+            if row.marketing is not None:
+                marketing[customer.pk] = row.marketing
+        consents_apply(
+            workspace=self.workspace, actor=self.actor, source=self.source, wanted=marketing
+        )
 
     def _match(
         self,

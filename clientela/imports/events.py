@@ -8,5 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS: dict[str, Promise] = {
     "import.finished": _("Import finished"),
+    "import.failed": _("Import failed"),
+    "import.retried": _("Import retried"),
     "demo.loaded": _("Demo data loaded"),
 }

@@ -1,5 +1,11 @@
 """CSV export of customers and orders, in the columns the importer reads back.
 
+Two dialects: plain CSV (commas, decimal points, ISO times with their offset), and "Excel
+(Romania)": what Excel with Romanian settings opens in columns with its diacritics, that
+is semicolons, decimal commas in the amounts, times without an offset (in the workspace's
+zone), and a UTF-8 byte order mark (without one Excel reads the file as Windows-1250).
+The importer reads both back.
+
 Cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
 return) get a leading single quote; the importer removes exactly that quote again. The web
 and the API export through `customers_export` and `orders_export`, which check the actor.
@@ -9,7 +15,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -53,6 +59,18 @@ ORDER_COLUMNS = [
 CHUNK = 2000
 
 
+class Dialect(NamedTuple):
+    delimiter: str
+    bom: bool
+    decimal_comma: bool
+    naive_times: bool
+
+
+CSV = Dialect(",", bom=False, decimal_comma=False, naive_times=False)
+EXCEL_RO = Dialect(";", bom=True, decimal_comma=True, naive_times=True)
+DIALECTS = {"csv": CSV, "excel_ro": EXCEL_RO}
+
+
 def safe_cell(value: Any) -> str:
     text = "" if value is None else str(value)
     if text and text[0] in "=+-@\t\r":
@@ -67,14 +85,17 @@ class _Line:
         return text
 
 
-def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+def csv_lines(
+    header: list[str], rows: Iterable[list[Any]], dialect: Dialect = CSV
+) -> Iterator[str]:
     """The CSV text of `header` and `rows`, one line at a time, cells neutralised.
 
     A generator, so a web response or a file receives the export as it is read from the
     database, in chunks of CHUNK rows: memory stays flat whatever the number of rows.
     """
-    writer = csv.writer(_Line())
-    yield writer.writerow(header)
+    writer = csv.writer(_Line(), delimiter=dialect.delimiter)
+    first = writer.writerow(header)
+    yield "\ufeff" + first if dialect.bom else first
     for row in rows:
         yield writer.writerow([safe_cell(value) for value in row])
 
@@ -113,7 +134,9 @@ def customer_rows(
         ]
 
 
-def order_rows(workspace: Workspace, filters: OrderFilters | None = None) -> Iterator[list[Any]]:
+def order_rows(
+    workspace: Workspace, filters: OrderFilters | None = None, dialect: Dialect = CSV
+) -> Iterator[list[Any]]:
     """The orders of `workspace` passing `filters`, oldest first, times in its time zone."""
     zone = ZoneInfo(workspace.time_zone)
     orders = (
@@ -130,33 +153,43 @@ def order_rows(workspace: Workspace, filters: OrderFilters | None = None) -> Ite
         )
     )
     for ext_id, customer_id, email, placed_at, status, currency, total in orders.iterator(CHUNK):
+        local = placed_at.astimezone(zone)
+        amount = f"{total:.2f}"
         yield [
             ext_id,
             customer_id,
             email,
-            placed_at.astimezone(zone).isoformat(),
+            local.strftime("%Y-%m-%d %H:%M:%S") if dialect.naive_times else local.isoformat(),
             status,
             currency,
-            f"{total:.2f}",
+            amount.replace(".", ",") if dialect.decimal_comma else amount,
         ]
 
 
 def customers_export(
-    *, workspace: Workspace, actor: User | None, filters: CustomerFilters | None = None
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    filters: CustomerFilters | None = None,
+    dialect: Dialect = CSV,
 ) -> Iterator[str]:
     """The CSV lines of the customers passing `filters`; NotPermitted for an actor below
     CUSTOMER_EXPORT, raised by this call itself, before any line is read."""
     permit(actor=actor, workspace=workspace, rule=CUSTOMER_EXPORT)
-    return csv_lines(CUSTOMER_COLUMNS, customer_rows(workspace, filters))
+    return csv_lines(CUSTOMER_COLUMNS, customer_rows(workspace, filters), dialect)
 
 
 def orders_export(
-    *, workspace: Workspace, actor: User | None, filters: OrderFilters | None = None
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    filters: OrderFilters | None = None,
+    dialect: Dialect = CSV,
 ) -> Iterator[str]:
     """The CSV lines of the orders passing `filters`; NotPermitted for an actor below
     ORDER_EXPORT, raised by this call itself, before any line is read."""
     permit(actor=actor, workspace=workspace, rule=ORDER_EXPORT)
-    return csv_lines(ORDER_COLUMNS, order_rows(workspace, filters))
+    return csv_lines(ORDER_COLUMNS, order_rows(workspace, filters, dialect), dialect)
 
 
 def _write(lines: Iterator[str], stream: TextIO) -> int:

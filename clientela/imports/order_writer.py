@@ -11,6 +11,7 @@ An existing customer is never changed by an orders import.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,8 @@ from clientela.commerce import signals
 from clientela.commerce.models import Order
 from clientela.customers.models import SEARCH_KEYS, Customer, customer_search_keys
 from clientela.imports.bulk import defaults, update_by_id
+from clientela.imports.cells import PROFILE
+from clientela.imports.consents import consents_apply
 from clientela.imports.customer_writer import customers_created_record
 from clientela.imports.db.base import Backend
 from clientela.imports.passes import ErrorLog
@@ -46,9 +49,11 @@ class OrderWriter:
         errors: ErrorLog,
         db: Backend,
         use_copy: bool,
+        source: str = "",
     ) -> None:
         self.workspace = workspace
         self.actor = actor
+        self.source = source  # of the consents the file records (`consents.consent_source`)
         self.errors = errors
         self._db = db
         # The database's own COPY of orders, if it has one and `use_copy` allows it.
@@ -66,6 +71,15 @@ class OrderWriter:
         self._customers_resolve(batch)
         if self.errors.count:
             return
+        marketing = {
+            self._customer_of[row.customer_key]: row.marketing
+            for row in batch
+            if row.marketing is not None
+        }
+        if marketing:
+            consents_apply(
+                workspace=self.workspace, actor=self.actor, source=self.source, wanted=marketing
+            )
         existing = self._existing([row.external_id for row in batch])
         if not existing:  # the common case of a first import: nothing to compare
             self._insert(batch)
@@ -112,12 +126,15 @@ class OrderWriter:
             self._email_owner.clear()
         unknown = [row for row in batch if row.customer_key not in self._customer_of]
         self._customers_load(unknown)
+        ambiguous = self._customers_by_name(
+            [row for row in unknown if row.customer_key.startswith("name:")]
+        )
         to_create: dict[str, OrderRow] = {}
         pending: dict[str, OrderRow] = {}  # e-mail → the row whose new customer will have it
         later: list[OrderRow] = []
         for row in unknown:
             key = row.customer_key
-            if key in self._customer_of or key in to_create:
+            if key in self._customer_of or key in to_create or key in ambiguous:
                 continue
             email = row.customer_email or ""
             owner = self._email_owner.get(email)
@@ -151,6 +168,41 @@ class OrderWriter:
         for row in later:
             self._customer_of[row.customer_key] = self._email_owner[row.customer_email or ""][0]
 
+    def _customers_by_name(self, rows: list[OrderRow]) -> set[str]:
+        """Find the customers of PrestaShop's orders, named as its order list shows them
+        ("I. Popescu": the first name's initial and the last name). One customer of that
+        initial and last name is theirs; none, and the order creates one; several, and
+        the row is an error (the keys returned)."""
+        if not rows:
+            return set()
+        named = {row.customer_key: _initial_and_last(row.customer_key[5:]) for row in rows}
+        found: dict[tuple[str, str], list[int]] = {}
+        customers = Customer.objects.for_workspace(self.workspace).filter(
+            last_name__in={last for _initial, last in named.values()}
+        )
+        for pk, first, last in customers.values_list("pk", "first_name", "last_name"):
+            found.setdefault((first[:1].upper(), last), []).append(pk)
+        ambiguous: set[str] = set()
+        for row in rows:
+            initial, last = named[row.customer_key]
+            pks = found.get((initial, last), []) if initial else []
+            if len(pks) == 1:
+                self._customer_of[row.customer_key] = pks[0]
+            elif len(pks) > 1:
+                ambiguous.add(row.customer_key)
+                self.errors.add(
+                    RowError(
+                        row.line,
+                        "customer_name",
+                        _(
+                            "%(name)s may be any of %(count)s customers: give them their "
+                            "e-mail addresses in the file"
+                        )
+                        % {"name": repr(row.customer_key[5:]), "count": len(pks)},
+                    )
+                )
+        return ambiguous
+
     def _customers_load(self, rows: list[OrderRow]) -> None:
         ext_ids = {row.customer_external_id for row in rows if row.customer_external_id}
         emails = {row.customer_email for row in rows if row.customer_email} - set(self._email_owner)
@@ -170,14 +222,10 @@ class OrderWriter:
         if not rows:
             return
         ws = self.workspace
-        given = ("workspace_id", "external_id", "email", "language", *SEARCH_KEYS)
+        given = ("workspace_id", "external_id", "email", "language", *PROFILE_FIELDS, *SEARCH_KEYS)
         rest, rest_values = defaults(Customer, given)
         new = [
-            (
-                row.customer_external_id,
-                row.customer_email or "",
-                row.customer_key,
-            )
+            (row.customer_external_id, row.customer_email or "", row.customer_key, _profile(row))
             for row in rows
         ]
         ids = self._db.insert_returning_ids(
@@ -189,13 +237,14 @@ class OrderWriter:
                     ext_id,
                     email,
                     ws.default_language,
-                    *customer_search_keys("", "", email, ext_id),
+                    *profile,
+                    *customer_search_keys(profile[0], profile[1], email, ext_id),
                     *rest_values,
                 )
-                for ext_id, email, _key in new
+                for ext_id, email, _key, profile in new
             ],
         )
-        for (ext_id, email, key), pk in zip(new, ids, strict=True):
+        for (ext_id, email, key, _profile_values), pk in zip(new, ids, strict=True):
             self._customer_of[key] = pk
             if email:
                 self._email_owner[email] = (pk, ext_id)
@@ -207,8 +256,8 @@ class OrderWriter:
             db=self._db,
             statistics=self._statistics,
             created=[
-                (pk, email, email or f"#{pk}", {"external_id": ext_id, "email": email})
-                for (ext_id, email, _key), pk in zip(new, ids, strict=True)
+                (pk, email, _summary(profile, email, pk), _created_values(ext_id, email, profile))
+                for (ext_id, email, _key, profile), pk in zip(new, ids, strict=True)
             ],
         )
 
@@ -274,6 +323,48 @@ class OrderWriter:
             for pk, old, wanted in changed
         )
         signals.changes_announce(self.workspace, changed)
+
+
+# The columns of a customer an order creates, in the order of `cells.PROFILE`.
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "address_line",
+    "city",
+    "postal_code",
+    "country",
+)
+_NO_PROFILE = ("", "", "", "", "", "", "RO")
+_INITIAL = re.compile(r"^(\w)\.\s*(.+)$")
+
+
+def _initial_and_last(name: str) -> tuple[str, str]:
+    """`I. Popescu` → (`I`, `Popescu`); ("", name) for a name not written so."""
+    match = _INITIAL.match(name.strip())
+    return (match[1].upper(), match[2].strip()) if match else ("", name.strip())
+
+
+def _profile(row: OrderRow) -> tuple[str, ...]:
+    """The name and address a new customer gets from its order: the billing columns, or
+    PrestaShop's "I. Popescu", else nothing (the model's defaults)."""
+    if row.profile is not None:
+        return (*row.profile[:6], row.profile[6] or "RO")
+    if row.customer_key.startswith("name:"):
+        initial, last = _initial_and_last(row.customer_key[5:])
+        return (f"{initial}." if initial else "", last, "", "", "", "", "RO")
+    return _NO_PROFILE
+
+
+def _summary(profile: tuple[str, ...], email: str, pk: int) -> str:
+    return f"{profile[0]} {profile[1]}".strip() or email or f"#{pk}"
+
+
+def _created_values(ext_id: str | None, email: str, profile: tuple[str, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {"external_id": ext_id, "email": email}
+    if profile != _NO_PROFILE:
+        values.update({name: value for name, value in zip(PROFILE, profile, strict=True) if value})
+    return values
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

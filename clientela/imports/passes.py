@@ -7,14 +7,21 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
+from functools import partial
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
-from clientela.imports.reader import CsvSource, HeaderError, RowError
+from clientela.imports import encodings
+from clientela.imports.formats import Format, recognise
+from clientela.imports.reader import (
+    CsvSource,
+    HeaderError,
+    RowError,
+    canonical_columns,
+    header_key,
+)
 from clientela.imports.schema import (
-    CUSTOMER_ALIASES,
-    ORDER_ALIASES,
     CustomerRow,
     OrderParser,
     OrderRow,
@@ -85,29 +92,60 @@ class Ticker:
             self._report(rows, done)
 
 
+class Reading:
+    """What the reading of a file found out about it: its encoding and its layout, also
+    set on `job` (an ImportJob, saved with it) when given."""
+
+    def __init__(self, encoding: str = "", job: Any = None) -> None:
+        self.encoding = encoding  # "" (detect) or one of encodings.ENCODINGS
+        self.format: Format | None = None
+        self._job = job
+
+    def found(self, encoding: str, fmt: Format | None) -> None:
+        self.encoding, self.format = encoding, fmt
+        if self._job is not None:
+            self._job.encoding = encoding
+            self._job.file_format = fmt.slug if fmt else ""
+
+
 def rows(
     handle: BinaryIO,
     kind: str,
     zone: tzinfo,
     errors: ErrorLog,
     ticker: Ticker,
+    reading: Reading | None = None,
 ) -> Iterator[CustomerRow | OrderRow]:
-    """The valid rows of the file, in order; every problem goes to `errors`.
+    """The valid rows of the file, in order; every problem goes to `errors`, also a key
+    repeated from an earlier line (checked on the rows with other errors too).
 
     A header that cannot be used stops the reading (one error on line 1).
     """
-    source = CsvSource(handle, CUSTOMER_ALIASES if kind == "customers" else ORDER_ALIASES)
+    reading = reading or Reading()
+    encoding = reading.encoding
+    if encoding not in encodings.ENCODINGS:
+        encoding = encodings.detect(handle)
+    reading.found(encoding, None)
+    source = CsvSource(handle, encoding)
     try:
-        columns = source.read_header()
+        names = source.read_names()
+        fmt = recognise(kind, [header_key(name) for name in names])
+        reading.found(encoding, fmt)
+        source.use_columns(canonical_columns(names, fmt.aliases))
     except HeaderError as exc:
         errors.add(exc.error)
         return
+    columns = [name for name in source.columns if name]
     check = check_customer_header if kind == "customers" else check_order_header
     header_error = check(columns)
     if header_error:
         errors.add(header_error)
         return
-    parse_order = OrderParser(zone)
+    parse = OrderParser(zone, fmt) if kind == "orders" else partial(customer_row, fmt=fmt)
+    seen = _Seen()
+    ids = seen.ids  # the common case of a valid row with a new id, checked here inline
+    previous = None  # the order of the row before, for the layouts that span rows
+    grouped = fmt.grouped
     count = 0
     for raw in source:
         count += 1
@@ -115,12 +153,57 @@ def rows(
         if isinstance(raw, RowError):
             errors.add(raw)
             continue
-        parsed = customer_row(raw) if kind == "customers" else parse_order(raw)
+        if grouped:
+            key = raw.cells.get("external_id", "").strip()
+            if key and key == previous:
+                continue  # another line item of the order before
+            previous = key
+        parsed = parse(raw)
         if isinstance(parsed, list):
             for error in parsed:
                 errors.add(error)
-        else:
+            for error in seen.check_raw(raw):
+                errors.add(error)
+        elif type(parsed) is OrderRow and parsed.external_id not in ids:
+            ids.add(parsed.external_id)
             yield parsed
+        else:
+            for error in seen.check(parsed):
+                errors.add(error)
+            yield parsed
+
+
+class _Seen:
+    """The keys of the rows read so far: a key repeated within the file is an error.
+
+    The sets grow with the file (about 100 bytes per row), the rows do not.
+    """
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.emails: set[str] = set()
+
+    def check(self, row: CustomerRow | OrderRow) -> list[RowError]:
+        errors = []
+        if row.external_id:
+            if row.external_id in self.ids:
+                errors.append(RowError(row.line, "external_id", _repeated(row.external_id)))
+            self.ids.add(row.external_id)
+        if isinstance(row, CustomerRow) and row.email:
+            if row.email in self.emails:
+                errors.append(RowError(row.line, "email", _repeated(row.email)))
+            self.emails.add(row.email)
+        return errors
+
+    def check_raw(self, raw: Any) -> list[RowError]:
+        """The same for a row with errors, by its external id as written."""
+        external_id = raw.cells.get("external_id", "").strip()
+        if not external_id:
+            return []
+        if external_id in self.ids:
+            return [RowError(raw.line, "external_id", _repeated(external_id))]
+        self.ids.add(external_id)
+        return []
 
 
 def validate(
@@ -131,27 +214,17 @@ def validate(
     ticker: Ticker,
     emit: Callable[[list[Any]], None],
     batch_size: int,
+    reading: Reading | None = None,
 ) -> None:
-    """Read the whole file once, also refusing keys repeated within it.
+    """Read the whole file once, refusing keys repeated within it (`rows`).
 
     The valid rows are handed to `emit` in batches of `batch_size`, until the first error:
     after it nothing more is emitted, but the reading goes on to report every bad row.
     The writer works from these batches (spooled, or fed to it as they come) instead of
     parsing the CSV a second time, so it cannot see a file changed since.
-    The sets of keys seen grow with the file (about 100 bytes per row), the rows do not.
     """
-    seen_ids: set[str] = set()
-    seen_emails: set[str] = set()
     batch: list[CustomerRow | OrderRow] = []
-    for row in rows(handle, kind, zone, errors, ticker):
-        if row.external_id:
-            if row.external_id in seen_ids:
-                errors.add(RowError(row.line, "external_id", _repeated(row.external_id)))
-            seen_ids.add(row.external_id)
-        if isinstance(row, CustomerRow) and row.email:
-            if row.email in seen_emails:
-                errors.add(RowError(row.line, "email", _repeated(row.email)))
-            seen_emails.add(row.email)
+    for row in rows(handle, kind, zone, errors, ticker, reading):
         if not errors.count:
             batch.append(row)
             if len(batch) >= batch_size:

@@ -43,6 +43,7 @@ from django.db import connection, connections, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from clientela.imports.consents import consent_source
 from clientela.imports.customer_writer import CustomerWriter
 from clientela.imports.db import backend
 from clientela.imports.db.base import Backend
@@ -53,6 +54,7 @@ from clientela.imports.passes import (
     ErrorLog,
     Progress,
     ProgressCallback,
+    Reading,
     Ticker,
     spool_dump,
     spooled,
@@ -76,12 +78,13 @@ def import_run(job: ImportJob, path: Path, progress: ProgressCallback | None) ->
     if job.total_bytes > settings.CLIENTELA_IMPORT_MAX_BYTES:
         errors.add(RowError(0, "", _("The file is larger than the import limit.")))
         return _finish(job, errors)
+    reading = Reading(job.encoding, job)
     with path.open("rb") as handle:
         db = backend()
         if db.OVERLAP:
-            errors = _run_pipelined(job, handle, progress, db)
+            errors = _run_pipelined(job, handle, progress, db, reading)
         else:
-            _run_in_turn(job, handle, errors, progress, db)
+            _run_in_turn(job, handle, errors, progress, db, reading)
     return _finish(job, errors)
 
 
@@ -91,22 +94,27 @@ def _run_in_turn(
     errors: ErrorLog,
     progress: ProgressCallback | None,
     db: Backend,
+    reading: Reading,
 ) -> None:
     """Validate the whole file, then write it (SQLite: see the module's docstring)."""
 
     def validating(rows_read: int, processed: int) -> None:
         job.rows_read, job.processed_bytes = rows_read, processed
-        job.save(update_fields=["rows_read", "processed_bytes"])
+        job.progress_save()  # and the lease renewed: LeaseLost if a worker took the job
         if progress:
             progress(Progress("validating", processed, job.total_bytes, rows_read))
 
     zone = ZoneInfo(job.workspace.time_zone)
     ticker = Ticker(validating)
     with tempfile.TemporaryFile() as spool:
-        validate(handle, job.kind, zone, errors, ticker, partial(spool_dump, spool), BATCH_SIZE)
+        validate(
+            handle, job.kind, zone, errors, ticker, partial(spool_dump, spool), BATCH_SIZE, reading
+        )
         job.rows_read, job.processed_bytes = ticker.rows, job.total_bytes
         if errors.count:
             return
+        # The write pass renews nothing (see `import_lease`): it starts with a whole lease.
+        job.progress_save()
         outermost = not connection.in_atomic_block
         try:
             with transaction.atomic(), db.write_pass(outermost):
@@ -114,13 +122,17 @@ def _run_in_turn(
                 spool_size = max(spool.tell(), 1)
                 batches = ((batch, spool.tell() / spool_size) for batch in spooled(spool, job.kind))
                 _write(job, writer, batches, lambda: errors.count, progress, "writing")
+                _succeed(job, writer)
         except _Rejected:
             return
-    _counts_keep(job, writer)
 
 
 def _run_pipelined(
-    job: ImportJob, handle: BinaryIO, progress: ProgressCallback | None, db: Backend
+    job: ImportJob,
+    handle: BinaryIO,
+    progress: ProgressCallback | None,
+    db: Backend,
+    reading: Reading,
 ) -> ErrorLog:
     """Write each batch while the next ones are validated (PostgreSQL; see the docstring).
 
@@ -135,8 +147,9 @@ def _run_pipelined(
         # import's transaction: committed at once, seen by the pages that show progress.
         job.rows_read, job.processed_bytes = rows_read, processed
         # A job row not committed yet (an import inside a caller's transaction) is not
-        # found from here: its progress is then only the caller's to see.
-        ImportJob.objects.filter(pk=job.pk).update(rows_read=rows_read, processed_bytes=processed)
+        # found from here: its progress is then only the caller's to see, and a renewal
+        # that finds nothing is no proof of a lost lease (the end of the run checks it).
+        job.progress_save(strict=False)
 
     ticker = Ticker(validating, yield_every=50)
     size = max(job.total_bytes, 1)
@@ -152,6 +165,7 @@ def _run_pipelined(
                     ticker,
                     lambda batch: emit((batch, _read_share(handle, size))),
                     BATCH_SIZE,
+                    reading,
                 )
         finally:
             connections.close_all()  # this thread's own
@@ -165,12 +179,13 @@ def _run_pipelined(
             db.write_pass(outermost),
         ):
             _write(job, writer, feed, lambda: errors.count + refused.count, progress, "importing")
+            job.rows_read, job.processed_bytes = ticker.rows, job.total_bytes
+            _succeed(job, writer)
     except _Rejected:
         pass
     job.rows_read, job.processed_bytes = ticker.rows, job.total_bytes
     if errors.count or refused.count:
         return errors if errors.count else refused
-    _counts_keep(job, writer)
     return errors
 
 
@@ -180,14 +195,18 @@ def _read_share(handle: BinaryIO, size: int) -> float:
 
 
 def _writer(job: ImportJob, errors: ErrorLog, db: Backend) -> CustomerWriter | OrderWriter:
+    source = consent_source(job.file_name)
     if job.kind == ImportKind.CUSTOMERS:
-        return CustomerWriter(workspace=job.workspace, actor=job.created_by, errors=errors, db=db)
+        return CustomerWriter(
+            workspace=job.workspace, actor=job.created_by, errors=errors, db=db, source=source
+        )
     return OrderWriter(
         workspace=job.workspace,
         actor=job.created_by,
         errors=errors,
         db=db,
         use_copy=getattr(settings, "CLIENTELA_IMPORT_USE_COPY", True),
+        source=source,
     )
 
 
@@ -223,9 +242,14 @@ def _write(
         progress(Progress("committing", job.total_bytes, job.total_bytes, done))
 
 
-def _counts_keep(job: ImportJob, writer: CustomerWriter | OrderWriter) -> None:
+def _succeed(job: ImportJob, writer: CustomerWriter | OrderWriter) -> None:
+    """Mark the job imported inside the transaction of its rows: they are committed
+    together, so a worker that dies leaves either both or neither (and a job run again
+    never finds its rows half written). LeaseLost, which rolls back, when another worker
+    has taken the job over meanwhile."""
     job.created_count, job.updated_count = writer.created, writer.updated
     job.unchanged_count = writer.unchanged
+    job.succeed()
 
 
 def _record_finished(job: ImportJob, writer: CustomerWriter | OrderWriter) -> None:
@@ -252,6 +276,4 @@ def _record_finished(job: ImportJob, writer: CustomerWriter | OrderWriter) -> No
 def _finish(job: ImportJob, errors: ErrorLog) -> ImportJob:
     if errors.count:
         job.fail(errors=errors.as_json(), error_count=errors.count)
-    else:
-        job.succeed()
     return job

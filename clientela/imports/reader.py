@@ -17,6 +17,8 @@ from typing import BinaryIO, NamedTuple
 
 from django.utils.translation import gettext as _
 
+from clientela.imports.encodings import COMMA_BELOW, UTF8, label
+
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _HEADER_JUNK = re.compile(r"[^a-z0-9]+")
 _QUOTED = re.compile(r'"[^"]*"')
@@ -66,59 +68,103 @@ def sniff_separator(header_line: str) -> str:
 
 
 class CsvSource:
-    """Iterate the rows of a CSV file as `RawRow`s or `RowError`s, tracking bytes read."""
+    """Iterate the rows of a CSV file as `RawRow`s or `RowError`s, tracking bytes read.
 
-    def __init__(self, handle: BinaryIO, aliases: dict[str, str]) -> None:
+    `encoding` is one of `encodings.ENCODINGS` (see `encodings.detect`). The records are
+    read by `csv` from the file's physical lines, each kept until its record is complete: a
+    record that breaks the quoting rules (a quotation mark that opens a cell and is not
+    closed where the cell ends) is one error on its first line, and the lines it took are
+    read again as records of their own. Without that, a single stray quotation mark
+    swallows every row up to the next one and the import "succeeds" without them.
+    """
+
+    def __init__(self, handle: BinaryIO, encoding: str = UTF8) -> None:
         self._raw = handle
+        self.encoding = encoding
         self._text = io.TextIOWrapper(
-            handle, encoding="utf-8-sig", errors="surrogateescape", newline=""
+            handle,
+            encoding="utf-8-sig" if encoding == UTF8 else encoding,
+            errors="surrogateescape",
+            newline="",
         )
-        self._aliases = aliases
         self.columns: list[str | None] = []
+        self._taken: list[str] = []  # the physical lines of the record being read
+        self._next_line = 1  # the number of the next physical line to be read
 
     def tell(self) -> int:
         """Bytes of the file read so far (the decoder reads ahead in chunks)."""
         return self._raw.tell()
 
-    def read_header(self) -> list[str]:
-        """Map the header to canonical names; raise HeaderError if it is unusable."""
+    def read_names(self) -> list[str]:
+        """The names of the header row, as written; raise HeaderError if it is unusable."""
         first = self._text.readline()
         if not first.strip():
             raise HeaderError(RowError(1, "", _("the file is empty or has no header row")))
+        if _NOT_UTF8.search(first):
+            raise HeaderError(RowError(1, "", self._bad_text_reason(header=True)))
         self.delimiter = sniff_separator(first)
-        self._reader = csv.reader(
-            itertools.chain([first], self._text), delimiter=self.delimiter, strict=False
-        )
+        self._reader = self._records(itertools.chain([first], self._text))
         names = next(self._reader)
-        self.columns = [self._canonical(name) for name in names]
-        seen = [name for name in self.columns if name]
-        for name in seen:
-            if seen.count(name) > 1:
-                raise HeaderError(RowError(1, name, _("this column appears twice in the header")))
-        return seen
+        self._next_line += len(self._taken)
+        return names
 
-    def _canonical(self, name: str) -> str | None:
-        if _NOT_UTF8.search(name):
-            raise HeaderError(RowError(1, "", _("the file is not UTF-8 text")))
-        return self._aliases.get(header_key(name))
+    def use_columns(self, columns: list[str | None]) -> None:
+        """The canonical name of each column of the file (None: a column not read)."""
+        self.columns = columns
+
+    def _records(self, lines: Iterator[str]) -> Iterator[list[str]]:
+        return csv.reader(self._lines(lines), delimiter=self.delimiter, strict=True)
+
+    def _lines(self, lines: Iterator[str]) -> Iterator[str]:
+        taken = self._taken
+        if self.encoding == UTF8:
+            for line in lines:
+                taken.append(line)
+                yield line
+        else:
+            for line in lines:
+                line = line.translate(COMMA_BELOW)
+                taken.append(line)
+                yield line
 
     def __iter__(self) -> Iterator[RawRow | RowError]:
         width = len(self.columns)
-        last_line = 1
+        taken = self._taken
         while True:
-            start = last_line + 1
+            taken.clear()
+            start = self._next_line
             try:
                 cells = next(self._reader)
             except StopIteration:
-                return
-            except csv.Error as exc:
-                last_line = max(self._reader.line_num, start)
-                yield RowError(start, "", _("unreadable CSV: %(error)s") % {"error": exc})
+                if not taken:
+                    return
+                cells = None  # the file ended inside a quoted cell
+            except csv.Error:
+                cells = None
+            if cells is None:
+                yield RowError(
+                    start, "", _('has a quotation mark (") that is not closed where its cell ends')
+                )
+                self._next_line += 1
+                # The lines after the first were read as part of the broken record: read
+                # them again, on their own, with a reader that starts afresh.
+                again = [line for line in taken[1:]]
+                self._reader = self._records(itertools.chain(again, self._text))
                 continue
-            last_line = self._reader.line_num
+            self._next_line += len(taken)
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             yield self._row(start, cells, width)
+
+    def _bad_text_reason(self, header: bool = False) -> str:
+        if self.encoding == UTF8 and header:
+            return _(
+                "the file is not UTF-8 text: choose its encoding on the import page "
+                "(Excel in Romanian saves Windows-1250)"
+            )
+        if self.encoding == UTF8:
+            return _("is not valid UTF-8 text")
+        return _("has bytes that are not %(encoding)s text") % {"encoding": label(self.encoding)}
 
     def _row(self, line: int, cells: list[str], width: int) -> RawRow | RowError:
         if len(cells) != width:
@@ -130,9 +176,20 @@ class CsvSource:
             )
         joined = "".join(cells)
         if _NOT_UTF8.search(joined):
-            return RowError(line, "", _("is not valid UTF-8 text"))
+            return RowError(line, "", self._bad_text_reason())
         if "\x00" in joined:  # no database text column can hold it
             return RowError(line, "", _("contains a NUL character"))
         return RawRow(
             line, {name: cell for name, cell in zip(self.columns, cells, strict=True) if name}
         )
+
+
+def canonical_columns(names: list[str], aliases: dict[str, str]) -> list[str | None]:
+    """The canonical name of each header name by `aliases` (keys of `header_key`); raise
+    HeaderError for a canonical column named twice."""
+    columns = [aliases.get(header_key(name)) for name in names]
+    seen = [name for name in columns if name]
+    for name in seen:
+        if seen.count(name) > 1:
+            raise HeaderError(RowError(1, name, _("this column appears twice in the header")))
+    return columns

@@ -34,6 +34,13 @@ from typing import NamedTuple, TypeVar
 from django.utils.translation import gettext as _
 
 from clientela.commerce.dates import order_date_bounds, order_date_check
+from clientela.imports.cells import PROFILE, parse_money, parse_yes_no, platform_cells
+from clientela.imports.columns import (
+    CUSTOMER_TEXT,
+    LANGUAGES,
+    STATUSES,
+)
+from clientela.imports.formats import Format
 from clientela.imports.reader import RawRow, RowError
 from clientela.imports.values import (
     BadValue,
@@ -43,92 +50,6 @@ from clientela.imports.values import (
     unquote_cell,
 )
 
-CUSTOMER_ALIASES = {
-    **dict.fromkeys(
-        ["external_id", "id", "cod_client", "id_client", "customer_id", "client_id"], "external_id"
-    ),
-    **dict.fromkeys(["first_name", "prenume", "firstname", "given_name"], "first_name"),
-    **dict.fromkeys(["last_name", "nume", "lastname", "surname", "nume_de_familie"], "last_name"),
-    **dict.fromkeys(
-        [
-            "email",
-            "e_mail",
-            "mail",
-            "email_address",
-            "adresa_de_email",
-            "adresa_email",
-            "adresa_de_e_mail",
-            "adresa_e_mail",
-        ],
-        "email",
-    ),
-    **dict.fromkeys(["phone", "telefon", "tel", "mobil", "phone_number"], "phone"),
-    **dict.fromkeys(["address", "adresa", "address_line", "strada"], "address"),
-    **dict.fromkeys(["city", "oras", "localitate"], "city"),
-    **dict.fromkeys(["postal_code", "cod_postal", "zip", "zip_code", "postcode"], "postal_code"),
-    **dict.fromkeys(["country", "tara"], "country"),
-    **dict.fromkeys(["language", "limba"], "language"),
-    **dict.fromkeys(["tags", "etichete", "tag"], "tags"),
-}
-ORDER_ALIASES = {
-    **dict.fromkeys(
-        [
-            "external_id",
-            "order_id",
-            "id_comanda",
-            "nr_comanda",
-            "numar_comanda",
-            "comanda",
-            "order_number",
-            "id",
-        ],
-        "external_id",
-    ),
-    **dict.fromkeys(
-        ["customer_external_id", "id_client", "cod_client", "client_id", "customer_id"],
-        "customer_external_id",
-    ),
-    **dict.fromkeys(["customer_email", "email", "e_mail", "email_client"], "customer_email"),
-    **dict.fromkeys(
-        ["placed_at", "data", "date", "order_date", "data_comenzii", "created_at"], "placed_at"
-    ),
-    **dict.fromkeys(["status", "stare"], "status"),
-    **dict.fromkeys(["currency", "moneda"], "currency"),
-    **dict.fromkeys(["total", "suma", "valoare", "amount"], "total"),
-}
-# Text columns and their maximum lengths (those of the Customer model).
-CUSTOMER_TEXT = {
-    "external_id": 100,
-    "first_name": 100,
-    "last_name": 100,
-    "phone": 40,
-    "address": 200,
-    "city": 100,
-    "postal_code": 20,
-}
-LANGUAGES = {
-    "ro": "ro",
-    "romana": "ro",
-    "română": "ro",
-    "en": "en",
-    "english": "en",
-    "engleza": "en",
-    "engleză": "en",
-}
-STATUSES = {
-    "placed": "placed",
-    "plasata": "placed",
-    "plasată": "placed",
-    "cancelled": "cancelled",
-    "canceled": "cancelled",
-    "anulata": "cancelled",
-    "anulată": "cancelled",
-    "refunded": "refunded",
-    "returnata": "refunded",
-    "returnată": "refunded",
-    "rambursata": "refunded",
-    "rambursată": "refunded",
-}
 T = TypeVar("T")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
@@ -145,6 +66,7 @@ class CustomerRow(NamedTuple):
     email: str | None
     values: dict[str, str]
     tags: tuple[str, ...] | None
+    marketing: bool | None = None  # the file's answer to "accepts marketing", if it has one
 
 
 class OrderRow(NamedTuple):
@@ -160,13 +82,17 @@ class OrderRow(NamedTuple):
     external_id: str
     customer_external_id: str | None
     customer_email: str | None
-    # Orders name their customer by external id when given, else by e-mail: "id:X"/"email:E".
+    # Orders name their customer by external id when given, else by e-mail, else by the name
+    # PrestaShop's order list shows: "id:X" / "email:E" / "name:I. Popescu".
     customer_key: str
     placed_at: str  # naive UTC, str(datetime): 2024-12-31 08:00:00
     offset: int  # seconds east of UTC of the time written in the file (its zone's if naive)
     status: str
     currency: str | None
     total: str  # 1234.50
+    # The billing name and address (cells.PROFILE) for a customer the order creates.
+    profile: tuple[str, ...] | None = None
+    marketing: bool | None = None
 
     @property
     def placed_at_value(self) -> datetime:
@@ -189,9 +115,17 @@ def order_values(
     status: str,
     currency: str | None,
     total: Decimal,
+    customer_name: str | None = None,
+    profile: tuple[str, ...] | None = None,
+    marketing: bool | None = None,
 ) -> OrderRow:
     """The OrderRow of parsed values (`placed_at` aware)."""
-    key = f"id:{customer_external_id}" if customer_external_id else f"email:{customer_email}"
+    if customer_external_id:
+        key = f"id:{customer_external_id}"
+    elif customer_email:
+        key = f"email:{customer_email}"
+    else:
+        key = f"name:{customer_name}"
     utc, offset = _moment(placed_at)
     return OrderRow(
         line,
@@ -204,6 +138,8 @@ def order_values(
         status,
         currency,
         str(total),
+        profile,
+        marketing,
     )
 
 
@@ -224,7 +160,8 @@ def check_order_header(columns: list[str]) -> RowError | None:
             return RowError(
                 1, required, _("the header has no %(required)s column") % {"required": required}
             )
-    if "customer_external_id" not in columns and "customer_email" not in columns:
+    customer = ("customer_external_id", "customer_email", "customer_name")
+    if not any(column in columns for column in customer):
         return RowError(
             1,
             "customer_external_id",
@@ -241,8 +178,10 @@ def _cells(raw: RawRow) -> dict[str, str]:
     return cells
 
 
-def customer_row(raw: RawRow) -> CustomerRow | list[RowError]:
+def customer_row(raw: RawRow, fmt: Format | None = None) -> CustomerRow | list[RowError]:
     cells = _cells(raw)
+    if fmt is not None and not fmt.is_ours:
+        cells = platform_cells(cells)
     errors: list[RowError] = []
     values: dict[str, str] = {}
     for name, limit in CUSTOMER_TEXT.items():
@@ -260,6 +199,9 @@ def customer_row(raw: RawRow) -> CustomerRow | list[RowError]:
             value = _optional(raw.line, name, cells[name], check, errors)
             if value:
                 values[name] = value
+    marketing = _optional(
+        raw.line, "accepts_marketing", cells.get("accepts_marketing", ""), parse_yes_no, errors
+    )
     external_id = values.pop("external_id", "") or None
     if not external_id and not email and not errors:
         errors.append(RowError(raw.line, "external_id", _("needs an external_id or an email")))
@@ -267,8 +209,10 @@ def customer_row(raw: RawRow) -> CustomerRow | list[RowError]:
         return errors
     tags = None
     if "tags" in cells:
-        tags = tuple(sorted({tag.strip()[:60] for tag in cells["tags"].split("|") if tag.strip()}))
-    return CustomerRow(raw.line, external_id, email, values, tags)
+        separator = fmt.tag_separator if fmt is not None else "|"
+        names = cells["tags"].split(separator)
+        tags = tuple(sorted({tag.strip()[:60] for tag in names if tag.strip()}))
+    return CustomerRow(raw.line, external_id, email, values, tags, marketing)
 
 
 class OrderParser:
@@ -283,8 +227,11 @@ class OrderParser:
 
     MOMENTS_KEPT = 10_000
 
-    def __init__(self, zone: tzinfo) -> None:
+    def __init__(self, zone: tzinfo, fmt: Format | None = None) -> None:
         self.zone = zone
+        self.fmt = fmt
+        # The fast path knows our own columns only.
+        self._slow = fmt is not None and not fmt.is_ours
         self._moments: dict[str, tuple[str, int]] = {}
         # The dates an order may carry, as the naive UTC text of the moments (which compares
         # as the moments do); a row outside them goes to `order_row`, which says why.
@@ -313,6 +260,8 @@ class OrderParser:
         return moment
 
     def __call__(self, raw: RawRow) -> OrderRow | list[RowError]:
+        if self._slow or "accepts_marketing" in raw.cells:
+            return order_row(raw, self.zone, self.fmt)
         get = raw.cells.get
         external_id = get("external_id", "").strip()
         customer_id = get("customer_external_id", "").strip()
@@ -359,8 +308,11 @@ class OrderParser:
         )
 
 
-def order_row(raw: RawRow, zone: tzinfo) -> OrderRow | list[RowError]:
+def order_row(raw: RawRow, zone: tzinfo, fmt: Format | None = None) -> OrderRow | list[RowError]:
     cells = _cells(raw)
+    platform = fmt is not None and not fmt.is_ours
+    if platform:
+        cells = platform_cells(cells)
     line = raw.line
     errors: list[RowError] = []
     external_id = cells.get("external_id", "")
@@ -372,7 +324,13 @@ def order_row(raw: RawRow, zone: tzinfo) -> OrderRow | list[RowError]:
     if customer_id and len(customer_id) > 100:
         errors.append(RowError(line, "customer_external_id", _("is longer than 100 characters")))
     email = _optional(line, "customer_email", cells.get("customer_email", ""), parse_email, errors)
-    if not customer_id and not email and "customer_email" not in {e.column for e in errors}:
+    name = cells.get("customer_name", "")[:200] or None
+    if (
+        not customer_id
+        and not email
+        and not name
+        and "customer_email" not in {e.column for e in errors}
+    ):
         errors.append(
             RowError(line, "customer_external_id", _("needs a customer_external_id or an email"))
         )
@@ -387,12 +345,80 @@ def order_row(raw: RawRow, zone: tzinfo) -> OrderRow | list[RowError]:
     problem = order_date_check(placed_at, zone) if placed_at is not None else None
     if problem:
         errors.append(RowError(line, "placed_at", problem))
-    status = _optional(line, "status", cells.get("status", ""), _status, errors) or "placed"
+    status = _order_status(line, cells, fmt, errors)
     currency = _optional(line, "currency", cells.get("currency", ""), _currency, errors)
-    total = _optional(line, "total", cells.get("total", ""), parse_amount, errors, required=True)
+    if platform:
+        money = _optional(line, "total", cells.get("total", ""), parse_money, errors, required=True)
+        total = money[0] if money else None
+        currency = currency or (money[1] if money else None)
+        refunded = _optional(line, "refunded", cells.get("refunded", ""), parse_money, errors)
+        if total is not None and refunded and status == "placed":
+            total = max(total - refunded[0], Decimal("0.00"))
+    else:
+        total = _optional(
+            line, "total", cells.get("total", ""), parse_amount, errors, required=True
+        )
+    profile = _profile(line, cells, errors)
+    marketing = _optional(
+        line, "accepts_marketing", cells.get("accepts_marketing", ""), parse_yes_no, errors
+    )
     if errors or placed_at is None or total is None:
         return errors
-    return order_values(line, external_id, customer_id, email, placed_at, status, currency, total)
+    return order_values(
+        line,
+        external_id,
+        customer_id,
+        email,
+        placed_at,
+        status,
+        currency,
+        total,
+        name,
+        profile,
+        marketing,
+    )
+
+
+def _order_status(
+    line: int, cells: dict[str, str], fmt: Format | None, errors: list[RowError]
+) -> str:
+    text = cells.get("status", "")
+    if fmt is None or fmt.is_ours or fmt.status is None:
+        return _optional(line, "status", text, _status, errors) or "placed"
+    status = (
+        fmt.status(text, cells.get("cancelled_at", ""))
+        if text or cells.get("cancelled_at")
+        else "placed"
+    )
+    if status is None:
+        errors.append(
+            RowError(
+                line,
+                "status",
+                _("%(value)s is not a status of a %(platform)s export (%(known)s)")
+                % {"value": repr(text), "platform": fmt.label, "known": fmt.statuses_known},
+            )
+        )
+        return "placed"
+    return status
+
+
+def _profile(line: int, cells: dict[str, str], errors: list[RowError]) -> tuple[str, ...] | None:
+    """The billing name and address of an order row, as a new customer would hold them."""
+    if not any(cells.get(name) for name in PROFILE):
+        return None
+    values = []
+    for name in PROFILE:
+        value = cells.get(name, "")
+        limit = CUSTOMER_TEXT.get(name)
+        if limit and len(value) > limit:
+            errors.append(
+                RowError(line, name, _("is longer than %(limit)s characters") % {"limit": limit})
+            )
+        if name == "country" and value:
+            value = _optional(line, name, value, _country, errors) or ""
+        values.append(value)
+    return tuple(values)
 
 
 def _optional(

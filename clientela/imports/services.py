@@ -10,18 +10,30 @@ from __future__ import annotations
 
 import secrets
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User, Workspace
 from clientela.accounts.policy import permit
-from clientela.imports.models import ImportJob, ImportJobStateError, ImportKind, ImportStatus
+from clientela.clock.leases import LeaseLost
+from clientela.imports.encodings import ENCODINGS
+from clientela.imports.models import (
+    ImportFailure,
+    ImportJob,
+    ImportJobStateError,
+    ImportKind,
+    ImportStatus,
+    import_lease,
+)
 from clientela.imports.passes import ProgressCallback
 from clientela.imports.pipeline import import_run
 from clientela.imports.policy import IMPORT_START
+from clientela.timeline.services import event_record
 
 
 class ImportFileError(ValueError):
@@ -39,6 +51,12 @@ def _check_file(kind: str, size: int) -> None:
         )
 
 
+def _encoding(encoding: str) -> str:
+    if encoding and encoding not in ENCODINGS:
+        raise ImportFileError(_("Unknown encoding: %(encoding)s") % {"encoding": encoding})
+    return encoding
+
+
 def import_create(
     *,
     workspace: Workspace,
@@ -47,6 +65,7 @@ def import_create(
     file_name: str,
     actor: User | None,
     language: str | None = None,
+    encoding: str = "",
 ) -> ImportJob:
     """Keep the uploaded file under an unguessable name; return its job, QUEUED.
 
@@ -70,21 +89,51 @@ def import_create(
         created_by=actor,
         total_bytes=size,
         language=language or translation.get_language() or settings.LANGUAGE_CODE,
+        encoding=_encoding(encoding),
     )
 
 
 def import_execute(job_id: int) -> ImportJob:
-    """Run a queued job. A second call (or a second worker) finds it claimed and does nothing."""
+    """Run a queued job, or one whose worker died (from its stored file, from the start:
+    the dead worker's transaction took its writes with it). A second call (or a second
+    worker) finds it claimed and does nothing. The file is deleted once the job is over,
+    and kept when it may be retried."""
     try:
         job = ImportJob.claim(job_id)
     except ImportJobStateError as taken:
         return taken.job
     path = Path(job.file_path)
+    if not path.is_file():
+        return _fail_without_rows(job, ImportFailure.FILE_MISSING)
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):
-            return import_run(job, path, None)
-    finally:
+            import_run(job, path, None)
+    except LeaseLost:
+        job.refresh_from_db()  # another worker has it now, and needs the file
+        return job
+    if not job.retryable:
         path.unlink(missing_ok=True)
+    return job
+
+
+def _fail_without_rows(job: ImportJob, failure: ImportFailure) -> ImportJob:
+    job.failure = failure
+    job.fail(errors=[], error_count=0)
+    _failed_record(job, failure)
+    return job
+
+
+def _failed_record(job: ImportJob, failure: str) -> None:
+    event_record(
+        workspace=job.workspace,
+        actor=None,
+        actor_label="system",
+        kind="import.failed",
+        subject=job,
+        summary=job.file_name,
+        old={"status": ImportStatus.RUNNING},
+        new={"status": ImportStatus.FAILED, "failure": failure},
+    )
 
 
 def import_run_file(
@@ -94,23 +143,107 @@ def import_run_file(
     path: Path,
     actor: User | None,
     progress: ProgressCallback | None = None,
+    encoding: str = "",
 ) -> ImportJob:
     """Import a file synchronously (the CLI). Raises ImportFileError for a refused file.
 
     No rule is checked: the command line is the operator's, who may do anything, and
     `actor` only names whom the changes are recorded as (`clientela import --actor`).
+    The command holds its job under a lease as a worker does: if it is killed, the job is
+    marked failed once the lease has run out (`import_recover`), not left running.
     """
     path = Path(path)
     size = path.stat().st_size
     _check_file(kind, size)
-    # Born RUNNING: nothing queues it, so there is nothing to claim.
     job = ImportJob.objects.create(
         workspace=workspace,
         kind=kind,
-        status=ImportStatus.RUNNING,
         file_name=path.name[:255],
         created_by=actor,
-        started_at=timezone.now(),
         total_bytes=size,
+        encoding=_encoding(encoding),
     )
+    job = ImportJob.claim(job.pk)
     return import_run(job, path, progress)
+
+
+# Claims of a job whose worker dies each time before it is marked failed: a file that kills
+# its worker (memory) is not retried forever; the page offers a retry by hand.
+MAX_ATTEMPTS = 3
+
+
+def import_recover(*, now: datetime | None = None) -> list[int]:
+    """The jobs whose worker died (running, lease run out): the ids of those to run again
+    from their stored file; those that cannot be (tried MAX_ATTEMPTS times, file gone, or
+    run by a command that stopped) are marked failed with the reason, each with a timeline
+    row. The periodic `tasks.import_recover_task` queues the ids returned.
+
+    Every workspace's jobs: this is the install's own housekeeping, run by the clock.
+    A job left running without a lease (by a version before leases) counts as expired once
+    it has run for a lease's time.
+    """
+    now = now or timezone.now()
+    stale = ImportJob.objects.filter(status=ImportStatus.RUNNING).filter(
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True, started_at__lt=now - import_lease())
+    )
+    again: list[int] = []
+    for job in stale.select_related("workspace").order_by("pk"):
+        kept = job.file_kept
+        if kept and job.attempts < MAX_ATTEMPTS:
+            again.append(job.pk)
+            continue
+        failure = (
+            ImportFailure.WORKER_STOPPED
+            if kept
+            else ImportFailure.FILE_MISSING
+            if job.file_path
+            else ImportFailure.COMMAND_STOPPED
+        )
+        ended = ImportJob.objects.filter(
+            pk=job.pk, status=ImportStatus.RUNNING, lease_until=job.lease_until
+        ).update(status=ImportStatus.FAILED, failure=failure, finished_at=now, lease_until=None)
+        if ended:
+            _failed_record(job, failure)
+    return again
+
+
+class ImportRetryError(ValueError):
+    """The job cannot be retried: it did not fail for its worker, or its file is gone."""
+
+
+def import_retry(*, job: ImportJob, actor: User | None) -> ImportJob:
+    """Queue again a job that failed because its worker kept dying, from its stored file.
+
+    NotPermitted below IMPORT_START; ImportRetryError for a job that is not retryable.
+    The caller queues its task (`tasks.import_retry_start`).
+    """
+    permit(actor=actor, workspace=job.workspace, rule=IMPORT_START)
+    if not job.retryable or not job.file_kept:
+        raise ImportRetryError(_("This import cannot be retried: upload the file again."))
+    requeued = ImportJob.objects.filter(
+        pk=job.pk, status=ImportStatus.FAILED, failure=ImportFailure.WORKER_STOPPED
+    ).update(
+        status=ImportStatus.QUEUED,
+        failure="",
+        attempts=0,
+        errors=[],
+        error_count=0,
+        processed_bytes=0,
+        rows_read=0,
+        started_at=None,
+        finished_at=None,
+        lease_until=None,
+    )
+    if not requeued:
+        raise ImportRetryError(_("This import cannot be retried: upload the file again."))
+    event_record(
+        workspace=job.workspace,
+        actor=actor,
+        kind="import.retried",
+        subject=job,
+        summary=job.file_name,
+        old={"status": ImportStatus.FAILED, "failure": job.failure},
+        new={"status": ImportStatus.QUEUED},
+    )
+    job.refresh_from_db()
+    return job

@@ -14,7 +14,12 @@ from django_tasks import task
 
 from clientela.accounts.models import User, Workspace
 from clientela.imports.models import ImportJob
-from clientela.imports.services import import_create, import_execute
+from clientela.imports.services import (
+    import_create,
+    import_execute,
+    import_recover,
+    import_retry,
+)
 
 
 @task(queue_name="imports")
@@ -31,6 +36,7 @@ def import_start(
     file_name: str,
     actor: User | None,
     language: str | None = None,
+    encoding: str = "",
 ) -> ImportJob:
     """Create the job of an upload (`services.import_create`) and queue its import.
 
@@ -44,6 +50,24 @@ def import_start(
         file_name=file_name,
         actor=actor,
         language=language,
+        encoding=encoding,
     )
+    transaction.on_commit(lambda: import_execute_task.enqueue(job.pk))
+    return job
+
+
+@task(queue_name="imports")
+def import_recover_task() -> int:
+    """Every minute (the clock): queue again the jobs whose worker died; fail those that
+    cannot run again (`services.import_recover`). Returns how many were queued."""
+    again = import_recover()
+    for job_id in again:
+        import_execute_task.enqueue(job_id)
+    return len(again)
+
+
+def import_retry_start(*, job: ImportJob, actor: User | None) -> ImportJob:
+    """Queue a failed job again (`services.import_retry`) and its task once committed."""
+    job = import_retry(job=job, actor=actor)
     transaction.on_commit(lambda: import_execute_task.enqueue(job.pk))
     return job

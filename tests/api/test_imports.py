@@ -103,3 +103,55 @@ def test_agents_and_viewers_cannot_import(cast, tokens):
     assert _upload(tokens, "agent", GOOD).status_code == 403
     assert _upload(tokens, "viewer", GOOD).status_code == 403
     assert ImportJob.objects.count() == 0
+
+
+def test_a_shopify_export_in_windows_1250_is_read_and_its_layout_reported(cast, tokens, api_as):
+    content = (
+        "Name,Email,Financial Status,Created at,Lineitem quantity,Total,Billing Name\n"
+        "#1001,stefan@example.ro,paid,2024-03-01 14:22:05 +0200,1,89.90,Ştefan Ţăranu\n"
+    ).encode("cp1250")
+    response = Client().post(
+        "/api/v1/imports",
+        {
+            "kind": "orders",
+            "encoding": "cp1250",
+            "file": SimpleUploadedFile("orders_export.csv", content, "text/csv"),
+        },
+        headers={"Authorization": f"Bearer {tokens['owner']}"},
+    )
+    assert (response.status_code, response.json()["encoding"]) == (202, "cp1250")
+    import_execute(response.json()["id"])
+    body = api_as("owner").get(f"/imports/{response.json()['id']}").json()
+    assert {k: body[k] for k in ("status", "encoding", "file_format", "failure", "retryable")} == {
+        "status": "succeeded",
+        "encoding": "cp1250",
+        "file_format": "shopify-orders",
+        "failure": "",
+        "retryable": False,
+    }
+    assert list(Customer.objects.values_list("first_name", "last_name")) == [("Ștefan", "Țăranu")]
+
+
+def test_a_job_whose_worker_kept_dying_is_retried(cast, tokens, api_as, data_dir):
+    job_id = _upload(tokens, "owner", GOOD).json()["id"]
+    ImportJob.objects.filter(pk=job_id).update(status="failed", failure="worker_stopped")
+    assert api_as("owner").get(f"/imports/{job_id}").json()["retryable"] is True
+    response = api_as("manager").post(f"/imports/{job_id}/retry", None)
+    assert (response.status_code, response.json()["status"]) == (202, "queued")
+    again = api_as("manager").post(f"/imports/{job_id}/retry", None)
+    assert again.status_code == 409
+    import_execute(job_id)
+    assert api_as("owner").get(f"/imports/{job_id}").json()["created_count"] == 2
+
+
+def test_the_excel_romania_export_through_the_api(cast, api_as):
+    customer = Customer.objects.create(workspace=cast.shop, external_id="C1", first_name="Ana")
+    assert customer.pk
+    response = api_as("owner").get("/customers/export.csv", format="excel_ro")
+    assert response["Content-Disposition"] == 'attachment; filename="customers-alice-excel.csv"'
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.splitlines()[:2] == [
+        "\ufeffexternal_id;first_name;last_name;email;phone;address;city;postal_code;country;"
+        "language;tags",
+        "C1;Ana;;;;;;;RO;ro;",
+    ]

@@ -46,6 +46,7 @@ PUBLISHED = {
     ("DELETE", "/orders/{order_id}"): "orders_order_delete_endpoint",
     ("POST", "/imports"): "imports_import_create",
     ("GET", "/imports/{import_id}"): "imports_import_read",
+    ("POST", "/imports/{import_id}/retry"): "imports_import_retry",
     ("GET", "/outreach/automations"): "outreach_automations_read",
     ("PATCH", "/outreach/automations"): "outreach_automations_patch",
     ("GET", "/outreach/templates"): "outreach_template_list",

@@ -183,6 +183,11 @@ CORE: Rows = {
         allowed(202, 403, 403, 202, 202),
     ),
     ("GET", "/imports/{import_id}"): (lambda s: (f"/imports/{s.job.pk}", None), READ_OBJECT),
+    # The shop's job is queued, not failed: the manager reaches the state check (409).
+    ("POST", "/imports/{import_id}/retry"): (
+        lambda s: (f"/imports/{s.job.pk}/retry", None),
+        allowed(404, 403, 403, 409, 409),
+    ),
 }
 
 

@@ -48,3 +48,34 @@ def test_the_download_link_carries_the_current_filters_and_only_managers_see_it(
     as_agent = client_for(cast.teammate).get("/w/alice/customers/").content.decode()
     assert "export.csv" not in as_agent
     assert client_for(cast.teammate).get("/w/alice/customers/export.csv").status_code == 403
+
+
+def test_the_excel_romania_download_has_semicolons_decimal_commas_and_a_bom(cast, client_for):
+    export_shop(cast)
+    client = client_for(cast.manager)
+    response = client.get("/w/alice/orders/export-excel.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="orders-alice-excel.csv"'
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")  # so that Excel reads it as UTF-8
+    assert raw.decode("utf-8-sig").splitlines() == [
+        "external_id;customer_external_id;customer_email;placed_at;status;currency;total",
+        "O1;C1;s@x.ro;2026-03-01 12:00:00;placed;RON;9,50",
+        "O2;C2;;2026-03-01 12:00:00;cancelled;RON;9,50",
+    ]
+    customers = b"".join(client.get("/w/alice/customers/export-excel.csv").streaming_content)
+    assert customers.decode("utf-8-sig").splitlines()[:2] == [
+        "external_id;first_name;last_name;email;phone;address;city;postal_code;country;"
+        "language;tags",
+        "C1;Ștefan;;s@x.ro;;;;;RO;ro;",
+    ]
+
+
+def test_the_lists_offer_the_excel_romania_download_with_their_filters(cast, client_for):
+    export_shop(cast)
+    page = client_for(cast.manager).get("/w/alice/orders/", {"status": "placed"})
+    assert 'href="/w/alice/orders/export-excel.csv?status=placed"' in page.content.decode()
+    page = client_for(cast.manager).get("/w/alice/customers/", {"q": "stef"})
+    assert 'href="/w/alice/customers/export-excel.csv?q=stef"' in page.content.decode()
+    assert client_for(cast.teammate).get("/w/alice/orders/export-excel.csv").status_code == 403

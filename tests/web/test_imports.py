@@ -105,3 +105,69 @@ def test_the_import_page_lists_only_this_workspaces_jobs(cast, client_for):
     ImportJob.objects.create(workspace=cast.other_shop, kind="customers", file_name="theirs.csv")
     page = client_for(cast.owner).get("/w/alice/imports/").content.decode()
     assert re.findall(r'/imports/\d+/">([^<]+)</a>', page) == ["ours.csv"]
+
+
+@pytest.mark.django_db
+def test_the_page_lists_each_layout_s_columns_and_offers_its_template(cast, client_for):
+    client = client_for(cast.manager)
+    page = client.get("/w/alice/imports/").content.decode()
+    slugs = re.findall(r'<details class="panel import-format" id="format-([a-z-]+)">', page)
+    assert slugs == [
+        "clientela-customers",
+        "clientela-orders",
+        "shopify-customers",
+        "shopify-orders",
+        "woocommerce-customers",
+        "woocommerce-orders",
+        "prestashop-customers",
+        "prestashop-orders",
+    ]
+    assert "<td><code>Financial Status</code></td>" in page
+    assert "<td><code>Accepts Email Marketing</code></td>" in page
+    assert 'href="/w/alice/imports/template.csv?format=shopify-orders"' in page
+    template = client.get("/w/alice/imports/template.csv", {"format": "prestashop-orders"})
+    assert template["Content-Disposition"] == (
+        'attachment; filename="template-prestashop-orders.csv"'
+    )
+    assert template.content.decode("utf-8").splitlines() == [
+        "\ufeffID;Reference;New client;Customer;Total;Payment;Status;Date",
+        "1001;XKBKNABJK;1;Ș. Țăranu;249,90 lei;Ramburs;Livrat;2024-03-01 14:22:05",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_windows_1250_file_uploaded_with_its_encoding_chosen(cast, client_for):
+    client = client_for(cast.manager)
+    content = "id;prenume;nume\r\nC1;Ştefan;Ţăranu\r\n".encode("cp1250")
+    upload = SimpleUploadedFile("clienti.csv", content, content_type="text/csv")
+    post(client, "/w/alice/imports/", {"kind": "customers", "file": upload, "encoding": "cp1250"})
+    job = ImportJob.objects.for_workspace(cast.shop).get()
+    assert job.encoding == "cp1250"
+    import_execute(job.pk)
+    page = client.get(f"/w/alice/imports/{job.pk}/").content.decode()
+    assert "Read as a Clientela file, in Windows-1250." in page
+    assert list(Customer.objects.values_list("first_name", "last_name")) == [("Ștefan", "Țăranu")]
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_kept_dying_shows_the_reason_and_a_retry_button(
+    cast, client_for, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    client = client_for(cast.manager)
+    _upload(client, GOOD)
+    job = ImportJob.objects.for_workspace(cast.shop).get()
+    ImportJob.objects.filter(pk=job.pk).update(status="failed", failure="worker_stopped")
+    page = client.get(f"/w/alice/imports/{job.pk}/").content.decode()
+    assert "The import stopped before its end several times" in page
+    assert f'action="/w/alice/imports/{job.pk}/retry/"' in page
+    assert (
+        post(client_for(cast.teammate), f"/w/alice/imports/{job.pk}/retry/", {}).status_code == 403
+    )
+    response = post(client, f"/w/alice/imports/{job.pk}/retry/", {})
+    assert response["Location"] == f"/w/alice/imports/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.status, job.failure) == (ImportStatus.QUEUED, "")
+    import_execute(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportStatus.SUCCEEDED, 2)

@@ -16,6 +16,11 @@ from clientela.imports.models import ImportJob
 
 Kind = Literal["customers", "orders"]
 Status = Literal["queued", "running", "succeeded", "failed"]
+# "" (or no field): detected from the file's bytes.
+Encoding = Literal["", "utf-8", "cp1250", "iso-8859-2"]
+Failure = Literal["", "worker_stopped", "file_missing", "command_stopped"]
+# "excel_ro": semicolons, decimal commas, a UTF-8 BOM (Excel with Romanian settings).
+ExportFormat = Literal["csv", "excel_ro"]
 
 
 class RowErrorOut(Schema):
@@ -42,6 +47,18 @@ class ImportJobOut(Schema):
     unchanged_count: int
     error_count: int = Field(description="All errors found; `errors` keeps the first ones.")
     errors: list[RowErrorOut]
+    encoding: Encoding = Field(description="The file's encoding: chosen, or once read, found.")
+    file_format: str = Field(
+        description="The layout recognised by the header: clientela-customers, "
+        "shopify-orders, woocommerce-orders, prestashop-customers, ..."
+    )
+    failure: Failure = Field(description="Why a job failed when no row is at fault.")
+    attempts: int = Field(description="How many workers took it (more than 1: one died).")
+    retryable: bool = Field(description="Failed for its worker, with its file kept: retry it.")
+
+    @staticmethod
+    def resolve_retryable(obj: ImportJob) -> bool:
+        return obj.retryable and obj.file_kept
 
     @staticmethod
     def resolve_created_by(obj: ImportJob) -> str | None:
@@ -58,6 +75,7 @@ class CustomerExportFilters(Schema):
     q: Annotated[Text100, NonEmpty] | None = None
     tag: Annotated[Text60, NonEmpty] | None = None
     language: Language | None = None
+    format: ExportFormat | None = None
 
 
 class OrderExportFilters(Schema):
@@ -66,3 +84,4 @@ class OrderExportFilters(Schema):
     status: OrderStatus | None = None
     placed_from: date | None = None
     placed_to: date | None = None  # inclusive, in the workspace's time zone
+    format: ExportFormat | None = None

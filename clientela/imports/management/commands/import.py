@@ -17,7 +17,10 @@ from clientela.imports.services import ImportFileError, import_run_file
 
 HELP = """Import customers or orders from a CSV file, all or nothing.
 
-UTF-8 (with or without BOM), comma or semicolon separated, with a header row. Dates as
+UTF-8 (with or without BOM), Windows-1250 or ISO-8859-2 (detected, or --encoding), comma or
+semicolon separated, with a header row. The orders and customers exports of Shopify,
+WooCommerce and PrestaShop are recognised by their header and read as they are (the import
+page lists their columns). In our own columns: dates as
 2024-12-31[T10:00[+02:00]] or 31.12.2024 / 31/12/2024 / 31-12-2024 [HH:MM[:SS]], in the
 workspace's time zone unless an offset is given. Amounts as 1234.56, 1234,56, 1.234,56 or
 1,234.56 (1.234 and 1,234 are refused as ambiguous).
@@ -72,6 +75,12 @@ class Command(BaseCommand):
         parser.add_argument("--workspace", required=True, help=_("the workspace's slug"))
         parser.add_argument("--actor", default="", help=_("e-mail of the user to record"))
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--encoding",
+            choices=["utf-8", "cp1250", "iso-8859-2"],
+            default="",
+            help=_("the file's text encoding (detected when not given)"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         workspace = Workspace.objects.filter(slug=options["workspace"]).first()
@@ -88,6 +97,7 @@ class Command(BaseCommand):
                 path=options["file"],
                 actor=actor,
                 progress=bar,
+                encoding=options["encoding"],
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
