@@ -152,6 +152,6 @@ def test_the_excel_romania_export_through_the_api(cast, api_as):
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.splitlines()[:2] == [
         "\ufeffexternal_id;first_name;last_name;email;phone;address;city;postal_code;country;"
-        "language;tags",
-        "C1;Ana;;;;;;;RO;ro;",
+        "language;tags;segment;recency_score;frequency_score;monetary_score",
+        "C1;Ana;;;;;;;RO;ro;;;;;",  # not scored yet: no segment, no R, F, M
     ]
