@@ -133,6 +133,21 @@ def choice_sentence(run: RetentionRun) -> str:
             )
             % values
         )
+    if all(other == values["error"] for other in others):
+        # The figures a reader sees are equal: "0.40 against 0.40 and 0.40" would say that
+        # the choice is arbitrary without saying it. Say it plainly.
+        return (
+            ngettext(
+                "Scores use %(model)s: on your last %(weeks)d week of sales the models forecast "
+                "each customer's purchases about as well (off by about %(error)s purchases per "
+                "customer); %(model)s came a little closer.",
+                "Scores use %(model)s: on your last %(weeks)d weeks of sales the models forecast "
+                "each customer's purchases about as well (off by about %(error)s purchases per "
+                "customer); %(model)s came a little closer.",
+                weeks,
+            )
+            % values
+        )
     if len(others) == 1:
         values["other"] = others[0]
         return (
