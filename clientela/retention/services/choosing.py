@@ -140,10 +140,10 @@ def choice_sentence(run: RetentionRun) -> str:
             ngettext(
                 "Scores use %(model)s: on your last %(weeks)d week of sales the models forecast "
                 "each customer's purchases about as well (off by about %(error)s purchases per "
-                "customer); %(model)s came a little closer.",
+                "customer); any of them would do, and %(model)s was kept.",
                 "Scores use %(model)s: on your last %(weeks)d weeks of sales the models forecast "
                 "each customer's purchases about as well (off by about %(error)s purchases per "
-                "customer); %(model)s came a little closer.",
+                "customer); any of them would do, and %(model)s was kept.",
                 weeks,
             )
             % values
