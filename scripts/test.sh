@@ -18,6 +18,21 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# axe-core, from npm, for the accessibility test (tests/web/test_accessibility.py): the version
+# pinned here, kept in a cache folder of the user so a second run installs nothing.
+AXE_VERSION=4.14.1
+axe_dir="${XDG_CACHE_HOME:-$HOME/.cache}/clientela/axe-core-${AXE_VERSION}"
+if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "Installing axe-core ${AXE_VERSION} from npm for the accessibility test…"
+    mkdir -p "$axe_dir"
+    npm install --prefix "$axe_dir" --no-audit --no-fund --silent "axe-core@${AXE_VERSION}" >/dev/null
+  else
+    echo "npm is missing: the accessibility test will be skipped" >&2
+  fi
+fi
+export CLIENTELA_AXE_JS="$axe_dir/node_modules/axe-core/axe.min.js"
+
 export CLIENTELA_TESTING=1
 export CLIENTELA_DATA_DIR="${CLIENTELA_TEST_DATA_DIR:-$(mktemp -d)}"
 
