@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
 from ._special import dot
-from .summary import distinct_rows, factorize
+from .summary import compress, distinct_rows, factorize
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -56,6 +56,28 @@ def build_layout(x: Array, t_x: Array, T: Array, weight: Array) -> Layout:
     at_tx, row_tx = _pairs(x_u, x_code, t_x)
     x_weight = np.bincount(x_code, weights=weight, minlength=x_u.size).astype(np.float64)
     return Layout(x_u, x_weight, at_T, at_tx, row_T, row_tx, weight)
+
+
+def as_floats(*arrays: ArrayLike) -> tuple[Array, ...]:
+    return tuple(np.asarray(v, dtype=float) for v in arrays)
+
+
+def layout_of(x: ArrayLike, t_x: ArrayLike, T: ArrayLike, weights: ArrayLike | None) -> Layout:
+    """The layout of customer rows; without ``weights`` they are first compressed to distinct
+    (x, t_x, T) rows with their counts as weights (every model's fit and likelihood)."""
+    if weights is None:
+        rows = compress(x, t_x, T)
+        return build_layout(rows.x, rows.t_x, rows.T, rows.weight)
+    arrays = [np.asarray(v, dtype=float).ravel() for v in (x, t_x, T, weights)]
+    return build_layout(*arrays)
+
+
+def purchase_rate(layout: Layout) -> float:
+    """Repeat purchases per unit of time over all customers: the start of every fit's search
+    (alpha = 1 / rate with r = 1 gives the gamma that mean)."""
+    rows_T = layout.at_T.time[layout.row_T]
+    rows_x = layout.at_T.x[layout.row_T]
+    return float(dot(layout.weight, rows_x)) / max(float(dot(layout.weight, rows_T)), 1e-12)
 
 
 def _pairs(x_u: Array, x_code: IntArray, time: Array) -> tuple[Pairs, IntArray]:

@@ -21,16 +21,15 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import betainc, expit, gammaln, logsumexp
 
 from ._fit import maximize
-from ._kernel import Layout, build_layout, mixture_loglik
+from ._kernel import Layout, as_floats, layout_of, mixture_loglik, purchase_rate
 from ._special import (
     beta_log_ratios,
-    dot,
     expm1_ratio,
     gamma_differences,
     log_gamma_ratio,
     tanh_sinh_grid,
 )
-from .summary import compress, distinct_rows
+from .summary import distinct_rows
 
 Array = NDArray[np.float64]
 
@@ -78,7 +77,7 @@ def log_likelihood(
     ``L = B(a, b+x)/B(a, b) * Gamma(r+x) alpha^r / Gamma(r)
     * [(alpha+T)^-(r+x) + [x>0] a/(b+x-1) (alpha+t_x)^-(r+x)]``.
     """
-    layout = _layout(x, t_x, T, weights)
+    layout = layout_of(x, t_x, T, weights)
     return _loglik(np.log(params.as_array()), layout)[0]
 
 
@@ -95,7 +94,7 @@ def fit(
     Without ``weights`` the customers are first compressed to distinct (x, t_x, T) rows. The
     search runs on log-parameters (L-BFGS-B) with the analytic gradient of eq. 6.
     """
-    layout = _layout(x, t_x, T, weights)
+    layout = layout_of(x, t_x, T, weights)
     start = initial or _initial_guess(layout)
     best = maximize(
         lambda theta: _loglik(theta, layout), np.log(start.as_array()), layout.n_customers
@@ -118,7 +117,7 @@ def p_alive(params: BGNBDParams, x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> 
     From the FHL (2008) P(alive) note; evaluated as a logistic function of the log-odds, so
     it neither overflows nor returns NaN for any x, t_x <= T.
     """
-    x_, t_x_, T_ = _floats(x, t_x, T)
+    x_, t_x_, T_ = as_floats(x, t_x, T)
     r, alpha, a, b = params.as_array()
     with np.errstate(divide="ignore"):
         log_odds = (
@@ -139,7 +138,7 @@ def conditional_expected_purchases(
     2F1 is summed. The hypergeometric part depends on (x, T) only, so it is computed once per
     distinct pair.
     """
-    x_, t_x_, T_ = _floats(x, t_x, T)
+    x_, t_x_, T_ = as_floats(x, t_x, T)
     r, alpha, a, b = params.as_array()
     (px, pT), _, inverse = distinct_rows(x_, T_)
     alive_mean = _alive_expectation(r + px, a, b + px, t / (alpha + pT))
@@ -151,7 +150,7 @@ def score(
 ) -> Scores:
     """P(alive) and expected purchases in the next ``horizon`` for each customer."""
     alive = p_alive(params, x, t_x, T)
-    x_, _, T_ = _floats(x, t_x, T)
+    x_, _, T_ = as_floats(x, t_x, T)
     r, alpha, a, b = params.as_array()
     (px, pT), _, inverse = distinct_rows(x_, T_)
     alive_mean = _alive_expectation(r + px, a, b + px, horizon / (alpha + pT))
@@ -356,20 +355,6 @@ def _loglik(theta: Array, layout: Layout) -> tuple[float, Array]:
     return mixture_loglik(layout, (c, c_grad), (a_val, a_grad), (b_val, b_grad))
 
 
-def _layout(x: ArrayLike, t_x: ArrayLike, T: ArrayLike, weights: ArrayLike | None) -> Layout:
-    if weights is None:
-        rows = compress(x, t_x, T)
-        return build_layout(rows.x, rows.t_x, rows.T, rows.weight)
-    x_, t_x_, T_ = _floats(x, t_x, T)
-    return build_layout(x_, t_x_, T_, np.asarray(weights, dtype=float).ravel())
-
-
 def _initial_guess(layout: Layout) -> BGNBDParams:
-    rows_T = layout.at_T.time[layout.row_T]
-    rows_x = layout.at_T.x[layout.row_T]
-    rate = float(dot(layout.weight, rows_x)) / max(float(dot(layout.weight, rows_T)), 1e-12)
+    rate = purchase_rate(layout)
     return BGNBDParams(r=1.0, alpha=1.0 / max(rate, 1e-6), a=1.0, b=1.0)
-
-
-def _floats(*arrays: ArrayLike) -> tuple[Array, ...]:
-    return tuple(np.asarray(v, dtype=float) for v in arrays)

@@ -47,10 +47,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import betainc, expit, gammaln
 
 from ._fit import maximize
-from ._kernel import Layout, build_layout, mixture_loglik
-from ._special import dot, gamma_differences, log_gamma_ratio
+from ._kernel import Layout, as_floats, layout_of, mixture_loglik, purchase_rate
+from ._special import gamma_differences, log_gamma_ratio
 from .bgnbd import Scores, _alive_expectation, _log_beta_ratio
-from .summary import compress, distinct_rows
+from .summary import distinct_rows
 
 Array = NDArray[np.float64]
 
@@ -104,7 +104,7 @@ def log_likelihood(
     * [(alpha+T)^-(r+x) + a/(b+x) (alpha+t_x)^-(r+x)]``; unlike the BG/NBD the second term is
     there for x = 0 as well (dropout right after the first purchase).
     """
-    layout = _layout(x, t_x, T, weights)
+    layout = layout_of(x, t_x, T, weights)
     return _loglik(np.log(params.as_array()), layout)[0]
 
 
@@ -121,7 +121,7 @@ def fit(
     Without ``weights`` the customers are first compressed to distinct (x, t_x, T) rows. The
     search runs on log-parameters (L-BFGS-B) with the analytic gradient of the log-likelihood.
     """
-    layout = _layout(x, t_x, T, weights)
+    layout = layout_of(x, t_x, T, weights)
     start = initial or _initial_guess(layout)
     best = maximize(
         lambda theta: _loglik(theta, layout), np.log(start.as_array()), layout.n_customers
@@ -145,7 +145,7 @@ def p_alive(params: MBGNBDParams, x: ArrayLike, t_x: ArrayLike, T: ArrayLike) ->
     Below 1 also for x = 0 (``1 / (1 + a/b ((alpha+T)/alpha)^r)``), falling as T grows.
     Evaluated as a logistic function of the log-odds: no overflow or NaN for any t_x <= T.
     """
-    x_, t_x_, T_ = _floats(x, t_x, T)
+    x_, t_x_, T_ = as_floats(x, t_x, T)
     r, alpha, a, b = params.as_array()
     log_odds = np.log(a) - np.log(b + x_) + (r + x_) * np.log1p((T_ - t_x_) / (alpha + t_x_))
     return np.asarray(expit(-log_odds), dtype=np.float64)
@@ -163,7 +163,7 @@ def conditional_expected_purchases(
     expectation is P(alive) times ``E_p[(1 - ((alpha+T)/(alpha+T+p*t))^(r+x)) / p]``, the
     closed form's bracket. That mean depends on (x, T) only: computed once per distinct pair.
     """
-    x_, t_x_, T_ = _floats(x, t_x, T)
+    x_, t_x_, T_ = as_floats(x, t_x, T)
     r, alpha, a, b = params.as_array()
     (px, pT), _, inverse = distinct_rows(x_, T_)
     alive_mean = _alive_expectation(r + px, a, b + px + 1.0, t / (alpha + pT))
@@ -175,7 +175,7 @@ def score(
 ) -> Scores:
     """P(alive) and expected purchases in the next ``horizon`` for each customer."""
     alive = p_alive(params, x, t_x, T)
-    x_, _, T_ = _floats(x, t_x, T)
+    x_, _, T_ = as_floats(x, t_x, T)
     r, alpha, a, b = params.as_array()
     (px, pT), _, inverse = distinct_rows(x_, T_)
     alive_mean = _alive_expectation(r + px, a, b + px + 1.0, horizon / (alpha + pT))
@@ -255,20 +255,6 @@ def _loglik(theta: Array, layout: Layout) -> tuple[float, Array]:
     return mixture_loglik(layout, (c, c_grad), (a_val, a_grad), (b_val, b_grad))
 
 
-def _layout(x: ArrayLike, t_x: ArrayLike, T: ArrayLike, weights: ArrayLike | None) -> Layout:
-    if weights is None:
-        rows = compress(x, t_x, T)
-        return build_layout(rows.x, rows.t_x, rows.T, rows.weight)
-    x_, t_x_, T_ = _floats(x, t_x, T)
-    return build_layout(x_, t_x_, T_, np.asarray(weights, dtype=float).ravel())
-
-
 def _initial_guess(layout: Layout) -> MBGNBDParams:
-    rows_T = layout.at_T.time[layout.row_T]
-    rows_x = layout.at_T.x[layout.row_T]
-    rate = float(dot(layout.weight, rows_x)) / max(float(dot(layout.weight, rows_T)), 1e-12)
+    rate = purchase_rate(layout)
     return MBGNBDParams(r=1.0, alpha=1.0 / max(rate, 1e-6), a=1.0, b=1.0)
-
-
-def _floats(*arrays: ArrayLike) -> tuple[Array, ...]:
-    return tuple(np.asarray(v, dtype=float) for v in arrays)

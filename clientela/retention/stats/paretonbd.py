@@ -32,10 +32,9 @@ import numpy.typing as npt
 from numpy.typing import ArrayLike, NDArray
 
 from ._fit import maximize
-from ._kernel import Layout, build_layout
+from ._kernel import Layout, build_layout, layout_of, purchase_rate
 from ._kernel import mixture_loglik as _mixture
 from ._special import dot, expm1_ratio, gamma_differences, log_g
-from .summary import compress
 
 Array = NDArray[np.float64]
 
@@ -77,7 +76,7 @@ def log_likelihood(
 ) -> float:
     """Total log-likelihood (note 009, eqs. 18-20; the MATLAB note's LL), in the form given in
     the module docstring."""
-    return _loglik(np.log(params.as_array()), _layout(x, t_x, T, weights))[0]
+    return _loglik(np.log(params.as_array()), layout_of(x, t_x, T, weights))[0]
 
 
 def fit(
@@ -92,7 +91,7 @@ def fit(
 
     Without ``weights`` the customers are first compressed to distinct (x, t_x, T) rows.
     """
-    layout = _layout(x, t_x, T, weights)
+    layout = layout_of(x, t_x, T, weights)
     start = initial or _initial_guess(layout)
     best = maximize(
         lambda theta: _loglik(theta, layout), np.log(start.as_array()), layout.n_customers
@@ -242,17 +241,8 @@ def _loglik(theta: Array, layout: Layout) -> tuple[float, Array]:
     return _mixture(layout, (c, c_grad), on_T, on_tx)
 
 
-def _layout(x: ArrayLike, t_x: ArrayLike, T: ArrayLike, weights: ArrayLike | None) -> Layout:
-    if weights is None:
-        rows = compress(x, t_x, T)
-        return build_layout(rows.x, rows.t_x, rows.T, rows.weight)
-    arrays = [np.asarray(v, dtype=float).ravel() for v in (x, t_x, T, weights)]
-    return build_layout(*arrays)
-
-
 def _initial_guess(layout: Layout) -> ParetoNBDParams:
     rows_T = layout.at_T.time[layout.row_T]
-    rows_x = layout.at_T.x[layout.row_T]
     mean_T = float(dot(layout.weight, rows_T)) / max(layout.n_customers, 1.0)
-    rate = float(dot(layout.weight, rows_x)) / max(float(dot(layout.weight, rows_T)), 1e-12)
+    rate = purchase_rate(layout)
     return ParetoNBDParams(r=1.0, alpha=1.0 / max(rate, 1e-6), s=1.0, beta=max(mean_T, 1e-6))
