@@ -153,14 +153,14 @@ def fit(model: str, x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> Fit:
     module = _module(model)
     rows = compress(x, t_x, T)
     result = module.fit(rows.x, rows.t_x, rows.T, rows.weight)
-    values = {name: float(getattr(result.params, name)) for name in PARAMETER_NAMES[model]}
+    values = _values(model, result.params)
     numbers = [result.log_likelihood, *values.values()]
     if not all(np.isfinite(v) for v in numbers) or min(values.values()) <= 0:
         raise FitFailed(NOT_CONVERGED, model=model, log_likelihood=result.log_likelihood)
     edges = _edges(model, values)
     if edges and result.gradient > EDGE_GRADIENT and result.iterations < _fit.MAX_ITERATIONS:
         result = _edge_restart(model, module, result, edges, rows)
-        values = {name: float(getattr(result.params, name)) for name in PARAMETER_NAMES[model]}
+        values = _values(model, result.params)
         edges = _edges(model, values)
     if edges:
         further = dict(values)
@@ -182,6 +182,11 @@ def fit(model: str, x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> Fit:
     return Fit(model, values, float(result.log_likelihood), rows.n_customers)
 
 
+def _values(model: str, params: Any) -> dict[str, float]:
+    """A fit's parameters by name, as plain floats."""
+    return {name: float(getattr(params, name)) for name in PARAMETER_NAMES[model]}
+
+
 def _edge_restart(
     model: str,
     module: Any,
@@ -199,7 +204,7 @@ def _edge_restart(
     it loses less likelihood than the edge test allows (`EDGE_GAIN` per customer): both points
     then predict as the limit does.
     """
-    values = {name: float(getattr(result.params, name)) for name in PARAMETER_NAMES[model]}
+    values = _values(model, result.params)
     closer = dict(values)
     for names, _warning in edges:
         for name in names:  # towards 1 on the log scale: a huge value shrinks, a tiny one grows
@@ -261,7 +266,7 @@ def spend_fit(x: ArrayLike, zbar: ArrayLike) -> Fit:
     keep = (x_ > 0) & (z_ > 0)
     (xs, zs), weight, _ = distinct_rows(x_[keep], z_[keep])
     result = gammagamma.fit(xs, zs, weight)
-    values = {name: float(getattr(result.params, name)) for name in PARAMETER_NAMES["gammagamma"]}
+    values = _values("gammagamma", result.params)
     _check("gammagamma", result, values)
     if values["q"] <= 1:
         raise FitFailed(INFINITE_MEAN_SPEND)
