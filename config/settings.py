@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "clientela.mail",
     "clientela.retention",
     "clientela.outreach",
+    "clientela.inbox",
     "clientela.privacy",
     "clientela.web",
     "clientela.api",
