@@ -1,0 +1,138 @@
+"""Word lists as data files, compiled into patterns over folded words and their base forms.
+
+Each check has one file per language, `data/<language>/<check>.txt`: one pattern per line,
+`#` starts a comment. A pattern is a sequence of elements separated by spaces:
+
+- `word`    a word whose folded form or folded base form (simplemma) is `word`
+- `=word`   the folded form only, not the base form ("=vreau" is not "aș vrea")
+- `word*`   a folded form starting with `word` ("vinovat*": vinovat, vinovată, vinovati)
+- `*ending` a folded form ending with `ending` ("*ti": rezolvați, plătiți)
+- `a|b|c`   any of the alternatives, each written as above
+- `_`       any one word; `..` zero to five words
+- `^`       (first only) the next word opens a sentence
+
+Words in a file may keep their diacritics: they are folded when loaded. A pattern matches
+within one sentence. A line may end with `=> kind` to name a sub-kind (anger: "insult").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import simplemma
+
+from clientela.textcheck.tokens import Token, fold
+
+DATA = Path(__file__).with_name("data")
+GAP_MAX = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    mode: str  # "word", "surface", "prefix", "suffix", "any"
+    value: str = ""
+
+    def accepts(self, token: Token, base: str) -> bool:
+        if self.mode == "word":
+            return token.folded == self.value or base == self.value
+        if self.mode == "surface":
+            return token.folded == self.value
+        if self.mode == "prefix":
+            return token.folded.startswith(self.value)
+        if self.mode == "suffix":
+            return token.folded.endswith(self.value)
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    alternatives: tuple[Alternative, ...]
+    gap: bool = False  # ".." : zero to GAP_MAX words
+
+    def accepts(self, token: Token, base: str) -> bool:
+        return any(alt.accepts(token, base) for alt in self.alternatives)
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    elements: tuple[Element, ...]
+    anchored: bool
+    kind: str
+    source: str  # the line it came from, for messages in tests
+
+
+class PatternError(ValueError):
+    """A line of a word list that is not a pattern."""
+
+
+def _alternative(text: str) -> Alternative:
+    if text == "_":
+        return Alternative("any")
+    if text.startswith("=") and len(text) > 1:
+        return Alternative("surface", fold(text[1:]))
+    if text.endswith("*") and len(text) > 1:
+        return Alternative("prefix", fold(text[:-1]))
+    if text.startswith("*") and len(text) > 1:
+        return Alternative("suffix", fold(text[1:]))
+    if "*" in text or "=" in text or not text:
+        raise PatternError(f"cannot read {text!r}")
+    return Alternative("word", fold(text))
+
+
+def parse_pattern(line: str, *, default_kind: str) -> Pattern:
+    """One line of a word list as a pattern (see the module's docstring)."""
+    body, _, kind = line.partition("=>")
+    parts = body.split()
+    anchored = bool(parts) and parts[0] == "^"
+    if anchored:
+        parts = parts[1:]
+    if not parts:
+        raise PatternError(f"empty pattern: {line!r}")
+    elements: list[Element] = []
+    for part in parts:
+        if part == "..":
+            elements.append(Element((), gap=True))
+        else:
+            elements.append(Element(tuple(_alternative(p) for p in part.split("|"))))
+    if elements[0].gap or elements[-1].gap:
+        raise PatternError(f"a pattern cannot start or end with '..': {line!r}")
+    return Pattern(tuple(elements), anchored, kind.strip() or default_kind, line.strip())
+
+
+@cache
+def patterns(language: str, check: str) -> tuple[Pattern, ...]:
+    """The compiled word list of `check` in `language` (empty when the file does not exist)."""
+    path = DATA / language / f"{check}.txt"
+    if not path.exists():
+        return ()
+    compiled = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        try:
+            compiled.append(parse_pattern(line, default_kind=check))
+        except PatternError as error:
+            raise PatternError(f"{path.name} ({language}) line {number}: {error}") from None
+    return tuple(compiled)
+
+
+@cache
+def common_words(language: str) -> frozenset[str]:
+    path = DATA / language / "common.txt"
+    return frozenset(fold(w) for w in path.read_text(encoding="utf-8").split() if w)
+
+
+@cache
+def word_set(name: str) -> frozenset[str]:
+    """A plain list of words (`data/<name>.txt`), folded."""
+    text = (DATA / f"{name}.txt").read_text(encoding="utf-8")
+    return frozenset(fold(w) for line in text.splitlines() for w in line.split("#")[0].split())
+
+
+@lru_cache(maxsize=65536)
+def base_form(word: str, language: str) -> str:
+    """The folded dictionary form of `word` (simplemma), or the folded word when unknown."""
+    return fold(simplemma.lemmatize(word.lower(), lang=language))

@@ -1,0 +1,97 @@
+"""Finding a word list's patterns in a text's words."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from clientela.textcheck.lexicon import GAP_MAX, Pattern
+from clientela.textcheck.tokens import Token
+
+
+@dataclass(frozen=True, slots=True)
+class PatternIndex:
+    """Patterns by the exact words that can open them; the rest are tried everywhere."""
+
+    by_word: dict[str, tuple[Pattern, ...]]
+    anywhere: tuple[Pattern, ...]
+
+    @classmethod
+    def build(cls, patterns: Sequence[Pattern]) -> PatternIndex:
+        by_word: dict[str, list[Pattern]] = defaultdict(list)
+        anywhere: list[Pattern] = []
+        for pattern in patterns:
+            first = pattern.elements[0].alternatives
+            if all(alt.mode in ("word", "surface") for alt in first):
+                for alt in first:
+                    by_word[alt.value].append(pattern)
+            else:
+                anywhere.append(pattern)
+        return cls({w: tuple(ps) for w, ps in by_word.items()}, tuple(anywhere))
+
+    def candidates(self, token: Token, base: str) -> list[Pattern]:
+        found = list(self.by_word.get(token.folded, ()))
+        if base != token.folded:
+            found.extend(p for p in self.by_word.get(base, ()) if p not in found)
+        found.extend(self.anywhere)
+        return found
+
+
+def match_end(
+    pattern: Pattern, tokens: Sequence[Token], bases: Sequence[str], start: int
+) -> int | None:
+    """The index after the last word of a match of `pattern` opening at `start`, or None.
+
+    A match stays inside one sentence: no word after the first may open a sentence.
+    """
+    if pattern.anchored and not tokens[start].sentence_start:
+        return None
+    elements = pattern.elements
+
+    def walk(element_index: int, position: int) -> int | None:
+        if element_index == len(elements):
+            return position
+        element = elements[element_index]
+        if element.gap:
+            for skip in range(GAP_MAX + 1):
+                if skip:
+                    skipped = position + skip - 1
+                    if skipped >= len(tokens) or tokens[skipped].sentence_start:
+                        break
+                found = walk(element_index + 1, position + skip)
+                if found is not None:
+                    return found
+            return None
+        if position >= len(tokens):
+            return None
+        token = tokens[position]
+        if position > start and token.sentence_start:
+            return None
+        if not element.accepts(token, bases[position]):
+            return None
+        return walk(element_index + 1, position + 1)
+
+    return walk(0, start)
+
+
+def find_spans(
+    index: PatternIndex, tokens: Sequence[Token], bases: Sequence[str]
+) -> list[tuple[int, int, str]]:
+    """Each match as (first word, index after the last word, kind); overlaps of a kind merged."""
+    spans: list[tuple[int, int, str]] = []
+    for start, token in enumerate(tokens):
+        for pattern in index.candidates(token, bases[start]):
+            end = match_end(pattern, tokens, bases, start)
+            if end is not None:
+                spans.append((start, end, pattern.kind))
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:
+        same = [i for i, (_, e, k) in enumerate(merged) if k == kind and start < e]
+        if same:
+            i = same[-1]
+            merged[i] = (merged[i][0], max(merged[i][1], end), kind)
+        else:
+            merged.append((start, end, kind))
+    return merged

@@ -1,0 +1,156 @@
+"""The text checks: what each finds, where, and what it says to the writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clientela.textcheck import CHECKS, check, detect_language
+from clientela.textcheck.evaluation import evaluate, read_labelled
+from clientela.textcheck.lexicon import DATA, PatternError, parse_pattern, patterns
+
+SETS = Path(__file__).with_name("data")
+
+
+def kinds(text: str, language: str) -> set[str]:
+    return set(check(text, language=language).checks())
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "You people always lose my orders.", {"blame", "absolute"}),
+        ("en", "It's not my fault, I followed the manual.", {"no_fault"}),
+        ("en", "I WANT MY MONEY BACK!!!", {"demand", "anger"}),
+        ("en", "We apologise; we can either repair it or exchange it.", {"apology", "options"}),
+        ("en", "The delay was caused by the courier, not us.", {"excuse"}),
+        ("en", "Thank you, the parcel arrived on Tuesday.", set()),
+        ("ro", "Voi pierdeți mereu comenzile mele.", {"blame", "absolute"}),
+        ("ro", "Voi pierdeti mereu comenzile mele.", {"blame", "absolute"}),
+        ("ro", "Nu e vina mea, am respectat instrucțiunile.", {"no_fault"}),
+        ("ro", "Nu e vina mea, am respectat instructiunile.", {"no_fault"}),
+        ("ro", "VREAU BANII ÎNAPOI!!!", {"demand", "anger"}),
+        (
+            "ro",
+            "Ne cerem scuze; putem fie să-l reparăm, fie să-l schimbăm.",
+            {"apology", "options"},
+        ),
+        ("ro", "Întârzierea a fost din cauza curierului.", {"excuse"}),
+        ("ro", "Mulțumesc, coletul a ajuns marți.", set()),
+        ("ro", "Multumesc, coletul a ajuns marti.", set()),
+    ],
+)
+def test_each_check_finds_what_it_names(language: str, text: str, expected: set[str]) -> None:
+    assert kinds(text, language) == expected
+
+
+def test_findings_point_at_their_words_in_the_original_text() -> None:
+    text = "Bună ziua. Voi sunteți de vină și NICIODATĂ nu răspundeți!!"
+    report = check(text, language="ro")
+    assert report.findings, "expected findings"
+    for finding in report.findings:
+        assert text[finding.start : finding.end] == finding.quote
+    by_kind = {(f.check, f.kind): f.quote for f in report.findings}
+    assert by_kind[("blame", "blame")] == "Voi sunteți de vină"  # overlapping matches merged
+    assert by_kind[("absolute", "absolute")] == "NICIODATĂ"
+    assert by_kind[("anger", "shouting")] == "NICIODATĂ"
+    assert by_kind[("anger", "punctuation")] == "!!"
+    # In text order.
+    starts = [f.start for f in report.findings]
+    assert starts == sorted(starts)
+
+
+def test_messages_speak_the_readers_language() -> None:
+    text = "You never answer."
+    english = check(text, language="en")
+    romanian_reader = check(text, language="en", ui_language="ro")
+    assert [f.message for f in english.findings if f.check == "absolute"] == [
+        "An absolute word (always, never, nobody): facts with dates say more."
+    ]
+    assert [f.message for f in romanian_reader.findings if f.check == "absolute"] == [
+        "Un cuvânt absolut (mereu, niciodată, nimeni): faptele cu date spun mai mult."
+    ]
+
+
+def test_acronyms_and_single_capitals_are_not_shouting() -> None:
+    report = check("Factura SRL cu TVA și codul IBAN vin în PDF. I paid by card.", language="ro")
+    assert not report.has("anger")
+    assert check("Please CALL me.", language="en").has("anger")  # one capital word of 4 letters
+    assert check("NO WAY.", language="en").has("anger")  # two short ones in a row
+
+
+def test_one_exclamation_mark_is_not_anger_but_two_are() -> None:
+    assert not check("Thank you!", language="en").has("anger")
+    assert check("Thank you!!", language="en").has("anger")
+    assert check("Really?!", language="en").has("anger")
+
+
+def test_a_pattern_never_reaches_into_the_next_sentence() -> None:
+    # "you .. lost" would match across the full stop.
+    assert not check("Thank you. The parcel was lost by the post.", language="en").has("blame")
+    assert check("You lost the parcel.", language="en").has("blame")
+
+
+def test_surface_only_words_do_not_match_by_base_form() -> None:
+    # "=vreau" is a demand; "aș vrea" (I would like) has the same base form and is not.
+    assert check("Vreau banii înapoi.", language="ro").has("demand")
+    assert not check("Aș vrea să mai comand două bucăți.", language="ro").has("demand")
+
+
+def test_language_is_detected_from_common_words_and_romanian_letters() -> None:
+    assert detect_language("Vă mulțumesc pentru comanda dumneavoastră.") == "ro"
+    assert detect_language("Va multumesc pentru comanda, coletul a ajuns.") == "ro"
+    assert detect_language("Thank you for your order, the parcel arrived.") == "en"
+    assert detect_language("12345", default="en") == "en"
+    assert check("You never answer my calls.").language == "en"
+
+
+def test_every_word_list_reads_and_every_check_has_one_per_language() -> None:
+    for language in ("en", "ro"):
+        for name in CHECKS:
+            assert patterns(language, name), f"no word list for {name} in {language}"
+    assert sorted(p.name for p in (DATA / "en").glob("*.txt")) == sorted(
+        p.name for p in (DATA / "ro").glob("*.txt")
+    )
+
+
+@pytest.mark.parametrize("line", ["..", ".. always", "never ..", "*", "a*b", "", "="])
+def test_a_malformed_pattern_is_refused_with_its_text(line: str) -> None:
+    with pytest.raises(PatternError):
+        parse_pattern(line, default_kind="absolute")
+
+
+def test_long_texts_are_read_up_to_the_limit() -> None:
+    text = "Fine. " * 30_000 + "You never answer."
+    assert not check(text, language="en").has("absolute")  # beyond MAX_CHARS
+
+
+def test_the_labelled_sets_are_large_enough_and_half_romanian() -> None:
+    tuned = [row for p in SETS.glob("labelled.*.tsv") for row in read_labelled(p)]
+    held = [row for p in SETS.glob("heldout*.tsv") for row in read_labelled(p)]
+    assert len(tuned) >= 300
+    romanian = [r for r in tuned if r.language == "ro"]
+    assert len(romanian) >= len(tuned) / 2
+    with_diacritics = [r for r in romanian if any(ch in r.text for ch in "ăâîșțĂÂÎȘȚ")]
+    assert 0 < len(with_diacritics) < len(romanian)  # some typed without diacritics
+    assert len(held) >= 100
+    for name in CHECKS:
+        for language in ("en", "ro"):
+            labelled = [r for r in tuned if r.language == language and name in r.checks]
+            assert len(labelled) >= 12, (name, language)
+
+
+@pytest.mark.parametrize("pattern", ["labelled.*.tsv", "heldout*.tsv"])
+def test_precision_and_recall_reach_the_target_on_each_set(pattern: str) -> None:
+    rows = [row for p in sorted(SETS.glob(pattern)) for row in read_labelled(p)]
+    scores, misses = evaluate(rows)
+    assert {(s.check, s.language) for s in scores} == {
+        (c, lang) for c in CHECKS for lang in ("en", "ro")
+    }
+    below = [
+        (s.check, s.language, round(s.precision, 2), round(s.recall, 2))
+        for s in scores
+        if s.precision < 0.8 or s.recall < 0.8
+    ]
+    assert below == [], [f"{m.kind} {m.check}: {m.sentence.text}" for m in misses]
