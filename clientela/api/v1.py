@@ -17,6 +17,7 @@ from clientela.api.imports import router as imports
 from clientela.api.mail.router import router as mail_router
 from clientela.api.outreach.router import router as outreach_router
 from clientela.api.privacy import router as privacy
+from clientela.api.care import router as care
 from clientela.api.retention import router as retention
 
 api = NinjaAPI(
@@ -37,3 +38,4 @@ api.add_router("/delivery", mail_router)
 api.add_router("/retention", retention.router)
 api.add_router("/account", accounts.router)
 api.add_router("/privacy", privacy.router)
+api.add_router("/care", care.router)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 
 from clientela.accounts import events as accounts
+from clientela.care import events as care
 from clientela.commerce import events as commerce
 from clientela.customers import events as customers
 from clientela.imports import events as imports
@@ -20,7 +21,7 @@ from clientela.outreach import events as outreach
 from clientela.privacy import events as privacy
 from clientela.retention import events as retention
 
-APPS = (accounts, customers, commerce, imports, mail, retention, outreach, inbox, privacy)
+APPS = (accounts, customers, commerce, imports, mail, retention, outreach, inbox, care, privacy)
 
 EVENT_LABELS: dict[str, str | Promise] = {
     kind: label for app in APPS for kind, label in app.EVENT_LABELS.items()

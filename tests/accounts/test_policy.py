@@ -199,6 +199,7 @@ def _api_rules() -> set[str]:
 
 def _service_rules() -> set[str]:
     """The rules whose services are shown to refuse by themselves (each app's REFUSALS)."""
+    from tests.care.test_policy import REFUSALS as care
     from tests.commerce.test_policy import REFUSALS as commerce
     from tests.customers.test_policy import REFUSALS as customers
     from tests.imports.test_policy import REFUSALS as imports
@@ -206,7 +207,7 @@ def _service_rules() -> set[str]:
     from tests.outreach.test_policy import REFUSALS as outreach
     from tests.retention_service.test_policy import REFUSALS as retention
 
-    tables = (REFUSALS, customers, commerce, imports, retention, mail, outreach)
+    tables = (REFUSALS, customers, commerce, imports, retention, mail, outreach, care)
     return {rule.name for table in tables for rule in table}
 
 

@@ -15,13 +15,15 @@ from typing import Any
 
 import pytest
 
+from clientela.care.models import Case
 from clientela.outreach.models import Campaign
+from tests.care.objects import care_case
 from tests.conftest import log_in
 
 AXE = os.environ.get("CLIENTELA_AXE_JS", "")
 
 
-def _pages(shop: Any, campaign: Campaign) -> list[str]:
+def _pages(shop: Any, campaign: Campaign, case: Case) -> list[str]:
     return [
         "/w/alice/",
         "/w/alice/customers/",
@@ -44,6 +46,11 @@ def _pages(shop: Any, campaign: Campaign) -> list[str]:
         "/w/alice/outreach/letters/",
         "/w/alice/shop/",
         "/account/password/",
+        "/w/alice/care/",
+        "/w/alice/care/new/",
+        f"/w/alice/care/{case.pk}/",
+        "/w/alice/care/lessons/",
+        "/w/alice/care/report/",
     ]
 
 
@@ -65,6 +72,7 @@ def test_no_page_has_an_accessibility_violation(  # type: ignore[no-untyped-def]
         body_text="{{ campaign.intro }}",
         intro="Reduceri de toamnă",
     )
+    case = care_case(cast, shop.customer)
     source = Path(AXE).read_text()
     page = browser_page
     page.set_viewport_size({"width": width, "height": 900})
@@ -73,7 +81,7 @@ def test_no_page_has_an_accessibility_violation(  # type: ignore[no-untyped-def]
         [{"name": "django_language", "value": language, "url": live_server.url}]
     )
     found = {}
-    for path in _pages(shop, campaign):
+    for path in _pages(shop, campaign, case):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path
         assert page.locator("html").get_attribute("lang") == language

@@ -15,6 +15,7 @@ from clientela.accounts.models import Membership, Role
 from clientela.accounts.services import invitation_create, token_create
 from clientela.customers.services import consent_grant, customer_email_add
 from clientela.imports.models import ImportJob, ImportKind
+from tests.care.objects import care_objects
 from tests.mail.objects import delivery_objects
 from tests.matrix import ROLES, assert_statuses, user_of
 from tests.outreach.objects import outreach_objects
@@ -117,11 +118,24 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:customer_data": ("customer", MANAGERS),
     "web:customer_erase": ("customer", MANAGERS),
     "web:privacy_settings": (None, (302, 404, 403, 403, 403, 200)),
+    "web:care_cases": (None, AGENTS),
+    "web:care_case_new": (None, AGENTS),
+    "web:care_lessons": (None, AGENTS),
+    "web:care_report": (None, AGENTS),
+    "web:care_case": ("care_case", AGENTS),
+    # GET only leads back to the case page; its forms post here.
+    "web:care_case_send": ("care_case", (302, 404, 403, 302, 302, 302)),
+    "web:care_case_step": ("care_case", (302, 404, 403, 302, 302, 302)),
+    "web:care_case_status": ("care_case", (302, 404, 403, 302, 302, 302)),
+    "web:care_case_review": ("care_case", (302, 404, 403, 302, 302, 302)),
+    "web:care_case_handling": ("care_case", (302, 404, 403, 403, 302, 302)),
+    "web:care_case_assign": ("care_case", (302, 404, 403, 302, 302, 302)),
     # Customers' pages without login, reached by a token: an unknown token is a 404.
     "web:public_unsubscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_confirm": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_subscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_preferences": (None, (404, 404, 404, 404, 404, 404)),
+    "web:public_rate": (None, (404, 404, 404, 404, 404, 404)),
 }
 
 # Trees with a matrix of their own (the API) or that belong to Django.
@@ -187,6 +201,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         **outreach_objects(cast),
         **delivery_objects(cast),
         **retention_objects(cast),
+        **care_objects(cast),
     }
 
 
@@ -206,6 +221,8 @@ def _url(name: str, needs: str | None, objects: dict[str, int], ws: str = "alice
             kwargs[kwarg] = objects[inner]
     if "<str:token>" in route:
         kwargs["token"] = "unknown"
+    if "<int:score>" in route:
+        kwargs["score"] = 5
     if "<str:uidb64>" in route:
         kwargs["uidb64"] = "MQ"
     return reverse(name, kwargs=kwargs)
@@ -313,6 +330,15 @@ POSTS = [
     ("web:retention_settings", None),
     ("web:customer_erase", "customer"),
     ("web:privacy_settings", None),
+    ("web:care_case_new", None),
+    ("web:care_case_send", "care_case"),
+    ("web:care_case_status", "care_case"),
+    ("web:care_case_review", "care_case"),
+    ("web:care_report", None),
+    ("web:care_case_step", "care_case"),
+    ("web:care_case_handling", "care_case"),
+    ("web:care_case_assign", "care_case"),
+    ("web:public_rate", None),
     ("web:retention_validation_start", None),
     ("web:tokens", None),
     ("web:token_revoke", "token"),
@@ -380,6 +406,9 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:password_reset_sent",
         # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach.
         "web:public_unsubscribe",
+        "web:care_cases",
+        "web:care_lessons",
+        "web:care_case",
     }
     assert {name for name, _ in POSTS} == set(MATRIX) - read_only
 

@@ -1,0 +1,1 @@
+"""Complaint cases: the recovery playbook, the complainer profile, reviews and satisfaction."""

@@ -1,0 +1,1 @@
+"""Pure code of the care app: no Django."""
