@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from clientela.accounts.models import Workspace
 from clientela.care.models import Case, CaseRating, CaseReview, CaseStatus, Category
+from clientela.textcheck import Finding, check
 from clientela.timeline.models import Event
 
 OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED, CaseStatus.SOLUTION_PROPOSED)
@@ -123,3 +124,25 @@ def care_report(workspace: Workspace) -> dict[str, list[ReportRow]]:
     ]
     total = [_row("all", "", cases, ratings)]
     return {"total": total, "category": by_category, "agent": by_agent}
+
+
+def recent_lessons(workspace: Workspace, *, limit: int = 5) -> tuple[int, list[CaseReview]]:
+    """How many reviews were written, and the latest lessons."""
+    reviews = lessons(workspace)
+    return reviews.count(), list(reviews[:limit])
+
+
+# What a member's draft should not carry: excuses and several options always; apologies
+# with a chronic complainer (the guide: keep to facts, do not start apologising).
+_ALWAYS_HINT = frozenset({"excuse", "options", "blame", "anger"})
+
+
+def draft_hints(text: str, *, case: Case, reader: str) -> list[Finding]:
+    """Textcheck's findings in a reply draft that the playbook advises against."""
+    if not text.strip():
+        return []
+    unwanted = set(_ALWAYS_HINT)
+    if case.handling == "facts":
+        unwanted.add("apology")
+    report = check(text, language=case.language, ui_language=reader)
+    return [f for f in report.findings if f.check in unwanted]

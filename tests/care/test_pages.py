@@ -128,3 +128,19 @@ def test_the_report_and_lessons_pages_render_with_data(cast: Any, client_for: An
     assert response.status_code == 302
     agent = client_for(cast.teammate)
     assert post(agent, "/w/alice/care/report/", {"complainer_threshold": "20"}).status_code == 403
+
+
+def test_saving_a_draft_shows_what_the_playbook_advises_against(cast: Any, client_for: Any) -> None:
+    case = care_case(cast)
+    Case.objects.filter(pk=case.pk).update(handling="facts")
+    client = client_for(cast.teammate)
+    text = "Ne pare rău, dar curierul a întârziat."
+    response = post(
+        client, f"/w/alice/care/{case.pk}/send/", {"key": "apology", "text": text, "check": "1"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#step-apology")
+    assert CaseStep.objects.get(case=case, key="apology").draft == text
+    assert not Outbox.objects.exists()  # saved and checked, not sent
+    page = client.get(f"/w/alice/care/{case.pk}/").content.decode()
+    assert "<q>Ne pare rău</q>: An apology." in page
+    assert "<q>curierul a întârziat</q>: An excuse" in page

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import Membership
@@ -24,7 +26,14 @@ from clientela.care.policy import (
     CASE_WORK,
     HANDLING_OVERRIDE,
 )
-from clientela.care.selectors import care_report, cases_filtered, fact_log, lessons
+from clientela.care.selectors import (
+    care_report,
+    cases_filtered,
+    draft_hints,
+    fact_log,
+    lessons,
+    recent_lessons,
+)
 from clientela.care.services import cases as case_services
 from clientela.care.services.cases import TRANSITIONS, CareError
 from clientela.care.services.messages import case_message_send
@@ -123,12 +132,14 @@ def case_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     steps = list(case.steps.all())
     definitions = {s.key: s for s in playbook.steps_for(case.handling)}
+    reader = translation.get_language() or case.language
     rows = [
         {
             "step": step,
             "definition": definitions.get(step.key)
             or playbook.step(Handling.RECOVERY, step.key)
             or playbook.step(Handling.FACTS, step.key),
+            "hints": draft_hints(step.draft, case=case, reader=reader) if not step.done_at else [],
         }
         for step in steps
     ]
@@ -164,6 +175,20 @@ def case_send(request: WorkspaceRequest, pk: int) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         messages.error(request, _("Write the message first."))
         return _back(request, case)
+    if "check" in request.POST:
+        try:
+            case_services.step_draft_save(
+                case=case,
+                actor=request.user,
+                key=form.cleaned_data["key"],
+                draft=form.cleaned_data["text"],
+            )
+        except CareError as error:
+            messages.error(request, error.message)
+        return redirect(
+            f"{reverse('web:care_case', kwargs={'ws': request.workspace.slug, 'pk': case.pk})}"
+            f"#step-{form.cleaned_data['key']}"
+        )
     try:
         case_message_send(
             case=case,
@@ -290,11 +315,14 @@ def care_report_page(request: WorkspaceRequest) -> HttpResponse:
             messages.success(request, _("Settings saved."))
             return redirect("web:care_report", ws=request.workspace.slug)
     report = care_report(request.workspace)
+    reviews, latest = recent_lessons(request.workspace)
     return render(
         request,
         "web/care/report.html",
         {
             "report": report,
+            "reviews": reviews,
+            "latest": latest,
             "form": form,
             "may_change": request.membership is not None
             and CARE_SETTINGS_UPDATE.admits(request.membership.role),
