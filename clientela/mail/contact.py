@@ -10,7 +10,10 @@ The rule of each purpose (`ContactPurpose`), on the channel asked about:
   subscription to one of the lists the message goes to;
 - confirmation: the mail someone just asked for on our form (a subscription to confirm): no
   consent, and an earlier unsubscribe does not stop it, or nobody could opt back in;
-- test: a user's test of a template or campaign, sent to their own address.
+- test: a user's test of a template or campaign, sent to their own address;
+- reply: our answer to a message the customer sent us (the inbox): they asked, so no
+  consent, and an unsubscribe from our mailings does not stop it; a complaint, a bounce, an
+  entry by hand or an erasure does.
 
 Every purpose needs an address on the channel (e-mail: the customer's address; SMS and phone:
 their phone number). A letter by post is written and addressed by hand, so a missing postal
@@ -44,6 +47,7 @@ class ContactPurpose(models.TextChoices):
     MARKETING = "marketing", _("Promotions and newsletters")
     CONFIRMATION = "confirmation", _("Subscription confirmation")
     TEST = "test", _("Test message")
+    REPLY = "reply", _("Reply to the customer's message")
 
 
 class NotAllowedReason(models.TextChoices):
@@ -100,6 +104,9 @@ _RULES: dict[ContactPurpose, _Rule] = {
         stopped_by=frozenset(SuppressionReason.values) - {SuppressionReason.UNSUBSCRIBE}
     ),
     ContactPurpose.TEST: _Rule(stopped_by=frozenset(), erased=False),
+    ContactPurpose.REPLY: _Rule(
+        stopped_by=frozenset(SuppressionReason.values) - {SuppressionReason.UNSUBSCRIBE}
+    ),
 }
 # One suppression per address and workspace, so at most one of these applies.
 _SUPPRESSION = {
