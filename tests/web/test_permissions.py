@@ -15,6 +15,7 @@ from clientela.accounts.models import Membership, Role
 from clientela.accounts.services import invitation_create, token_create
 from clientela.customers.services import consent_grant, customer_email_add
 from clientela.imports.models import ImportJob, ImportKind
+from tests.inbox.objects import inbox_objects
 from tests.mail.objects import delivery_objects
 from tests.matrix import ROLES, assert_statuses, user_of
 from tests.outreach.objects import outreach_objects
@@ -122,6 +123,14 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:public_confirm": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_subscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_preferences": (None, (404, 404, 404, 404, 404, 404)),
+    "web:public_contact": (None, (404, 404, 404, 404, 404, 404)),
+    "web:inbox": (None, MEMBERS),
+    "web:inbox_settings": (None, MANAGERS),
+    "web:conversation": ("conversation", MEMBERS),
+    # POST only: the reply box and the status/assignee controls of the conversation page.
+    "web:conversation_answer": ("conversation", (302, 404, 403, 405, 405, 405)),
+    "web:conversation_update": ("conversation", (302, 404, 403, 405, 405, 405)),
+    "web:inbox_attachment": ("inbox_attachment", MEMBERS),
 }
 
 # Trees with a matrix of their own (the API) or that belong to Django.
@@ -187,6 +196,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         **outreach_objects(cast),
         **delivery_objects(cast),
         **retention_objects(cast),
+        **inbox_objects(cast),
     }
 
 
@@ -329,6 +339,10 @@ POSTS = [
     ("web:public_confirm", None),
     ("web:public_subscribe", None),
     ("web:public_preferences", None),
+    ("web:public_contact", None),
+    ("web:inbox_settings", None),
+    ("web:conversation_answer", "conversation"),
+    ("web:conversation_update", "conversation"),
 ]
 
 
@@ -378,6 +392,9 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:retention_validation",
         "web:retention_validation_run",
         "web:password_reset_sent",
+        "web:inbox",
+        "web:conversation",
+        "web:inbox_attachment",
         # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach.
         "web:public_unsubscribe",
     }
