@@ -11,7 +11,7 @@ from __future__ import annotations
 import imaplib
 import logging
 import re
-import socket
+import select
 import time
 from collections.abc import Callable
 
@@ -56,6 +56,7 @@ class ImapSession:
     def poll(self) -> int:
         """Store every message after the last stored UID; return how many were new."""
         mailbox = self.mailbox
+        self.conn.noop()  # the server shows the selected folder's new mail on a sync
         validity = self.uidvalidity()
         if mailbox.uidvalidity != validity:
             # New numbering (RFC 3501 2.3.1.1): read all again; Message-IDs drop repeats.
@@ -100,24 +101,25 @@ class ImapSession:
         return "IDLE" in self.conn.capabilities
 
     def idle(self, seconds: float) -> bool:
-        """Wait up to `seconds` for the server to announce new mail; True if it did."""
+        """Wait up to `seconds` for the server to announce new mail; True if it did.
+
+        The wait is a select() on the socket: a timeout on imaplib's buffered file would
+        leave it unreadable. The server's "+ idling" is the last thing it sent, so nothing
+        waits in the buffer while we select."""
         conn = self.conn
         conn.send(IDLE_TAG + b" IDLE\r\n")
         if not conn.readline().startswith(b"+"):
             raise imaplib.IMAP4.error("IDLE refused")
-        sock = conn.socket()
-        sock.settimeout(seconds)
+        deadline = time.monotonic() + seconds
         news = False
-        try:
-            while not news:
-                line = conn.readline()
-                if not line:
-                    raise imaplib.IMAP4.abort("connection closed in IDLE")
-                news = line.rstrip().endswith(b"EXISTS")
-        except (TimeoutError, socket.timeout):
-            pass
-        finally:
-            sock.settimeout(self.timeout)
+        while not news:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([conn.socket()], [], [], left)[0]:
+                break
+            line = conn.readline()
+            if not line:
+                raise imaplib.IMAP4.abort("connection closed in IDLE")
+            news = line.rstrip().endswith(b"EXISTS")
         conn.send(b"DONE\r\n")
         while not conn.readline().startswith(IDLE_TAG):
             pass
