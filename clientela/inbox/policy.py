@@ -13,3 +13,6 @@ CONVERSATION_STATUS = Rule("conversation.status", Role.AGENT)
 CONVERSATION_LINK = Rule("conversation.link", Role.AGENT)
 # Where mail comes from (the support address, the form, a mailbox's password): managers.
 INBOX_SETTINGS_UPDATE = Rule("inbox.settings_update", Role.MANAGER)
+# Recording a customer's message that came by another road (a phone call typed in, a chat
+# platform) through the API: agents, as they answer.
+MESSAGE_RECORD = Rule("message.record", Role.AGENT)
