@@ -8,6 +8,7 @@ UIDVALIDITY change force a full re-read, the Message-ID check drops what was sto
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 import re
@@ -43,10 +44,8 @@ class ImapSession:
             raise imaplib.IMAP4.error(f"cannot select {mailbox.folder!r}")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
             self.conn.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
 
     def uidvalidity(self) -> int:
         _typ, data = self.conn.status(_quoted(self.mailbox.folder), "(UIDVALIDITY)")

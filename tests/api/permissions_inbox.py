@@ -23,7 +23,10 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
     ),
     # The outsider records a message in their own shop.
     ("POST", "/inbox/messages"): (
-        lambda s: ("/inbox/messages", {"email": "ion@example.ro", "subject": "Colet", "body": "Unde e?"}),
+        lambda s: (
+            "/inbox/messages",
+            {"email": "ion@example.ro", "subject": "Colet", "body": "Unde e?"},
+        ),
         allowed(201, 403, 201, 201, 201),
     ),
     ("POST", "/inbox/conversations/{conversation_id}/reply"): (

@@ -30,13 +30,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from clientela.inbox.services.receive import message_build, message_receive
 from clientela.accounts.models import Role
 from clientela.accounts.services import invitation_create
 from clientela.commerce.services import order_create, product_create
 from clientela.customers.models import ConsentChannel, ConsentPurpose
 from clientela.customers.services import consent_grant, customer_create, customer_email_add
 from clientela.imports.models import ImportJob
+from clientela.inbox.services.receive import message_build, message_receive
 from clientela.outreach.models import HandwrittenLetter
 from clientela.outreach.services.campaigns import campaign_save
 from clientela.outreach.services.lists import mailing_list_create, subscription_request

@@ -52,10 +52,10 @@ OUTLOOK_WITH_ATTACHMENT = (
     b"From: Ion Ionescu <ion@outlook.example>\r\n"
     b"To: suport@alice.example\r\n"
     b"Subject: RE: Factura\r\n"
-    b"Content-Type: multipart/mixed; boundary=\"_004_\"\r\n"
+    b'Content-Type: multipart/mixed; boundary="_004_"\r\n'
     b"\r\n"
     b"--_004_\r\n"
-    b"Content-Type: text/plain; charset=\"iso-8859-2\"\r\n"
+    b'Content-Type: text/plain; charset="iso-8859-2"\r\n'
     b"Content-Transfer-Encoding: quoted-printable\r\n"
     b"\r\n"
     b"Atasez factura.\r\n"
@@ -67,14 +67,14 @@ OUTLOOK_WITH_ATTACHMENT = (
     b"\r\n"
     b"Va trimitem factura.\r\n"
     b"--_004_\r\n"
-    b"Content-Type: application/pdf; name=\"../../etc/factura.pdf\"\r\n"
-    b"Content-Disposition: attachment; filename=\"../../etc/factura.pdf\"\r\n"
+    b'Content-Type: application/pdf; name="../../etc/factura.pdf"\r\n'
+    b'Content-Disposition: attachment; filename="../../etc/factura.pdf"\r\n'
     b"Content-Transfer-Encoding: base64\r\n"
     b"\r\n"
     b"JVBERi0xLjQKJcOkw7zDtsOfCg==\r\n"
     b"--_004_\r\n"
-    b"Content-Type: text/html; name=\"page.html\"\r\n"
-    b"Content-Disposition: attachment; filename=\"page.html\"\r\n"
+    b'Content-Type: text/html; name="page.html"\r\n'
+    b'Content-Disposition: attachment; filename="page.html"\r\n'
     b"\r\n"
     b"<script>alert(document.cookie)</script>\r\n"
     b"--_004_--\r\n"

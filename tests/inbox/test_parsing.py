@@ -29,7 +29,13 @@ def test_a_gmail_message_in_romanian_quoted_printable():
 
 def test_a_thunderbird_reply_keeps_its_thread_ids_and_folds_the_quote():
     parsed = parse_message(
-        reply_to("<ours-1@b.example>", subject="Re: x", body="Mersi!", message_id="<tb-2@x>", sender="a@b.ro")
+        reply_to(
+            "<ours-1@b.example>",
+            subject="Re: x",
+            body="Mersi!",
+            message_id="<tb-2@x>",
+            sender="a@b.ro",
+        )
     )
     assert parsed.in_reply_to == ("<ours-1@b.example>",)
     assert parsed.references == ("<CAF=gmail-1@mail.gmail.com>", "<ours-1@b.example>")
@@ -45,7 +51,11 @@ def test_outlook_quote_header_block_and_attachments_are_kept_by_name_and_type():
     assert folded.body == "Atasez factura."
     assert folded.quoted.startswith("From: Alice's Shop")
     [pdf, page] = parsed.attachments
-    assert (pdf.filename, pdf.content_type, pdf.data[:5]) == ("factura.pdf", "application/pdf", b"%PDF-")
+    assert (pdf.filename, pdf.content_type, pdf.data[:5]) == (
+        "factura.pdf",
+        "application/pdf",
+        b"%PDF-",
+    )
     assert (page.filename, page.content_type) == ("page.html", "text/html")
     assert not pdf.dropped
 

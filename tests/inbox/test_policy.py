@@ -53,7 +53,10 @@ REFUSALS: dict[Rule, Refusal] = {
         customer=o.customer,
     ),
     INBOX_SETTINGS_UPDATE: lambda o, actor: inbox_settings_update(
-        workspace=o.workspace, actor=actor, support_address="s@alice.example", contact_form_enabled=True
+        workspace=o.workspace,
+        actor=actor,
+        support_address="s@alice.example",
+        contact_form_enabled=True,
     ),
 }
 
@@ -84,8 +87,13 @@ def test_the_service_lets_the_minimum_role_do_it(rule, cast, objects):
 def test_the_imap_mailbox_is_a_managers_setting(cast, objects):
     assert_refused(
         lambda: imap_mailbox_save(
-            workspace=objects.workspace, actor=cast.teammate, host="h", port=993, use_ssl=True,
-            username="u", password="p",
+            workspace=objects.workspace,
+            actor=cast.teammate,
+            host="h",
+            port=993,
+            use_ssl=True,
+            username="u",
+            password="p",
         ),
         INBOX_SETTINGS_UPDATE,
         actor_below(cast, INBOX_SETTINGS_UPDATE)[1],

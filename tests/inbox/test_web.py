@@ -39,7 +39,9 @@ def test_the_list_shows_open_conversations_with_a_pinned_query_count(
     assert "Întrebare" in client.get("/w/alice/inbox/?status=all").content.decode()
 
 
-def test_the_conversation_page_folds_signatures_and_shows_sanitised_html(cast, client_for, conversation):
+def test_the_conversation_page_folds_signatures_and_shows_sanitised_html(
+    cast, client_for, conversation
+):
     html = client_for(cast.teammate).get(f"/w/alice/inbox/{conversation.pk}/").content.decode()
     assert "<summary>Signature</summary>" in html
     assert "alert(1)" not in html and "tracker.example" not in html
@@ -51,10 +53,22 @@ def test_the_conversation_page_folds_signatures_and_shows_sanitised_html(cast, c
 def test_a_reply_from_the_page_is_queued_and_a_note_is_not(cast, client_for, conversation):
     client = client_for(cast.teammate)
     url = f"/w/alice/inbox/{conversation.pk}/answer/"
-    assert post(client, url, {"body": "Ajunge mâine.", "language": "ro", "action": "reply"}).status_code == 302
-    assert post(client, url, {"body": "Sun curierul.", "language": "ro", "action": "note"}).status_code == 302
+    assert (
+        post(
+            client, url, {"body": "Ajunge mâine.", "language": "ro", "action": "reply"}
+        ).status_code
+        == 302
+    )
+    assert (
+        post(client, url, {"body": "Sun curierul.", "language": "ro", "action": "note"}).status_code
+        == 302
+    )
     assert Outbox.objects.count() == 1
-    assert list(conversation.messages.order_by("pk").values_list("direction", flat=True)) == ["in", "out", "note"]
+    assert list(conversation.messages.order_by("pk").values_list("direction", flat=True)) == [
+        "in",
+        "out",
+        "note",
+    ]
     viewer = client_for(cast.viewer)
     assert post(viewer, url, {"body": "x", "language": "ro"}).status_code == 403
     assert Outbox.objects.count() == 1
@@ -75,12 +89,19 @@ def test_status_and_assignment_from_the_page(cast, client_for, conversation):
 
 
 def test_another_shops_conversation_and_attachment_are_not_found(cast, client_for):
-    theirs = message_receive(workspace=cast.other_shop, raw=OUTLOOK_WITH_ATTACHMENT, channel="email")
+    theirs = message_receive(
+        workspace=cast.other_shop, raw=OUTLOOK_WITH_ATTACHMENT, channel="email"
+    )
     client = client_for(cast.owner)
     assert client.get(f"/w/alice/inbox/{theirs.conversation_id}/").status_code == 404
     assert client.get(f"/w/alice/inbox/files/{theirs.attachments.first().pk}/").status_code == 404
     before = Event.objects.count()
-    assert post(client, f"/w/alice/inbox/{theirs.conversation_id}/update/", {"status": "closed"}).status_code == 404
+    assert (
+        post(
+            client, f"/w/alice/inbox/{theirs.conversation_id}/update/", {"status": "closed"}
+        ).status_code
+        == 404
+    )
     assert Event.objects.count() == before
 
 
@@ -90,7 +111,10 @@ def test_attachments_are_always_downloads_never_rendered(cast, client_for):
     response = client_for(cast.viewer).get(f"/w/alice/inbox/files/{page.pk}/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
-    assert response["Content-Disposition"] == "attachment; filename=\"page.html\"; filename*=UTF-8''page.html"
+    assert (
+        response["Content-Disposition"]
+        == "attachment; filename=\"page.html\"; filename*=UTF-8''page.html"
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert response.content == b"<script>alert(document.cookie)</script>"
@@ -98,11 +122,31 @@ def test_attachments_are_always_downloads_never_rendered(cast, client_for):
 
 def test_settings_page_saves_the_support_address(cast, client_for):
     client = client_for(cast.manager)
-    response = post(client, "/w/alice/inbox/settings/", {"form": "settings", "support_address": "Suport@Alice.example", "contact_form_enabled": "on"})
+    response = post(
+        client,
+        "/w/alice/inbox/settings/",
+        {
+            "form": "settings",
+            "support_address": "Suport@Alice.example",
+            "contact_form_enabled": "on",
+        },
+    )
     assert response.status_code == 302
     row = InboxSettings.objects.get(workspace=cast.shop)
     assert (row.support_address, row.contact_form_enabled) == ("suport@alice.example", True)
-    post(client, "/w/alice/inbox/settings/", {"form": "imap", "host": "imap.alice.example", "port": "993", "use_ssl": "on", "username": "u", "password": "pw-secret", "folder": "INBOX"})
+    post(
+        client,
+        "/w/alice/inbox/settings/",
+        {
+            "form": "imap",
+            "host": "imap.alice.example",
+            "port": "993",
+            "use_ssl": "on",
+            "username": "u",
+            "password": "pw-secret",
+            "folder": "INBOX",
+        },
+    )
     html = client.get("/w/alice/inbox/settings/").content.decode()
     assert "pw-secret" not in html and "imap.alice.example" in html
     assert "pw-secret" not in str(list(Event.objects.values_list("new", flat=True)))
@@ -113,12 +157,24 @@ def test_settings_page_saves_the_support_address(cast, client_for):
 
 @pytest.fixture
 def form_url(cast) -> str:
-    row = inbox_settings_update(workspace=cast.shop, actor=None, support_address="suport@alice.example", contact_form_enabled=True)
+    row = inbox_settings_update(
+        workspace=cast.shop,
+        actor=None,
+        support_address="suport@alice.example",
+        contact_form_enabled=True,
+    )
     return f"/contact/{row.contact_token}/"
 
 
 def _fields(**extra: str) -> dict[str, str]:
-    return {"name": "Ion Pop", "email": "ion@example.ro", "subject": "Colet", "body": "Unde este coletul?", "website": "", **extra}
+    return {
+        "name": "Ion Pop",
+        "email": "ion@example.ro",
+        "subject": "Colet",
+        "body": "Unde este coletul?",
+        "website": "",
+        **extra,
+    }
 
 
 def _aged_stamp(monkeypatch) -> str:
@@ -132,10 +188,16 @@ def _aged_stamp(monkeypatch) -> str:
 def test_a_person_writes_through_the_contact_form(cast, form_url, monkeypatch):
     client = Client(enforce_csrf_checks=True)
     assert client.get(form_url).status_code == 200
-    response = post(client, form_url, _fields(shown=_aged_stamp(monkeypatch)), REMOTE_ADDR="198.51.100.7")
+    response = post(
+        client, form_url, _fields(shown=_aged_stamp(monkeypatch)), REMOTE_ADDR="198.51.100.7"
+    )
     assert response.status_code == 200 and b"Message sent" in response.content
     message = Message.objects.get()
-    assert (message.channel, message.remote_ip, message.body) == ("form", "198.51.100.7", "Unde este coletul?")
+    assert (message.channel, message.remote_ip, message.body) == (
+        "form",
+        "198.51.100.7",
+        "Unde este coletul?",
+    )
     assert message.conversation.customer.email == "ion@example.ro"
 
 
@@ -161,7 +223,9 @@ def test_the_form_limits_each_ip(cast, form_url, monkeypatch):
     stamp = _aged_stamp(monkeypatch)
     for n in range(FORM_PER_IP_PER_HOUR):
         post(client, form_url, _fields(shown=stamp, subject=f"S{n}"), REMOTE_ADDR="203.0.113.9")
-    refused = post(client, form_url, _fields(shown=stamp, subject="one more"), REMOTE_ADDR="203.0.113.9")
+    refused = post(
+        client, form_url, _fields(shown=stamp, subject="one more"), REMOTE_ADDR="203.0.113.9"
+    )
     assert b"Too many messages" in refused.content
     post(client, form_url, _fields(shown=stamp, subject="other ip"), REMOTE_ADDR="203.0.113.10")
     assert Message.objects.count() == FORM_PER_IP_PER_HOUR + 1

@@ -43,7 +43,11 @@ def _conversation(request: HttpRequest, conversation_id: int) -> Conversation:
 def _detail(conversation: Conversation) -> dict[str, Any]:
     messages = list(conversation_messages(conversation))
     return {
-        **{field: getattr(conversation, field) for field in ConversationDetail.model_fields if field != "messages"},
+        **{
+            field: getattr(conversation, field)
+            for field in ConversationDetail.model_fields
+            if field != "messages"
+        },
         "messages": [{**vars(m), "attachments": list(m.attachments.all())} for m in messages],
     }
 
@@ -118,7 +122,9 @@ def conversation_status_endpoint(
 ) -> dict[str, Any]:
     require(request, CONVERSATION_STATUS)
     conversation = _conversation(request, conversation_id)
-    conversation_status_set(conversation=conversation, actor=actor_of(request), status=payload.status)
+    conversation_status_set(
+        conversation=conversation, actor=actor_of(request), status=payload.status
+    )
     return _detail(conversation)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -124,7 +124,7 @@ def _date(value: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def _content(part: EmailMessage) -> str:
+def _content(part: MIMEPart) -> str:
     try:
         content = part.get_content()
     except (LookupError, ValueError, AssertionError):  # an unknown charset, a broken encoding
@@ -138,10 +138,7 @@ def _bodies(message: EmailMessage, limits: Limits) -> tuple[str, str]:
     html_part = message.get_body(preferencelist=("html",))
     raw_html = _content(html_part)[: limits.html_chars] if html_part is not None else ""
     html = sanitize_html(raw_html) if raw_html else ""
-    if text_part is not None:
-        text = _content(text_part)
-    else:
-        text = html_to_text(raw_html)
+    text = _content(text_part) if text_part is not None else html_to_text(raw_html)
     return text.replace("\r\n", "\n")[: limits.text_chars], html
 
 

@@ -46,7 +46,9 @@ _ATTRIBUTION = re.compile(
 # Outlook quotes with a header block: "From: ...", then Sent/To/Subject (EN) or De la/Trimis.
 _OUTLOOK_HEADER = re.compile(r"^\*?(?:From|De la|Von|De)\s*:\*?\s+\S", re.IGNORECASE)
 _OUTLOOK_NEXT = re.compile(r"^\*?(?:Sent|Trimis|Gesendet|Envoyé|Date|Data)\s*:", re.IGNORECASE)
-_SIGNATURE = re.compile(r"^(?:-- ?|Sent from my .{1,60}|Trimis de pe .{1,60}|Get Outlook for .{1,40})$")
+_SIGNATURE = re.compile(
+    r"^(?:-- ?|Sent from my .{1,60}|Trimis de pe .{1,60}|Get Outlook for .{1,40})$"
+)
 
 
 @dataclass(frozen=True)

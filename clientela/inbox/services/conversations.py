@@ -41,7 +41,7 @@ REFERENCES_KEPT = 10  # RFC 5322 3.6.4 lets a long References be trimmed; keep t
 
 
 def reply_subject(subject: str) -> str:
-    """"Re: " once, before the original subject (never "Re: Re: ...")."""
+    """ "Re: " once, before the original subject (never "Re: Re: ...")."""
     if _RE.match(subject):
         return subject
     return f"Re: {subject}" if subject else "Re:"
@@ -71,11 +71,11 @@ def conversation_reply(
         verdict = contact_allowed(customer, ContactPurpose.REPLY, address=address)
         if not verdict.allowed and verdict.reason is not None:
             raise InboxError(verdict.reason.label)
-    ids = list(
+    ids: list[str] = list(
         conversation.messages.exclude(message_id=None)
         .exclude(direction=Direction.NOTE)
         .order_by("created_at", "pk")
-        .values_list("message_id", flat=True)
+        .values_list("message_id", flat=True)  # type: ignore[arg-type]
     )
     headers: dict[str, str] = {}
     if ids:
@@ -156,9 +156,7 @@ def conversation_assign(
     permit(actor=actor, workspace=conversation.workspace, rule=CONVERSATION_ASSIGN)
     if (
         assignee is not None
-        and not Membership.objects.filter(
-            workspace=conversation.workspace, user=assignee
-        ).exists()
+        and not Membership.objects.filter(workspace=conversation.workspace, user=assignee).exists()
     ):
         raise InboxError(_("Only a member of the team can be assigned."), "assignee")
     old = conversation.assignee_id
@@ -192,7 +190,10 @@ def conversation_status_set(
     conversation.status = status
     conversation.save(update_fields=["status"])
     _record(conversation, actor, "conversation.status", old={"status": old}, new={"status": status})
-    signal = {ConversationStatus.WAITING: waiting_for_client, ConversationStatus.CLOSED: subject_closed}
+    signal = {
+        ConversationStatus.WAITING: waiting_for_client,
+        ConversationStatus.CLOSED: subject_closed,
+    }
     if status in signal:
         signal[status].send(
             sender=Conversation,
@@ -216,7 +217,11 @@ def conversation_link(
     conversation.customer = customer
     conversation.save(update_fields=["customer"])
     _record(
-        conversation, actor, "conversation.linked", old={"customer": old}, new={"customer": customer.pk}
+        conversation,
+        actor,
+        "conversation.linked",
+        old={"customer": old},
+        new={"customer": customer.pk},
     )
     return conversation
 

@@ -53,9 +53,7 @@ def workspace_for_support_address(address: str) -> Workspace | None:
     except InvalidEmail:
         return None
     row = (
-        InboxSettings.objects.filter(support_address=normalized)
-        .select_related("workspace")
-        .first()
+        InboxSettings.objects.filter(support_address=normalized).select_related("workspace").first()
     )
     return row.workspace if row else None
 
@@ -215,9 +213,7 @@ def _customer(workspace: Workspace, sender: str, name: str, channel: Channel) ->
     )
 
 
-def _thread(
-    workspace: Workspace, parsed: ParsedMessage, customer: Customer
-) -> Conversation | None:
+def _thread(workspace: Workspace, parsed: ParsedMessage, customer: Customer) -> Conversation | None:
     ids = [*parsed.in_reply_to, *reversed(parsed.references)]
     if ids:
         row = (

@@ -39,7 +39,8 @@ def contact(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:
             return render(request, "web/inbox/contact_sent.html", {"shop": settings.workspace})
-    if form.is_bound:
-        form.data = form.data.copy()
-        form.data["shown"] = ContactForm.stamp()
+    if form.is_bound:  # a fresh stamp for the next try: the time check starts again
+        data = request.POST.copy()
+        data["shown"] = ContactForm.stamp()
+        form.data = data
     return render(request, "web/inbox/contact.html", {"form": form, "shop": settings.workspace})

@@ -39,7 +39,7 @@ def inbox(request: WorkspaceRequest) -> HttpResponse:
     rows = conversations_filtered(
         workspace=request.workspace,
         status=status,
-        assignee=request.user if mine else None,  # type: ignore[arg-type]
+        assignee=request.user if mine else None,
     )[:PAGE]
     context = {"form": form, "conversations": rows}
     if request.htmx and request.htmx.target == "conversation-rows":
@@ -61,7 +61,7 @@ def conversation(request: WorkspaceRequest, pk: int) -> HttpResponse:
     language = language if language in ("ro", "en") else "ro"
     template = request.GET.get("template", "hello")
     name = row.customer.first_name if row.customer else ""
-    signer = request.user.name or request.workspace.name  # type: ignore[union-attr]
+    signer = request.user.name or request.workspace.name
     form = ReplyForm(
         initial={
             "language": language,
@@ -92,12 +92,12 @@ def conversation_answer(request: WorkspaceRequest, pk: int) -> HttpResponse:
     body = form.cleaned_data["body"]
     try:
         if request.POST.get("action") == "note":
-            conversation_note(conversation=row, actor=request.user, body=body)  # type: ignore[arg-type]
+            conversation_note(conversation=row, actor=request.user, body=body)
             messages.success(request, _("Note added."))
         else:
             conversation_reply(
                 conversation=row,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 body=body,
                 language=form.cleaned_data["language"],
             )
@@ -112,7 +112,7 @@ def conversation_answer(request: WorkspaceRequest, pk: int) -> HttpResponse:
 def conversation_update(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """The status buttons and the assignee list of the conversation page."""
     row = scoped_get(Conversation, request.workspace, pk)
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user
     try:
         if "status" in request.POST:
             conversation_status_set(conversation=row, actor=actor, status=request.POST["status"])
@@ -163,12 +163,13 @@ def inbox_settings(request: WorkspaceRequest) -> HttpResponse:
     imap = ImapForm(
         request.POST if request.POST.get("form") == "imap" else None,
         initial={
-            name: getattr(mailbox, name) for name in ("host", "port", "use_ssl", "username", "folder")
+            name: getattr(mailbox, name)
+            for name in ("host", "port", "use_ssl", "username", "folder")
         }
         if mailbox
         else None,
     )
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user
     try:
         if form.is_bound and form.is_valid():
             inbox_settings_update(workspace=request.workspace, actor=actor, **form.cleaned_data)

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--mailbox", type=int, help="only this mailbox (id); uses IDLE")
         parser.add_argument("--interval", type=float, default=60.0, help="seconds between polls")
 
-    def handle(self, *args: Any, once: bool, mailbox: int | None, interval: float, **kw: Any) -> None:
+    def handle(
+        self, *args: Any, once: bool, mailbox: int | None, interval: float, **kw: Any
+    ) -> None:
         if mailbox is not None and not once:
             imap_run(mailbox, interval=interval)
             return
