@@ -43,6 +43,8 @@ def _pages(shop: Any, campaign: Campaign) -> list[str]:
         "/w/alice/outreach/delivery/",
         "/w/alice/outreach/letters/",
         "/w/alice/shop/",
+        "/w/alice/inbox/",
+        "/w/alice/inbox/settings/",
         "/account/password/",
     ]
 
