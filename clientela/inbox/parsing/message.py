@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
@@ -66,33 +68,45 @@ def parse_message(raw: bytes, limits: Limits | None = None) -> ParsedMessage:
         raise MessageTooLarge(len(raw))
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
-    from_name, from_address = _sender(message)
+    # The top-level headers as sent: the default policy parses a header on every read,
+    # which costs more than the rest of the message; ids and dates need no parsing.
+    headers: dict[str, str] = {}
+    for name, value in message.raw_items():
+        headers.setdefault(name.lower(), _unfolded(str(value)))
+    from_name, from_address = _sender(headers)
     text, html = _bodies(message, limits)
     return ParsedMessage(
-        message_id=_first_id(_header(message, "Message-ID")),
-        in_reply_to=tuple(_ids(_header(message, "In-Reply-To"))),
-        references=tuple(_ids(_header(message, "References"))[-MAX_REFERENCES:]),
+        message_id=_first_id(headers.get("message-id", "")),
+        in_reply_to=tuple(_ids(headers.get("in-reply-to", ""))),
+        references=tuple(_ids(headers.get("references", ""))[-MAX_REFERENCES:]),
         from_address=from_address,
         from_name=from_name,
         to_addresses=tuple(
-            address.lower() for _name, address in getaddresses([_header(message, "To")])
+            address.lower() for _name, address in getaddresses([headers.get("to", "")])
         )[:50],
-        subject=_header(message, "Subject")[:998],
-        date=_date(_header(message, "Date")),
+        subject=_decoded(headers.get("subject", ""))[:998],
+        date=_date(headers.get("date", "")),
         text=text,
         html=html,
         attachments=tuple(_attachments(message, limits)),
-        auto_submitted=_auto(message),
+        auto_submitted=_auto(message, headers),
         size=len(raw),
     )
 
 
-def _header(message: EmailMessage, name: str) -> str:
+def _unfolded(value: str) -> str:
+    """One line; raw 8-bit bytes (UTF-8 headers of RFC 6532, sent without encoding) that the
+    parser kept as surrogates are read as UTF-8."""
+    text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return " ".join(text.split())
+
+
+def _decoded(value: str) -> str:
+    """An RFC 2047 header value as text ("=?UTF-8?Q?...?=" -> "Î..."); raw if malformed."""
     try:
-        value = message.get(name)
-    except (ValueError, IndexError, TypeError):  # a malformed header of a hostile sender
-        return ""
-    return " ".join(str(value).split()) if value is not None else ""
+        return " ".join(str(make_header(decode_header(value))).split())
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        return value
 
 
 def _ids(value: str) -> list[str]:
@@ -104,16 +118,17 @@ def _first_id(value: str) -> str:
     return found[0] if found else ""
 
 
-def _sender(message: EmailMessage) -> tuple[str, str]:
-    pairs = getaddresses([_header(message, "Reply-To") or _header(message, "From")])
+def _sender(headers: dict[str, str]) -> tuple[str, str]:
+    pairs = getaddresses([headers.get("reply-to") or headers.get("from", "")])
     name, address = pairs[0] if pairs else ("", "")
+    name = _decoded(name)[:200]
     if "@" not in address:
-        return name[:200], ""
+        return name, ""
     try:
         Address(addr_spec=address)
     except (ValueError, IndexError):
-        return name[:200], ""
-    return name[:200], address.strip().lower()[:254]
+        return name, ""
+    return name, address.strip().lower()[:254]
 
 
 def _date(value: str) -> datetime | None:
@@ -169,6 +184,6 @@ def _filename(name: str, number: int) -> str:
     return cleaned[:200] or f"attachment-{number}"
 
 
-def _auto(message: EmailMessage) -> bool:
-    auto = _header(message, "Auto-Submitted").lower()
+def _auto(message: EmailMessage, headers: dict[str, str]) -> bool:
+    auto = headers.get("auto-submitted", "").lower()
     return bool(auto and auto != "no") or message.get_content_type() == "multipart/report"
