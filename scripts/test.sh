@@ -8,13 +8,14 @@ source scripts/ensure_uv.sh
 # from source again (about twice the CPU of every start).
 uv sync --locked --all-groups --compile-bytecode
 
-# The browser tests drive Debian's chromium; install it when missing and we may.
-if [ ! -x /usr/bin/chromium ]; then
+# The browser tests drive Debian's chromium, the inbox's IMAP tests a real Dovecot; install
+# them when missing and we may.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/dovecot ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's chromium for the browser tests…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "Installing Debian's chromium and dovecot-imapd for the browser and IMAP tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium dovecot-imapd >/dev/null
   else
-    echo "chromium is missing and we are not root: browser tests will be skipped" >&2
+    echo "chromium or dovecot is missing and we are not root: their tests will be skipped" >&2
   fi
 fi
 

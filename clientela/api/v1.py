@@ -11,13 +11,14 @@ from ninja import NinjaAPI
 from clientela.api import errors
 from clientela.api.accounts import router as accounts
 from clientela.api.auth import TokenAuth
+from clientela.api.care import router as care
 from clientela.api.commerce import router as commerce
 from clientela.api.customers import router as customers
 from clientela.api.imports import router as imports
+from clientela.api.inbox.router import router as inbox_router
 from clientela.api.mail.router import router as mail_router
 from clientela.api.outreach.router import router as outreach_router
 from clientela.api.privacy import router as privacy
-from clientela.api.care import router as care
 from clientela.api.retention import router as retention
 
 api = NinjaAPI(
@@ -39,3 +40,4 @@ api.add_router("/retention", retention.router)
 api.add_router("/account", accounts.router)
 api.add_router("/privacy", privacy.router)
 api.add_router("/care", care.router)
+api.add_router("/inbox", inbox_router)

@@ -25,6 +25,10 @@ from clientela.mail.verp import unsubscribe_mailto, unsubscribe_url
 
 # Only our own header names may be stored on a row; anything else is dropped at build time.
 OWN_HEADER = re.compile(r"^X-Clientela-[A-Za-z0-9-]{1,40}$")
+# A reply of the inbox threads in the customer's mail client (RFC 5322 section 3.6.4) and
+# asks for answers at the support address. Values are ids and addresses: ASCII, one line.
+THREAD_HEADERS = frozenset({"In-Reply-To", "References", "Reply-To"})
+_THREAD_VALUE = re.compile(r"^[\x21-\x7e ]{1,1900}$")
 _SPACES = re.compile(r"\s+")
 _WIRE = policy.compat32.clone(linesep="\r\n")
 # Quoted-printable keeps mostly-Romanian text readable in the raw message and under 78 columns.
@@ -122,6 +126,8 @@ def message_build(draft: Draft) -> Message:
         if OWN_HEADER.match(name):
             # typeshed types header values as str; email.header.Header objects are valid values.
             body[name] = _header(header_text(value, limit=200))  # type: ignore[assignment]
+        elif name in THREAD_HEADERS and _THREAD_VALUE.match(value):
+            body[name] = value
     return body
 
 

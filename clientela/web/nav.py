@@ -25,6 +25,7 @@ class NavEntry:
 NAV: list[NavEntry] = [
     NavEntry(_("Dashboard"), "web:dashboard"),
     NavEntry(_("Customers"), "web:customers"),
+    NavEntry(_("Inbox"), "web:inbox"),
     NavEntry(_("Orders"), "web:orders"),
     NavEntry(_("Products"), "web:products"),
     NavEntry(_("Imports"), "web:imports"),

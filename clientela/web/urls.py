@@ -21,6 +21,7 @@ workspace_patterns = [
     path("", include("clientela.web.outreach.urls")),
     path("", include("clientela.web.mail.urls")),
     path("", include("clientela.web.retention.urls")),
+    path("", include("clientela.web.inbox.urls")),
     path("", include("clientela.web.privacy.urls")),
     path("", include("clientela.web.care.urls")),
     path("", include("clientela.web.accounts.urls")),
@@ -43,5 +44,6 @@ urlpatterns = [
     path("w/<slug:ws>/", include(workspace_patterns)),
     path("", include("clientela.web.outreach.public_urls")),
     path("", include("clientela.web.care.public_urls")),
+    path("", include("clientela.web.inbox.public_urls")),
     path("health/", errors.health, name="health"),
 ]

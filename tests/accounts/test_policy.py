@@ -203,11 +203,12 @@ def _service_rules() -> set[str]:
     from tests.commerce.test_policy import REFUSALS as commerce
     from tests.customers.test_policy import REFUSALS as customers
     from tests.imports.test_policy import REFUSALS as imports
+    from tests.inbox.test_policy import REFUSALS as inbox
     from tests.mail.test_policy import REFUSALS as mail
     from tests.outreach.test_policy import REFUSALS as outreach
     from tests.retention_service.test_policy import REFUSALS as retention
 
-    tables = (REFUSALS, customers, commerce, imports, retention, mail, outreach, care)
+    tables = (REFUSALS, customers, commerce, imports, retention, mail, outreach, inbox, care)
     return {rule.name for table in tables for rule in table}
 
 

@@ -89,6 +89,11 @@ PUBLISHED = {
     ("POST", "/privacy/customers/{customer_id}/erase"): "privacy_customer_erase_endpoint",
     ("GET", "/privacy/settings"): "privacy_privacy_settings_read",
     ("PUT", "/privacy/settings"): "privacy_privacy_settings_write",
+    ("GET", "/inbox/conversations"): "inbox_conversation_list",
+    ("GET", "/inbox/conversations/{conversation_id}"): "inbox_conversation_read",
+    ("POST", "/inbox/messages"): "inbox_message_create",
+    ("POST", "/inbox/conversations/{conversation_id}/reply"): "inbox_conversation_reply_endpoint",
+    ("POST", "/inbox/conversations/{conversation_id}/status"): "inbox_conversation_status_endpoint",
 }
 
 

@@ -36,6 +36,7 @@ from clientela.commerce.services import order_create, product_create
 from clientela.customers.models import ConsentChannel, ConsentPurpose
 from clientela.customers.services import consent_grant, customer_create, customer_email_add
 from clientela.imports.models import ImportJob
+from clientela.inbox.services.receive import message_build, message_receive
 from clientela.outreach.models import HandwrittenLetter
 from clientela.outreach.services.campaigns import campaign_save
 from clientela.outreach.services.lists import mailing_list_create, subscription_request
@@ -179,6 +180,7 @@ def _seed(cast: Any) -> list[Seed]:
                 "template_id": template.pk,
                 "campaign_id": campaign.pk,
                 "list_id": mailing_list.pk,
+                "conversation_id": _conversation_of(cast, customer.email),
                 "invitation_id": invitation_create(
                     workspace=cast.shop,
                     email=f"i{number}@example.com",
@@ -191,6 +193,13 @@ def _seed(cast: Any) -> list[Seed]:
     # A refresh over those customers: the run, and a current score for each customer.
     run = retention_refresh(workspace=cast.shop, actor=cast.owner)
     return [{**seed, "run_id": run.pk} for seed in seeds]
+
+
+def _conversation_of(cast: Any, address: str) -> int:
+    raw = message_build(sender=address, name="", subject="Colet", body="Unde e coletul?")
+    message = message_receive(workspace=cast.shop, raw=raw, channel="api")
+    assert message is not None
+    return message.conversation_id
 
 
 def _body_fields(operation: Any) -> set[str]:
@@ -278,6 +287,7 @@ def test_the_seeds_name_objects_a_viewer_can_read(api_as: Any, cast: Any) -> Non
         "/outreach/templates/{template_id}/preview?customer_id={customer_id}",
         "/retention/runs/{run_id}",
         "/retention/scores/{customer_id}",
+        "/inbox/conversations/{conversation_id}",
     ]
     viewer = api_as("viewer")
     for seed in _seed(cast):

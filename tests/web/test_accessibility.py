@@ -45,6 +45,8 @@ def _pages(shop: Any, campaign: Campaign, case: Case) -> list[str]:
         "/w/alice/outreach/delivery/",
         "/w/alice/outreach/letters/",
         "/w/alice/shop/",
+        "/w/alice/inbox/",
+        "/w/alice/inbox/settings/",
         "/account/password/",
         "/w/alice/care/",
         "/w/alice/care/new/",

@@ -16,6 +16,7 @@ from clientela.accounts.services import invitation_create, token_create
 from clientela.customers.services import consent_grant, customer_email_add
 from clientela.imports.models import ImportJob, ImportKind
 from tests.care.objects import care_objects
+from tests.inbox.objects import inbox_objects
 from tests.mail.objects import delivery_objects
 from tests.matrix import ROLES, assert_statuses, user_of
 from tests.outreach.objects import outreach_objects
@@ -136,6 +137,14 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:public_subscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_preferences": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_rate": (None, (404, 404, 404, 404, 404, 404)),
+    "web:public_contact": (None, (404, 404, 404, 404, 404, 404)),
+    "web:inbox": (None, MEMBERS),
+    "web:inbox_settings": (None, MANAGERS),
+    "web:conversation": ("conversation", MEMBERS),
+    # POST only: the reply box and the status/assignee controls of the conversation page.
+    "web:conversation_answer": ("conversation", (302, 404, 403, 405, 405, 405)),
+    "web:conversation_update": ("conversation", (302, 404, 403, 405, 405, 405)),
+    "web:inbox_attachment": ("inbox_attachment", MEMBERS),
 }
 
 # Trees with a matrix of their own (the API) or that belong to Django.
@@ -202,6 +211,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         **delivery_objects(cast),
         **retention_objects(cast),
         **care_objects(cast),
+        **inbox_objects(cast),
     }
 
 
@@ -355,6 +365,10 @@ POSTS = [
     ("web:public_confirm", None),
     ("web:public_subscribe", None),
     ("web:public_preferences", None),
+    ("web:public_contact", None),
+    ("web:inbox_settings", None),
+    ("web:conversation_answer", "conversation"),
+    ("web:conversation_update", "conversation"),
 ]
 
 
@@ -404,6 +418,9 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:retention_validation",
         "web:retention_validation_run",
         "web:password_reset_sent",
+        "web:inbox",
+        "web:conversation",
+        "web:inbox_attachment",
         # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach.
         "web:public_unsubscribe",
         "web:care_cases",

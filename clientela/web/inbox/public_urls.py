@@ -1,0 +1,7 @@
+from django.urls import path
+
+from clientela.web.inbox import public
+
+urlpatterns = [
+    path("contact/<str:token>/", public.contact, name="public_contact"),
+]

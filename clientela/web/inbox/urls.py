@@ -1,0 +1,13 @@
+from django.urls import path
+
+from clientela.web.inbox import views
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/settings/", views.inbox_settings, name="inbox_settings"),
+    path("inbox/<int:pk>/", views.conversation, name="conversation"),
+    # POST only: the reply box (send or note) and the status/assignee controls.
+    path("inbox/<int:pk>/answer/", views.conversation_answer, name="conversation_answer"),
+    path("inbox/<int:pk>/update/", views.conversation_update, name="conversation_update"),
+    path("inbox/files/<int:pk>/", views.attachment, name="inbox_attachment"),
+]
