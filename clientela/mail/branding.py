@@ -68,7 +68,7 @@ def text_on(background: str) -> str:
 
 def color_clean(value: str) -> str:
     value = value.strip()
-    if not HEX.match(value):
+    if not HEX.fullmatch(value):
         raise BrandingError(_("Write the colour as # and six hexadecimal digits, e.g. #1f4e79."))
     return value.lower()
 
