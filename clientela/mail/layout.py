@@ -20,13 +20,13 @@ without marketing consent, so it offers the same link, whose page withdraws that
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import linebreaks, urlize
+from django.utils.html import escape, linebreaks, urlize
 from django.utils.translation import gettext as _
 
 from clientela.accounts.models import Workspace
@@ -79,16 +79,50 @@ def _fragment(fragment_html: str) -> str:
     return found.group(1) if found else fragment_html
 
 
+# Stand-ins rendered into the shell, replaced by each message's own (escaped) values.
+_SUBJECT, _CONTENT, _UNSUBSCRIBE = "\x00subject\x00", "\x00content\x00", "\x00unsubscribe\x00"
+
+
 @dataclass(frozen=True)
 class Look:
-    """What the layout needs of a workspace, read once per batch of messages."""
+    """What the layout needs of a workspace, read once per batch of messages; it keeps the
+    rendered shell per language, so a batch renders the template once, not per message."""
 
     shop: str
     branding: Branding
+    shells: dict[tuple[str, bool], str] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, workspace: Workspace, branding: Branding | None = None) -> Look:
         return cls(shop=workspace.name, branding=branding or branding_for(workspace))
+
+    def shell(self, language: str, *, unsubscribe: bool) -> str:
+        key = (language, unsubscribe)
+        if key not in self.shells:
+            self.shells[key] = _shell(self, language, unsubscribe=unsubscribe)
+        return self.shells[key]
+
+
+def _shell(look: Look, language: str, *, unsubscribe: bool) -> str:
+    branding = look.branding
+    with translation.override(language):
+        return render_to_string(
+            "mail/layout.html",
+            {
+                "language": language,
+                "subject": _SUBJECT,
+                "shop": look.shop,
+                "brand_color": branding.brand_color,
+                "brand_text": text_on(branding.brand_color),
+                "link_color": branding.link_color,
+                "logo_url": logo_url(branding),
+                **_logo_box(branding),
+                "content": _CONTENT,
+                "address_lines": branding.postal_address.splitlines(),
+                "unsubscribe_url": _UNSUBSCRIBE if unsubscribe else "",
+                "unsubscribe_why": _("Don't want any more e-mails from us?"),
+            },
+        )
 
 
 def mail_layout(
@@ -103,27 +137,15 @@ def mail_layout(
     """The whole HTML document of one message: `fragment_html` if given, else `text`, in
     the shop's layout, with its footer; `unsubscribe_url` adds the link to the footer."""
     look = workspace if isinstance(workspace, Look) else Look.of(workspace)
-    branding = look.branding
     body = _fragment(fragment_html) if fragment_html.strip() else text_to_html(text)
-    content = css_inline.inline_fragment(body, _content_css(branding.link_color))
-    with translation.override(language):
-        return render_to_string(
-            "mail/layout.html",
-            {
-                "language": language,
-                "subject": subject,
-                "shop": look.shop,
-                "brand_color": branding.brand_color,
-                "brand_text": text_on(branding.brand_color),
-                "link_color": branding.link_color,
-                "logo_url": logo_url(branding),
-                **_logo_box(branding),
-                "content": content,
-                "address_lines": branding.postal_address.splitlines(),
-                "unsubscribe_url": unsubscribe_url,
-                "unsubscribe_why": _("Don't want any more e-mails from us?"),
-            },
-        )
+    content = css_inline.inline_fragment(body, _content_css(look.branding.link_color))
+    shell = look.shell(language, unsubscribe=bool(unsubscribe_url))
+    # The content last: a member's HTML containing a stand-in cannot be replaced.
+    return (
+        shell.replace(_SUBJECT, escape(subject.replace("\x00", "")))
+        .replace(_UNSUBSCRIBE, escape(unsubscribe_url))
+        .replace(_CONTENT, content)
+    )
 
 
 def text_with_footer(text: str, look: Look, *, language: str, unsubscribe_url: str = "") -> str:
