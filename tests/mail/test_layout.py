@@ -242,3 +242,25 @@ def test_without_a_key_nothing_is_signed(cast, sink):
     queue(cast.shop, "ana@example.ro")
     send_all()
     assert sink.received[0].message["DKIM-Signature"] is None
+
+
+def test_alignment_of_the_sender_with_the_signing_domain(cast, dkim_key, settings, client_for):
+    from clientela.mail.dkim import dkim_aligned
+    from clientela.mail.services import delivery_sender_set
+
+    assert dkim_aligned("shop@alice.example") is True
+    assert dkim_aligned("news@mail.alice.example") is True  # relaxed: a subdomain aligns
+    assert dkim_aligned("shop@alice.example.evil.test") is False
+    assert dkim_aligned("shop@notalice.example") is False
+
+    settings.DEFAULT_FROM_EMAIL = "shop@alice.example"  # the install's sender: aligned
+    page = "/w/alice/outreach/delivery/look/"
+    client = client_for(cast.owner)
+    assert "signed (DKIM)" not in client.get(page).content.decode()
+    delivery_sender_set(workspace=cast.shop, actor=cast.owner, from_name="Shop",
+                        from_email="shop@gmail.com")  # fmt: skip
+    warning = client.get(page).content.decode()
+    assert "Mail leaves from shop@gmail.com but is signed (DKIM) for alice.example" in warning
+
+    settings.CLIENTELA_DKIM_KEY_FILE = ""
+    assert dkim_aligned("shop@gmail.com") is None

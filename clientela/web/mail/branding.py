@@ -6,6 +6,7 @@ from __future__ import annotations
 from copy import copy
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,9 +24,12 @@ from clientela.mail.branding import (
     link_color_clean,
     logo_by_token,
 )
+from clientela.mail.conf import delivery_conf
+from clientela.mail.dkim import dkim_aligned
 from clientela.mail.layout import Look, mail_layout
 from clientela.mail.models import Branding
 from clientela.mail.policy import DELIVERY_BRANDING_SET
+from clientela.mail.selectors import delivery_settings_for
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.security import mail_preview
 
@@ -132,7 +136,15 @@ def branding_edit(request: WorkspaceRequest) -> HttpResponse:
             messages.success(request, _("The look of the mail is saved."))
             return redirect("web:outreach_branding", ws=request.workspace.slug)
     values = _valid_values(form) if request.method == "POST" else {}
-    context = {"form": form, "branding": current, "preview": _preview(request, values)}
+    sender = delivery_settings_for(request.workspace).from_email or settings.DEFAULT_FROM_EMAIL
+    context = {
+        "form": form,
+        "branding": current,
+        "preview": _preview(request, values),
+        "sender": sender,
+        "dkim_domain": delivery_conf().dkim_domain,
+        "misaligned": dkim_aligned(sender) is False,
+    }
     return render(request, "web/mail/branding.html", context)
 
 
