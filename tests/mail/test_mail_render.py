@@ -122,6 +122,9 @@ def test_the_look_page_is_accessible_and_previews_live(cast, live_server, browse
     page.frame_locator("iframe.brand-preview").get_by_text("Piața Sfatului 1").wait_for()
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / f"look-page-{language}-{width}.png"), full_page=True)
+    preview = page.locator("iframe.brand-preview")
+    preview.scroll_into_view_if_needed()
+    preview.screenshot(path=str(OUT / f"look-preview-{language}-{width}.png"))
 
     if not AXE or not Path(AXE).is_file():
         pytest.skip("CLIENTELA_AXE_JS does not name axe-core's axe.min.js")
