@@ -52,3 +52,15 @@ def dkim_sign_configured(data: bytes) -> bytes:
         domain=conf.dkim_domain,
         private_key=_key(conf.dkim_key_file),
     )
+
+
+def dkim_aligned(from_address: str) -> bool | None:
+    """Whether mail from `from_address` is signed for its own domain or a parent of it
+    (DMARC's relaxed alignment, RFC 7489 section 3.1.1), which Gmail's and Yahoo's
+    bulk-sender rules ask for; None when no key is configured."""
+    conf = delivery_conf()
+    if not (conf.dkim_key_file and conf.dkim_selector and conf.dkim_domain):
+        return None
+    domain = from_address.rpartition("@")[2].lower().rstrip(".")
+    signing = conf.dkim_domain.lower().rstrip(".")
+    return domain == signing or domain.endswith("." + signing)

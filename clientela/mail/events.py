@@ -19,4 +19,5 @@ EVENT_LABELS: dict[str, Promise] = {
     "outreach.sending_paused": _("Sending paused"),
     "outreach.sending_resumed": _("Sending resumed"),
     "outreach.sender_changed": _("Sender address changed"),
+    "outreach.branding_changed": _("Look of the mail changed"),
 }

@@ -184,3 +184,29 @@ class SuppressedDigest(WorkspaceScoped):
                 fields=["workspace", "digest"], name="suppressed_digest_unique"
             ),
         ]
+
+
+class Branding(WorkspaceSettings):
+    """How the workspace's mail looks: the logo, two colours and the postal address in the
+    footer (read through `clientela.mail.branding.branding_for`).
+
+    The logo is kept in the database, re-encoded by us (`branding.logo_clean`), so a backup
+    holds it and the bytes served are never the bytes uploaded. `public_token` names it in
+    the stable, unguessable address mail clients load it from (/brand/<token>/logo.png).
+    """
+
+    workspace = models.OneToOneField(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="branding"
+    )
+    public_token = models.CharField(max_length=43, unique=True)
+    logo = models.BinaryField(blank=True, default=b"")
+    logo_width = models.PositiveSmallIntegerField(default=0)
+    logo_height = models.PositiveSmallIntegerField(default=0)
+    # The first 12 hex digits of the logo's SHA-256: a new logo gets a new URL query, so the
+    # clients' caches do not keep showing the old one.
+    logo_version = models.CharField(max_length=12, blank=True)
+    # The header band and the buttons; their text is white or near-black, whichever reads better.
+    brand_color = models.CharField(max_length=7, default="#1f4e79")
+    # Links and headings on the white page: must reach 4.5:1 against white (WCAG 2.x).
+    link_color = models.CharField(max_length=7, default="#1a5fb4")
+    postal_address = models.TextField(max_length=400, blank=True)

@@ -12,3 +12,5 @@ DELIVERY_VIEW = Rule("delivery.view", Role.MANAGER)
 DELIVERY_PAUSE_SET = Rule("delivery.pause_set", Role.MANAGER)
 # The name and address the workspace's mail is sent from.
 DELIVERY_SENDER_SET = Rule("delivery.sender_set", Role.MANAGER)
+# The look of the workspace's mail: logo, colours and the postal address in every footer.
+DELIVERY_BRANDING_SET = Rule("delivery.branding_set", Role.MANAGER)

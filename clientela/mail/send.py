@@ -21,6 +21,7 @@ from django.utils import timezone
 from clientela.mail.claim import DEFAULT_LEASE, outbox_claim
 from clientela.mail.dkim import dkim_sign_configured
 from clientela.mail.instance import last_sent_note
+from clientela.mail.layout import OPT_OUT_SOURCES, Look, mail_layout, text_with_footer
 from clientela.mail.message import (
     Draft,
     Envelope,
@@ -29,6 +30,7 @@ from clientela.mail.message import (
     needs_smtputf8,
 )
 from clientela.mail.models import (
+    Branding,
     DeliverySettings,
     Outbox,
     OutboxKind,
@@ -40,7 +42,7 @@ from clientela.mail.ratelimit import Bucket
 from clientela.mail.retry import Outcome, Verdict, outcome_of, retry_delay
 from clientela.mail.selectors import outbox_blocked
 from clientela.mail.smtp import Relay
-from clientela.mail.verp import bounce_address
+from clientela.mail.verp import bounce_address, unsubscribe_url
 from clientela.timeline.models import Event
 from clientela.timeline.services import event_build, events_record_many
 
@@ -57,6 +59,22 @@ class BatchReport:
     failed: int
     suppressed: int
     relay_down: bool
+
+
+def _looks(rows: list[Outbox]) -> dict[int, Look]:
+    """The layout's branding per workspace of the batch, one query for all."""
+    found = {
+        b.workspace_id: b
+        for b in Branding.objects.filter(workspace_id__in={row.workspace_id for row in rows})
+    }
+    return {row.workspace_id: Look.of(row.workspace, found.get(row.workspace_id)) for row in rows}
+
+
+def unsubscribe_link(row: Outbox) -> str:
+    """The footer's link: marketing mail, and the transactional kinds that offer an opt-out."""
+    if row.kind == OutboxKind.MARKETING or row.source_type in OPT_OUT_SOURCES:
+        return unsubscribe_url(row.pk)
+    return ""
 
 
 def _senders(rows: list[Outbox]) -> dict[int, tuple[str, str]]:
@@ -77,7 +95,20 @@ def _senders(rows: list[Outbox]) -> dict[int, tuple[str, str]]:
     return senders
 
 
-def envelope_for(row: Outbox, from_name: str, from_address: str) -> Envelope:
+def envelope_for(
+    row: Outbox, from_name: str, from_address: str, look: Look | None = None
+) -> Envelope:
+    """The signed message of one row, its text and HTML parts in the shop's layout."""
+    look = look or Look.of(row.workspace)
+    link = unsubscribe_link(row)
+    html = mail_layout(
+        look,
+        fragment_html=row.body_html,
+        text=row.body_text,
+        language=row.language,
+        unsubscribe_url=link,
+        subject=row.subject,
+    )
     draft = Draft(
         outbox_id=row.pk,
         message_id=row.message_id,
@@ -86,8 +117,10 @@ def envelope_for(row: Outbox, from_name: str, from_address: str) -> Envelope:
         to_name=row.to_name,
         to_address=row.to_address,
         subject=row.subject,
-        body_text=row.body_text,
-        body_html=row.body_html,
+        body_text=text_with_footer(
+            row.body_text, look, language=row.language, unsubscribe_url=link
+        ),
+        body_html=html,
         marketing=row.kind == OutboxKind.MARKETING,
         headers=tuple(sorted((str(k), str(v)) for k, v in (row.headers or {}).items())),
     )
@@ -202,6 +235,7 @@ def outbox_send_batch(
         return BatchReport(0, 0, 0, 0, 0, relay_down=False)
     blocked = outbox_blocked(rows)
     senders = _senders(rows)
+    looks = _looks(rows)
     results: list[tuple[Outbox, Outcome]] = []
     recorded = 0  # results[:recorded] are committed
     relay_down = False
@@ -214,7 +248,9 @@ def outbox_send_batch(
             else:
                 if bucket is not None:
                     bucket.take()
-                code, reply = relay.deliver(envelope_for(row, *senders[row.workspace_id]))
+                code, reply = relay.deliver(
+                    envelope_for(row, *senders[row.workspace_id], looks[row.workspace_id])
+                )
                 outcome = outcome_of(code, reply, attempts=row.attempts)
                 relay_down = code is None
             results.append((row, outcome))

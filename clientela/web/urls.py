@@ -10,6 +10,7 @@ from django.urls import include, path
 from clientela.web import errors
 from clientela.web.accounts import invitations, passwords
 from clientela.web.accounts import views as accounts
+from clientela.web.mail import branding
 
 app_name = "web"
 
@@ -45,5 +46,7 @@ urlpatterns = [
     path("", include("clientela.web.outreach.public_urls")),
     path("", include("clientela.web.care.public_urls")),
     path("", include("clientela.web.inbox.public_urls")),
+    # The shop's logo in its mail (`clientela.mail.layout.logo_url` builds this address).
+    path("brand/<str:token>/logo.png", branding.brand_logo, name="brand_logo"),
     path("health/", errors.health, name="health"),
 ]

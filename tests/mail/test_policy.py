@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from clientela.accounts.policy import Rule
-from clientela.mail.policy import DELIVERY_PAUSE_SET, DELIVERY_SENDER_SET
+from clientela.mail.branding import branding_set
+from clientela.mail.policy import DELIVERY_BRANDING_SET, DELIVERY_PAUSE_SET, DELIVERY_SENDER_SET
 from clientela.mail.services import delivery_pause_set, delivery_sender_set
 from tests.policy import Objects, Refusal, actor_at, actor_below, assert_refused, objects_of
 
@@ -17,6 +18,13 @@ REFUSALS: dict[Rule, Refusal] = {
     ),
     DELIVERY_SENDER_SET: lambda o, actor: delivery_sender_set(
         workspace=o.workspace, actor=actor, from_name="Shop", from_email="shop@example.com"
+    ),
+    DELIVERY_BRANDING_SET: lambda o, actor: branding_set(
+        workspace=o.workspace,
+        actor=actor,
+        brand_color="#1f4e79",
+        link_color="#1a5fb4",
+        postal_address="Str. Lungă 3, Brașov",
     ),
 }
 

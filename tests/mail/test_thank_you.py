@@ -17,6 +17,7 @@ from clientela.mail.models import Outbox, OutboxKind, OutboxStatus, SuppressionR
 from clientela.mail.send import outbox_send_batch
 from clientela.mail.services import suppression_add
 from clientela.mail.smtp import Relay
+from clientela.mail.verp import unsubscribe_url
 from clientela.outreach.models import MessageTemplate
 from clientela.outreach.services.templates import template_save, templates_ensure_defaults
 from clientela.outreach.services.thank_you import thank_you_schedule
@@ -162,12 +163,18 @@ def test_the_letter_is_the_workspaces_edited_template_in_the_customers_language(
     sent = {got.recipients[0]: got.message for got in sink.received}
     mail = sent["ana@example.ro"]
     assert mail["Subject"] == "Alice's Shop thanks you, Ana"
-    assert mail.get_body(("plain",)).get_content().strip() == (
-        f"Dear Ana, order #{placed.pk} made our day."
-    )
-    assert mail.get_body(("html",)).get_content().strip() == (
-        f"<p>Order #{placed.pk} made our day, Ana.</p>"
-    )
+    # The letter, then the shop's footer with the opt-out link of this very message.
+    opt_out = unsubscribe_url(english.pk)
+    assert mail.get_body(("plain",)).get_content().splitlines() == [
+        f"Dear Ana, order #{placed.pk} made our day.",
+        "",
+        "-- ",
+        "Alice's Shop",
+        f"Unsubscribe: {opt_out}",
+    ]
+    html = mail.get_body(("html",)).get_content()
+    assert f"Order #{placed.pk} made our day, Ana.</p>" in html
+    assert f'href="{opt_out}"' in html and html.lstrip().startswith("<!DOCTYPE html>")
     assert sent["ion@example.ro"]["Subject"] == "Mulțumim, Ion!"
 
 

@@ -43,6 +43,7 @@ def _pages(shop: Any, campaign: Campaign, case: Case) -> list[str]:
         f"/w/alice/outreach/campaigns/{campaign.pk}/",
         "/w/alice/outreach/templates/",
         "/w/alice/outreach/delivery/",
+        "/w/alice/outreach/delivery/look/",
         "/w/alice/outreach/letters/",
         "/w/alice/shop/",
         "/w/alice/inbox/",

@@ -71,6 +71,7 @@ def _offers(cast, shop) -> list[tuple[str, str]]:
         (outreach, url("web:outreach_mailsink")),
         (url("web:outreach_delivery"), url("web:outreach_delivery_pause")),
         (url("web:outreach_delivery"), url("web:outreach_sender")),
+        (url("web:outreach_delivery"), url("web:outreach_branding")),
         # The first-run checklist of the dashboard, and the Team page's link.
         (url("web:dashboard"), url("web:checklist_dismiss")),
         (url("web:dashboard"), url("web:workspace_details")),

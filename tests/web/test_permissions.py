@@ -99,6 +99,9 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:workspace_details": (None, (302, 404, 403, 403, 403, 200)),
     "web:checklist_dismiss": (None, (302, 404, 403, 403, 405, 405)),
     "web:outreach_sender": (None, MANAGERS),
+    "web:outreach_branding": (None, MANAGERS),
+    # POST only: the live preview of the look of the mail (htmx).
+    "web:outreach_branding_preview": (None, (302, 404, 403, 403, 405, 405)),
     # Every signed-in user changes their own password; anyone may ask for a reset link.
     "web:password_change": (None, (302, 200, 200, 200, 200, 200)),
     "web:password_reset": (None, (200, 200, 200, 200, 200, 200)),
@@ -133,6 +136,7 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:care_case_assign": ("care_case", (302, 404, 403, 302, 302, 302)),
     # Customers' pages without login, reached by a token: an unknown token is a 404.
     "web:public_unsubscribe": (None, (404, 404, 404, 404, 404, 404)),
+    "web:brand_logo": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_confirm": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_subscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_preferences": (None, (404, 404, 404, 404, 404, 404)),
@@ -358,6 +362,8 @@ POSTS = [
     ("web:workspace_details", None),
     ("web:checklist_dismiss", None),
     ("web:outreach_sender", None),
+    ("web:outreach_branding", None),
+    ("web:outreach_branding_preview", None),
     ("web:password_change", None),
     ("web:password_reset", None),
     ("web:password_reset_confirm", None),
@@ -426,6 +432,8 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:care_cases",
         "web:care_lessons",
         "web:care_case",
+        # The shop's logo for mail readers: public, GET only.
+        "web:brand_logo",
     }
     assert {name for name, _ in POSTS} == set(MATRIX) - read_only
 
