@@ -126,11 +126,18 @@ def clock_escalate_workspace(workspace: Workspace, *, now: datetime) -> Escalati
         (1, running.filter(escalation_level=0, due_key__lte=now_key)),
         (2, running.filter(escalation_level=1, due_key__lte=now_key - later)),
     )
+    # One step per wait and sweep: a wait far past its target is not told twice at once.
+    stepped: set[int] = set()
     for level, due in steps:
-        for wait in due.select_related("assignee", "workspace").order_by("due_key")[:BATCH]:
+        for wait in (
+            due.exclude(pk__in=stepped)
+            .select_related("assignee", "workspace")
+            .order_by("due_key")[:BATCH]
+        ):
             sent = _nudge(wait, level, now_key)
             if sent >= 0:
                 nudged += 1
+                stepped.add(wait.pk)
             mails += max(sent, 0)
     return EscalationCounts(nudged=nudged, mails=mails)
 
