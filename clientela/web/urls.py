@@ -22,6 +22,7 @@ workspace_patterns = [
     path("", include("clientela.web.mail.urls")),
     path("", include("clientela.web.retention.urls")),
     path("", include("clientela.web.privacy.urls")),
+    path("", include("clientela.web.inbox.clock_urls")),
     path("", include("clientela.web.accounts.urls")),
 ]
 

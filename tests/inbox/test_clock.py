@@ -297,3 +297,29 @@ def test_roles_on_the_clock_services(cast):
             workspace=cast.shop, actor=cast.teammate, channel="email", segment="", minutes=5
         )
     assert cast.shop.memberships.get(user=cast.teammate).role == Role.AGENT
+
+
+def test_the_clock_services_refuse_below_their_roles(cast):
+    from clientela.accounts.policy import NotPermitted
+    from clientela.inbox.services.clock import wait_assign
+
+    wrote(cast.shop, 90, at(2026, 12, 7, 9))
+    wait = Wait.objects.get(subject_id=90)
+    with pytest.raises(NotPermitted):
+        wait_assign(workspace=cast.shop, actor=cast.viewer, wait=wait, assignee=cast.viewer)
+    wait_assign(workspace=cast.shop, actor=cast.teammate, wait=wait, assignee=cast.teammate)
+    with pytest.raises(NotPermitted):
+        clock_settings_update(
+            workspace=cast.shop,
+            actor=cast.teammate,
+            hours=[[(0, 60)]] * 7,
+            holiday_country="",
+            holidays_added=[],
+            holidays_removed=[],
+            default_target_minutes=5,
+            escalate_after_minutes=5,
+        )
+    # Another workspace's wait is not this workspace's to assign.
+    with pytest.raises(Wait.DoesNotExist):
+        wait_assign(workspace=cast.other_shop, actor=cast.outsider, wait=wait, assignee=None)
+    assert Wait.objects.get(pk=wait.pk).assignee_id == cast.teammate.pk

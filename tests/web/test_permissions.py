@@ -15,6 +15,7 @@ from clientela.accounts.models import Membership, Role
 from clientela.accounts.services import invitation_create, token_create
 from clientela.customers.services import consent_grant, customer_email_add
 from clientela.imports.models import ImportJob, ImportKind
+from tests.inbox.clock_objects import clock_objects
 from tests.mail.objects import delivery_objects
 from tests.matrix import ROLES, assert_statuses, user_of
 from tests.outreach.objects import outreach_objects
@@ -97,6 +98,14 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:workspace_details": (None, (302, 404, 403, 403, 403, 200)),
     "web:checklist_dismiss": (None, (302, 404, 403, 403, 405, 405)),
     "web:outreach_sender": (None, MANAGERS),
+    "web:inbox_waiting": (None, MEMBERS),
+    "web:inbox_waiting_rows": (None, MEMBERS),
+    # POST only: the Take it button of the waiting list.
+    "web:inbox_waiting_take": ("wait", (302, 404, 403, 405, 405, 405)),
+    "web:inbox_response_times": (None, MEMBERS),
+    "web:inbox_clock_settings": (None, MANAGERS),
+    "web:inbox_clock_target_add": (None, (302, 404, 403, 403, 405, 405)),
+    "web:inbox_clock_target_delete": ("clock_target", (302, 404, 403, 403, 405, 405)),
     # Every signed-in user changes their own password; anyone may ask for a reset link.
     "web:password_change": (None, (302, 200, 200, 200, 200, 200)),
     "web:password_reset": (None, (200, 200, 200, 200, 200, 200)),
@@ -187,6 +196,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         **outreach_objects(cast),
         **delivery_objects(cast),
         **retention_objects(cast),
+        **clock_objects(cast),
     }
 
 
