@@ -244,7 +244,7 @@ def clock_target_put(request: HttpRequest, payload: TargetIn) -> ClockTarget:
     response={204: None, **OBJECT_WRITE},
     summary="Remove a response target (managers)",
 )
-def clock_target_remove(request: HttpRequest, target_id: Path[QueryId]) -> Status:
+def clock_target_remove(request: HttpRequest, target_id: Path[QueryId]) -> Status[None]:
     require(request, SLA_TARGET_UPDATE)
     workspace = workspace_of(request)
     target = scoped_get(ClockTarget, workspace, target_id)
