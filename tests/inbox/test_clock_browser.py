@@ -78,11 +78,7 @@ def test_the_clock_pages_have_no_accessibility_violation(
         )
         if violations:
             found[path] = violations
-        if language == "ro" and width == 390:
-            page.screenshot(
-                path=str(
-                    Path(os.environ.get("CLOCK_SHOTS", "/nonexistent"))
-                    / f"{path.strip('/').replace('/', '_')}.png"
-                )
-            ) if os.environ.get("CLOCK_SHOTS") else None
+        if os.environ.get("CLOCK_SHOTS"):  # where to keep screenshots to look at, if set
+            name = f"{path.strip('/').replace('/', '_')}-{language}-{width}.png"
+            page.screenshot(path=str(Path(os.environ["CLOCK_SHOTS"]) / name), full_page=True)
     assert found == {}
