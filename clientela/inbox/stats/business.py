@@ -139,14 +139,26 @@ def _whole_seconds(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
+@lru_cache(maxsize=65536)
+def _month_start(calendar: BusinessCalendar, year: int, month: int) -> int:
+    """The ordinal of local midnight on the first of `month` in `year`."""
+    if month == 1:
+        return _year_start(calendar, year)
+    first = date(year, month - 1, 1)
+    return _month_start(calendar, year, month - 1) + sum(
+        _day_seconds(calendar, d) for d in _days(first, date(year, month, 1))
+    )
+
+
 def ordinal(calendar: BusinessCalendar, moment: datetime) -> int:
     """Open seconds from the epoch to `moment` (aware; microseconds dropped)."""
     moment = _whole_seconds(moment)
     local_day = moment.astimezone(calendar.tz).date()
     if local_day.year < EPOCH_YEAR:
         raise ValueError("instants before 2000 are not counted")
-    total = _year_start(calendar, local_day.year)
-    total += sum(_day_seconds(calendar, d) for d in _days(date(local_day.year, 1, 1), local_day))
+    month_first = local_day.replace(day=1)
+    total = _month_start(calendar, local_day.year, local_day.month)
+    total += sum(_day_seconds(calendar, d) for d in _days(month_first, local_day))
     for a, b in day_intervals(calendar, local_day):
         if moment >= b:
             total += int((b - a).total_seconds())
@@ -171,8 +183,11 @@ def instant_at(calendar: BusinessCalendar, key: int) -> datetime:
     year = EPOCH_YEAR
     while _year_start(calendar, year + 1) < key:
         year += 1
-    total = _year_start(calendar, year)
-    day = date(year, 1, 1)
+    month = 1
+    while month < 12 and _month_start(calendar, year, month + 1) < key:
+        month += 1
+    total = _month_start(calendar, year, month)
+    day = date(year, month, 1)
     while True:
         for a, b in day_intervals(calendar, day):
             length = int((b - a).total_seconds())
