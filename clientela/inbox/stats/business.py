@@ -67,6 +67,12 @@ class BusinessCalendar:
         object.__setattr__(self, "hours", intervals_check(self.hours))
         if self.country and self.country not in BUILTIN:
             raise CalendarError(f"no built-in holidays for {self.country!r}")
+        # Every cached lookup hashes the calendar: hash its fields once.
+        fields = (self.zone, self.hours, self.country, self.added, self.removed)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return int(self.__dict__["_hash"])
 
     @property
     def tz(self) -> ZoneInfo:
