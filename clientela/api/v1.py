@@ -15,6 +15,7 @@ from clientela.api.care import router as care
 from clientela.api.commerce import router as commerce
 from clientela.api.customers import router as customers
 from clientela.api.imports import router as imports
+from clientela.api.inbox.clock_router import router as inbox_clock_router
 from clientela.api.inbox.router import router as inbox_router
 from clientela.api.mail.router import router as mail_router
 from clientela.api.outreach.router import router as outreach_router
@@ -41,3 +42,4 @@ api.add_router("/account", accounts.router)
 api.add_router("/privacy", privacy.router)
 api.add_router("/care", care.router)
 api.add_router("/inbox", inbox_router)
+api.add_router("/inbox/clock", inbox_clock_router)

@@ -13,4 +13,15 @@ EVENT_LABELS: dict[str, Promise] = {
     "conversation.status": _("Conversation status changed"),
     "conversation.linked": _("Conversation linked to a customer"),
     "inbox.settings_changed": _("Inbox settings changed"),
+    # The waiting clock.
+    "wait.started": _("Client started waiting"),
+    "wait.paused": _("Waiting for the client"),
+    "wait.resumed": _("Client waiting again"),
+    "wait.answered": _("Client answered"),
+    "wait.closed": _("Wait closed"),
+    "wait.assigned": _("Wait assigned"),
+    "wait.escalated": _("Waiting client escalated"),
+    "clock.settings_changed": _("Business hours changed"),
+    "clock.target_set": _("Response target set"),
+    "clock.target_deleted": _("Response target removed"),
 }

@@ -25,6 +25,7 @@ workspace_patterns = [
     path("", include("clientela.web.inbox.urls")),
     path("", include("clientela.web.privacy.urls")),
     path("", include("clientela.web.care.urls")),
+    path("", include("clientela.web.inbox.clock_urls")),
     path("", include("clientela.web.accounts.urls")),
 ]
 

@@ -16,6 +16,7 @@ from clientela.accounts.services import invitation_create, token_create
 from clientela.customers.services import consent_grant, customer_email_add
 from clientela.imports.models import ImportJob, ImportKind
 from tests.care.objects import care_objects
+from tests.inbox.clock_objects import clock_objects
 from tests.inbox.objects import inbox_objects
 from tests.mail.objects import delivery_objects
 from tests.matrix import ROLES, assert_statuses, user_of
@@ -102,6 +103,14 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:outreach_branding": (None, MANAGERS),
     # POST only: the live preview of the look of the mail (htmx).
     "web:outreach_branding_preview": (None, (302, 404, 403, 403, 405, 405)),
+    "web:inbox_waiting": (None, MEMBERS),
+    "web:inbox_waiting_rows": (None, MEMBERS),
+    # POST only: the Take it button of the waiting list.
+    "web:inbox_waiting_take": ("wait", (302, 404, 403, 405, 405, 405)),
+    "web:inbox_response_times": (None, MEMBERS),
+    "web:inbox_clock_settings": (None, MANAGERS),
+    "web:inbox_clock_target_add": (None, (302, 404, 403, 403, 405, 405)),
+    "web:inbox_clock_target_delete": ("clock_target", (302, 404, 403, 403, 405, 405)),
     # Every signed-in user changes their own password; anyone may ask for a reset link.
     "web:password_change": (None, (302, 200, 200, 200, 200, 200)),
     "web:password_reset": (None, (200, 200, 200, 200, 200, 200)),
@@ -216,6 +225,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         **retention_objects(cast),
         **care_objects(cast),
         **inbox_objects(cast),
+        **clock_objects(cast),
     }
 
 

@@ -1,5 +1,15 @@
 """The inbox's tables: conversations and their messages, and the clock that times our answers."""
 
+from clientela.inbox.models.clock import (
+    ClockSettings,
+    ClockTarget,
+    ResponseKind,
+    Wait,
+    WaitNudge,
+    WaitPause,
+    WaitResponse,
+    WaitState,
+)
 from clientela.inbox.models.conversations import (
     Attachment,
     Channel,
@@ -14,10 +24,18 @@ from clientela.inbox.models.conversations import (
 __all__ = [
     "Attachment",
     "Channel",
+    "ClockSettings",
+    "ClockTarget",
     "Conversation",
     "ConversationStatus",
     "Direction",
     "ImapMailbox",
     "InboxSettings",
     "Message",
+    "ResponseKind",
+    "Wait",
+    "WaitNudge",
+    "WaitPause",
+    "WaitResponse",
+    "WaitState",
 ]

@@ -1,2 +1,2 @@
 """Writes of the inbox: messages in (`receive`), replies, notes, assignment and statuses
-(`conversations`), and where mail comes from (`setup`)."""
+(`conversations`), where mail comes from (`setup`), and the waiting clock (`clock`)."""

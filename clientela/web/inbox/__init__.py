@@ -1,0 +1,1 @@
+"""The inbox pages: conversations, and the waiting clock (who is waiting, response times)."""

@@ -1,0 +1,1 @@
+"""Pure code of the waiting clock: business time, holidays and percentiles. No Django."""
