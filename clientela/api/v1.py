@@ -13,6 +13,7 @@ from clientela.api.accounts import router as accounts
 from clientela.api.auth import TokenAuth
 from clientela.api.commerce import router as commerce
 from clientela.api.customers import router as customers
+from clientela.api.forwarding.router import router as forwarding_router
 from clientela.api.imports import router as imports
 from clientela.api.mail.router import router as mail_router
 from clientela.api.outreach.router import router as outreach_router
@@ -37,3 +38,4 @@ api.add_router("/delivery", mail_router)
 api.add_router("/retention", retention.router)
 api.add_router("/account", accounts.router)
 api.add_router("/privacy", privacy.router)
+api.add_router("/forwarding", forwarding_router)

@@ -10,7 +10,9 @@ The rule of each purpose (`ContactPurpose`), on the channel asked about:
   subscription to one of the lists the message goes to;
 - confirmation: the mail someone just asked for on our form (a subscription to confirm): no
   consent, and an earlier unsubscribe does not stop it, or nobody could opt back in;
-- test: a user's test of a template or campaign, sent to their own address.
+- test: a user's test of a template or campaign, sent to their own address;
+- forwarding: mail to the customer's alias (forwarding), passed on to their own address: no
+  consent needed, and an unsubscribe does not stop it, as for the confirmation.
 
 Every purpose needs an address on the channel (e-mail: the customer's address; SMS and phone:
 their phone number). A letter by post is written and addressed by hand, so a missing postal
@@ -44,6 +46,7 @@ class ContactPurpose(models.TextChoices):
     MARKETING = "marketing", _("Promotions and newsletters")
     CONFIRMATION = "confirmation", _("Subscription confirmation")
     TEST = "test", _("Test message")
+    FORWARDING = "forwarding", _("Mail forwarded from their alias")
 
 
 class NotAllowedReason(models.TextChoices):
@@ -100,6 +103,11 @@ _RULES: dict[ContactPurpose, _Rule] = {
         stopped_by=frozenset(SuppressionReason.values) - {SuppressionReason.UNSUBSCRIBE}
     ),
     ContactPurpose.TEST: _Rule(stopped_by=frozenset(), erased=False),
+    # The customer's own mail, passed on: no consent, and an unsubscribe from our letters
+    # does not stop it; a bounce, a complaint or an address suppressed by hand does.
+    ContactPurpose.FORWARDING: _Rule(
+        stopped_by=frozenset(SuppressionReason.values) - {SuppressionReason.UNSUBSCRIBE}
+    ),
 }
 # One suppression per address and workspace, so at most one of these applies.
 _SUPPRESSION = {

@@ -78,6 +78,10 @@ def _senders(rows: list[Outbox]) -> dict[int, tuple[str, str]]:
 
 
 def envelope_for(row: Outbox, from_name: str, from_address: str) -> Envelope:
+    if row.raw_message is not None:
+        # Forwarded as it came: no From of ours, no signature of ours over the sender's.
+        sender = bounce_address(row.pk) if row.envelope_sender is None else row.envelope_sender
+        return Envelope(sender=sender, recipient=row.to_address, data=bytes(row.raw_message))
     draft = Draft(
         outbox_id=row.pk,
         message_id=row.message_id,

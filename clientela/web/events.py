@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from clientela.accounts import events as accounts
 from clientela.commerce import events as commerce
 from clientela.customers import events as customers
+from clientela.forwarding import events as forwarding
 from clientela.imports import events as imports
 from clientela.inbox import events as inbox
 from clientela.mail import events as mail
@@ -20,7 +21,18 @@ from clientela.outreach import events as outreach
 from clientela.privacy import events as privacy
 from clientela.retention import events as retention
 
-APPS = (accounts, customers, commerce, imports, mail, retention, outreach, inbox, privacy)
+APPS = (
+    accounts,
+    customers,
+    commerce,
+    imports,
+    mail,
+    retention,
+    outreach,
+    inbox,
+    forwarding,
+    privacy,
+)
 
 EVENT_LABELS: dict[str, str | Promise] = {
     kind: label for app in APPS for kind, label in app.EVENT_LABELS.items()

@@ -29,6 +29,7 @@ NAV: list[NavEntry] = [
     NavEntry(_("Products"), "web:products"),
     NavEntry(_("Imports"), "web:imports"),
     NavEntry(_("Retention"), "web:retention"),
+    NavEntry(_("Forwarding"), "web:aliases"),
     NavEntry(_("Team"), "web:team"),
     NavEntry(_("API tokens"), "web:tokens"),
     NavEntry(_("Privacy"), "web:privacy_settings"),
