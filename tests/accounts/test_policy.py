@@ -201,12 +201,13 @@ def _service_rules() -> set[str]:
     """The rules whose services are shown to refuse by themselves (each app's REFUSALS)."""
     from tests.commerce.test_policy import REFUSALS as commerce
     from tests.customers.test_policy import REFUSALS as customers
+    from tests.forwarding.test_policy import REFUSALS as forwarding
     from tests.imports.test_policy import REFUSALS as imports
     from tests.mail.test_policy import REFUSALS as mail
     from tests.outreach.test_policy import REFUSALS as outreach
     from tests.retention_service.test_policy import REFUSALS as retention
 
-    tables = (REFUSALS, customers, commerce, imports, retention, mail, outreach)
+    tables = (REFUSALS, customers, commerce, imports, retention, mail, outreach, forwarding)
     return {rule.name for table in tables for rule in table}
 
 

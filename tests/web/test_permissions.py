@@ -15,6 +15,7 @@ from clientela.accounts.models import Membership, Role
 from clientela.accounts.services import invitation_create, token_create
 from clientela.customers.services import consent_grant, customer_email_add
 from clientela.imports.models import ImportJob, ImportKind
+from tests.forwarding.objects import forwarding_objects
 from tests.mail.objects import delivery_objects
 from tests.matrix import ROLES, assert_statuses, user_of
 from tests.outreach.objects import outreach_objects
@@ -117,11 +118,17 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:customer_data": ("customer", MANAGERS),
     "web:customer_erase": ("customer", MANAGERS),
     "web:privacy_settings": (None, (302, 404, 403, 403, 403, 200)),
+    "web:aliases": (None, AGENTS),
+    # POST only: the grant form and the revoke buttons of the aliases page.
+    "web:alias_grant": (None, (302, 404, 403, 403, 405, 405)),
+    "web:alias_revoke": ("alias", (302, 404, 403, 403, 405, 405)),
+    "web:forwarding_settings": (None, (302, 404, 403, 403, 403, 200)),
     # Customers' pages without login, reached by a token: an unknown token is a 404.
     "web:public_unsubscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_confirm": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_subscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_preferences": (None, (404, 404, 404, 404, 404, 404)),
+    "web:forwarding_opt_out": (None, (404, 404, 404, 404, 404, 404)),
 }
 
 # Trees with a matrix of their own (the API) or that belong to Django.
@@ -187,6 +194,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         **outreach_objects(cast),
         **delivery_objects(cast),
         **retention_objects(cast),
+        **forwarding_objects(cast),
     }
 
 
@@ -329,6 +337,10 @@ POSTS = [
     ("web:public_confirm", None),
     ("web:public_subscribe", None),
     ("web:public_preferences", None),
+    ("web:alias_grant", None),
+    ("web:alias_revoke", "alias"),
+    ("web:forwarding_settings", None),
+    ("web:forwarding_opt_out", None),
 ]
 
 
@@ -378,6 +390,7 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:retention_validation",
         "web:retention_validation_run",
         "web:password_reset_sent",
+        "web:aliases",
         # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach.
         "web:public_unsubscribe",
     }

@@ -1,8 +1,9 @@
 """The aiosmtpd server all our inbound services run on, and how a command runs one.
 
-`GuardedSMTP` refuses a source-routed recipient on the raw command (the address parser
-would otherwise strip the route and hand the last hop to the routes) and an empty one with
-550 5.7.1, and limits the size of a message. aiosmtpd >= 1.4.5 ends DATA only at
+`GuardedSMTP` refuses on the raw command, with 550 5.7.1, what the address parser would
+smooth over: a source route (it would hand the last hop to the routes), a quoted local part
+(`"ana"@us` would become `ana@us`), an unclosed `<`, and an empty recipient. It also limits
+the size of a message. aiosmtpd >= 1.4.5 ends DATA only at
 <CRLF>.<CRLF> (CVE-2024-27305), which our handler relies on (see `routes.InboundHandler`).
 """
 
@@ -25,7 +26,9 @@ class GuardedSMTP(SMTP):
     async def smtp_RCPT(self, arg: str | None) -> None:
         value = (arg or "")[3:] if (arg or "")[:3].upper() == "TO:" else ""
         started = self.envelope is not None and self.envelope.mail_from is not None
-        if started and (value.strip() in {"", "<>"} or source_routed(value)):
+        # No mailbox of ours is quoted: a quote only hides another address ("a@b"@us).
+        odd = '"' in value or (value.lstrip().startswith("<") and ">" not in value)
+        if started and (value.strip() in {"", "<>"} or odd or source_routed(value)):
             await self.push(RELAY_FORM)
             return
         await super().smtp_RCPT(arg)

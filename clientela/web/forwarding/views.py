@@ -51,8 +51,8 @@ def aliases_page(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @workspace_view(ALIAS_GRANT)
+@require_POST
 def alias_grant_page(request: WorkspaceRequest) -> HttpResponse:
     form = GrantForm(request.POST)
     if form.is_valid():
@@ -85,8 +85,8 @@ def alias_grant_page(request: WorkspaceRequest) -> HttpResponse:
     return redirect("web:aliases", ws=request.workspace.slug)
 
 
-@require_POST
 @workspace_view(ALIAS_REVOKE)
+@require_POST
 def alias_revoke_page(request: WorkspaceRequest, pk: int) -> HttpResponse:
     alias = scoped_get(Alias.objects.select_related("domain"), request.workspace, pk)
     form = RevokeForm(request.POST)
