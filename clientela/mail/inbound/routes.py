@@ -131,7 +131,7 @@ class InboundHandler:
         route = self._route(envelope.clientela_route)
         message = Inbound(
             raw=raw,
-            mail_from=envelope.mail_from or "",
+            mail_from="" if envelope.mail_from in (None, "<>") else envelope.mail_from,
             recipients=tuple(envelope.rcpt_tos),
             peer_ip=str((session.peer or ("",))[0]),
             helo=str(session.host_name or ""),
