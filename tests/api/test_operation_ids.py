@@ -89,6 +89,11 @@ PUBLISHED = {
     ("POST", "/privacy/customers/{customer_id}/erase"): "privacy_customer_erase_endpoint",
     ("GET", "/privacy/settings"): "privacy_privacy_settings_read",
     ("PUT", "/privacy/settings"): "privacy_privacy_settings_write",
+    ("GET", "/forwarding/aliases"): "forwarding_alias_list",
+    ("POST", "/forwarding/aliases"): "forwarding_alias_grant_endpoint",
+    ("POST", "/forwarding/aliases/{alias_id}/revoke"): "forwarding_alias_revoke_endpoint",
+    ("GET", "/forwarding/settings"): "forwarding_forwarding_settings_read",
+    ("PUT", "/forwarding/settings"): "forwarding_forwarding_settings_write",
 }
 
 

@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 from clientela.accounts.scoping import scoped_get, settings_for
 from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import OBJECT_WRITE, READ, WRITE, unprocessable
+from clientela.api.openapi import keep_operation_ids
 from clientela.api.pagination import PageOut, PageParams, page_of
 from clientela.api.types import QueryId
 from clientela.customers.models import Customer
@@ -156,3 +157,6 @@ def forwarding_settings_write(
     except ForwardingError as exc:
         raise unprocessable(exc.field, exc.message) from exc
     return _settings_out(request)
+
+
+keep_operation_ids(router, "clientela.api.routers.forwarding")
