@@ -21,8 +21,12 @@ def _revoke(s: Any) -> tuple[str, Any]:
     return f"/forwarding/aliases/{alias_for(s.customer).pk}/revoke", {"reason": "asked"}
 
 
-SETTINGS = {"domains": ["c.shop.example"], "min_orders": 3, "rate_per_hour": 60,
-            "max_message_kb": 1024}
+SETTINGS = {
+    "domains": ["c.shop.example"],
+    "min_orders": 3,
+    "rate_per_hour": 60,
+    "max_message_kb": 1024,
+}
 
 MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
     ("GET", "/forwarding/aliases"): (lambda s: ("/forwarding/aliases", None), AGENTS_READ),

@@ -73,7 +73,11 @@ def service(sink: Any) -> Iterator[Service]:  # noqa: F811
 @pytest.fixture
 def ana(cast: Any) -> Customer:
     return customer_create(
-        workspace=cast.shop, actor=None, email="ana@inbox.example", first_name="Ana", last_name="Pop"
+        workspace=cast.shop,
+        actor=None,
+        email="ana@inbox.example",
+        first_name="Ana",
+        last_name="Pop",
     )
 
 

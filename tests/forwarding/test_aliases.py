@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 def _customer(cast, email: str, orders: int, cancelled: int = 0, workspace=None):  # type: ignore[no-untyped-def]
     workspace = workspace or cast.shop
-    customer = customer_create(workspace=workspace, actor=None, email=email, first_name="Ana", last_name="Pop")
+    customer = customer_create(
+        workspace=workspace, actor=None, email=email, first_name="Ana", last_name="Pop"
+    )
     for index in range(orders + cancelled):
         order = order_create(
             workspace=workspace,
@@ -46,9 +48,13 @@ def _customer(cast, email: str, orders: int, cancelled: int = 0, workspace=None)
 
 def _rule(cast, min_orders: int | None = 3) -> None:  # type: ignore[no-untyped-def]
     forwarding_settings_update(
-        workspace=cast.shop, actor=cast.owner, domains=[DOMAIN], min_orders=min_orders,
-        rate_per_hour=60, max_message_kb=1024,
-    )  # fmt: skip
+        workspace=cast.shop,
+        actor=cast.owner,
+        domains=[DOMAIN],
+        min_orders=min_orders,
+        rate_per_hour=60,
+        max_message_kb=1024,
+    )
 
 
 def test_the_rule_grants_regular_customers_once_and_leaves_the_rest(cast):
@@ -62,8 +68,11 @@ def test_the_rule_grants_regular_customers_once_and_leaves_the_rest(cast):
     assert aliases_grant_by_rule(workspace=cast.shop) == 0  # idempotent
     alias = Alias.objects.get()
     assert (alias.customer, alias.address, alias.granted_by, alias.status) == (
-        regular, f"ana.pop@{DOMAIN}", GrantedBy.RULE, AliasStatus.ACTIVE,
-    )  # fmt: skip
+        regular,
+        f"ana.pop@{DOMAIN}",
+        GrantedBy.RULE,
+        AliasStatus.ACTIVE,
+    )
     assert alias.reason == "at least 3 orders"
     event = Event.objects.get(kind="alias.granted")
     assert (event.customer_id, event.actor_id, event.actor_label) == (regular.pk, None, "system")
@@ -94,8 +103,11 @@ def test_a_hand_grant_reuses_the_same_address_for_life(cast):
     assert not alias_revoke(alias=first, actor=cast.manager)  # already off: no second event
     again = alias_grant(workspace=cast.shop, actor=cast.manager, customer=ana)
     assert (again.pk, again.address, again.status) == (first.pk, first.address, "active")
-    kinds = list(Event.objects.filter(subject_id=first.pk, subject_type="alias")
-                 .order_by("pk").values_list("kind", flat=True))  # fmt: skip
+    kinds = list(
+        Event.objects.filter(subject_id=first.pk, subject_type="alias")
+        .order_by("pk")
+        .values_list("kind", flat=True)
+    )
     assert kinds == ["alias.granted", "alias.revoked", "alias.granted"]
 
 
@@ -111,24 +123,47 @@ def test_a_hand_grant_refuses_reserved_or_odd_local_parts(cast, local):
 def test_settings_refuse_a_domain_of_another_workspace_and_keep_domains_in_use(cast):
     ForwardingDomain.objects.create(workspace=cast.other_shop, domain="theirs.example")
     with pytest.raises(ForwardingError):
-        forwarding_settings_update(workspace=cast.shop, actor=cast.owner, domains=["theirs.example"],
-                                   min_orders=None, rate_per_hour=5, max_message_kb=100)  # fmt: skip
+        forwarding_settings_update(
+            workspace=cast.shop,
+            actor=cast.owner,
+            domains=["theirs.example"],
+            min_orders=None,
+            rate_per_hour=5,
+            max_message_kb=100,
+        )
     with pytest.raises(ForwardingError):
-        forwarding_settings_update(workspace=cast.shop, actor=cast.owner, domains=["not a domain"],
-                                   min_orders=None, rate_per_hour=5, max_message_kb=100)  # fmt: skip
+        forwarding_settings_update(
+            workspace=cast.shop,
+            actor=cast.owner,
+            domains=["not a domain"],
+            min_orders=None,
+            rate_per_hour=5,
+            max_message_kb=100,
+        )
     alias_for(_customer(cast, "ana@example.ro", orders=0))
     with pytest.raises(ForwardingError):
-        forwarding_settings_update(workspace=cast.shop, actor=cast.owner, domains=["new.example"],
-                                   min_orders=None, rate_per_hour=5, max_message_kb=100)  # fmt: skip
-    assert list(ForwardingDomain.objects.filter(workspace=cast.shop).values_list("domain", flat=True)) == [DOMAIN]
+        forwarding_settings_update(
+            workspace=cast.shop,
+            actor=cast.owner,
+            domains=["new.example"],
+            min_orders=None,
+            rate_per_hour=5,
+            max_message_kb=100,
+        )
+    assert list(
+        ForwardingDomain.objects.filter(workspace=cast.shop).values_list("domain", flat=True)
+    ) == [DOMAIN]
 
 
 def test_the_pages_grant_and_revoke_and_show_the_aliases(cast, client_for):
     forwarding_domain(cast.shop)
     _customer(cast, "ana@example.ro", orders=0)
     manager = client_for(cast.manager)
-    response = post(manager, "/w/alice/forwarding/grant/",
-                    {"email": "ANA@example.ro", "local_part": "ana", "reason": "VIP"})  # fmt: skip
+    response = post(
+        manager,
+        "/w/alice/forwarding/grant/",
+        {"email": "ANA@example.ro", "local_part": "ana", "reason": "VIP"},
+    )
     assert response.status_code == 302
     alias = Alias.objects.get()
     assert alias.address == f"ana@{DOMAIN}"
@@ -146,12 +181,21 @@ def test_the_pages_grant_and_revoke_and_show_the_aliases(cast, client_for):
 def test_the_settings_page_saves_domains_and_the_rule(cast, client_for):
     owner = client_for(cast.owner)
     assert owner.get("/w/alice/forwarding/settings/").status_code == 200
-    response = post(owner, "/w/alice/forwarding/settings/", {
-        "domains": f"{DOMAIN.upper()}\r\nclient2.alice.example\r\n", "min_orders": "3",
-        "rate_per_hour": "30", "max_message_kb": "2048"})  # fmt: skip
+    response = post(
+        owner,
+        "/w/alice/forwarding/settings/",
+        {
+            "domains": f"{DOMAIN.upper()}\r\nclient2.alice.example\r\n",
+            "min_orders": "3",
+            "rate_per_hour": "30",
+            "max_message_kb": "2048",
+        },
+    )
     assert response.status_code == 302
     assert sorted(ForwardingDomain.objects.values_list("domain", flat=True)) == [
-        "client.alice.example", "client2.alice.example"]  # fmt: skip
+        "client.alice.example",
+        "client2.alice.example",
+    ]
     assert Event.objects.filter(kind="forwarding.settings_changed").count() == 1
 
 
@@ -161,19 +205,27 @@ def test_the_api_grants_lists_and_revokes(cast, client_for):
 
     forwarding_domain(cast.shop)
     ana = _customer(cast, "ana@example.ro", orders=0)
-    token = token_create(membership=Membership.objects.get(workspace=cast.shop, user=cast.manager),
-                         name="t").plaintext  # fmt: skip
+    token = token_create(
+        membership=Membership.objects.get(workspace=cast.shop, user=cast.manager), name="t"
+    ).plaintext
     from django.test import Client
 
     api = Client(headers={"Authorization": f"Bearer {token}"})
-    made = api.post("/api/v1/forwarding/aliases", {"customer_id": ana.pk, "local_part": "ana"},
-                    content_type="application/json")  # fmt: skip
+    made = api.post(
+        "/api/v1/forwarding/aliases",
+        {"customer_id": ana.pk, "local_part": "ana"},
+        content_type="application/json",
+    )
     assert made.status_code == 201 and made.json()["address"] == f"ana@{DOMAIN}"
     listed = api.get("/api/v1/forwarding/aliases").json()
     assert [item["address"] for item in listed["items"]] == [f"ana@{DOMAIN}"]
-    again = api.post("/api/v1/forwarding/aliases", {"customer_id": ana.pk},
-                     content_type="application/json")  # fmt: skip
+    again = api.post(
+        "/api/v1/forwarding/aliases", {"customer_id": ana.pk}, content_type="application/json"
+    )
     assert again.status_code == 422
-    revoked = api.post(f"/api/v1/forwarding/aliases/{made.json()['id']}/revoke", {"reason": "x"},
-                       content_type="application/json")  # fmt: skip
+    revoked = api.post(
+        f"/api/v1/forwarding/aliases/{made.json()['id']}/revoke",
+        {"reason": "x"},
+        content_type="application/json",
+    )
     assert revoked.json()["status"] == "revoked"

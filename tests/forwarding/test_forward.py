@@ -44,12 +44,16 @@ def letter(subject: str = "Bună ziua", body: str = "Comanda mea a sosit?\n", **
 @pytest.fixture(scope="module")
 def dkim_key(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
     key_file = Path(tmp_path_factory.mktemp("dkim")) / "key.pem"
-    subprocess.run(["openssl", "genrsa", "-traditional", "-out", str(key_file), "2048"],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        ["openssl", "genrsa", "-traditional", "-out", str(key_file), "2048"],
+        check=True,
+        capture_output=True,
+    )
     public = subprocess.run(
         ["openssl", "rsa", "-in", str(key_file), "-pubout", "-outform", "DER"],
-        check=True, capture_output=True,
-    ).stdout  # fmt: skip
+        check=True,
+        capture_output=True,
+    ).stdout
     return key_file.read_bytes(), b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
 
 
@@ -58,8 +62,9 @@ def test_a_signed_letter_reaches_the_customer_with_srs_and_its_signature_intact(
 ):
     private, record = dkim_key
     original = letter()
-    signed = dkim.sign(original, b"s1", b"sender.example", private,
-                       canonicalize=(b"relaxed", b"simple"))  # fmt: skip
+    signed = dkim.sign(
+        original, b"s1", b"sender.example", private, canonicalize=(b"relaxed", b"simple")
+    )
     signed += original
 
     with service.smtp() as smtp:
@@ -123,13 +128,16 @@ def test_a_smuggled_second_message_is_never_a_message(service, sink, alias, endi
     )
     data = b"Subject: first\r\n\r\nhello" + ending + smuggled + b".\r\n"
     replies = service.raw(
-        [b"EHLO client.example", b"MAIL FROM:<maria@sender.example>", f"RCPT TO:<{ALIAS}>".encode(),
-         b"DATA"],  # fmt: skip
+        [
+            b"EHLO client.example",
+            b"MAIL FROM:<maria@sender.example>",
+            f"RCPT TO:<{ALIAS}>".encode(),
+            b"DATA",
+        ],
         data,
     )
     # One reply for the one DATA (bare line ends refused), then QUIT's: nothing was run.
-    assert replies == [b"554 5.6.0 bare LF or CR in message; lines must end in CRLF",
-                       b"221 Bye"]  # fmt: skip
+    assert replies == [b"554 5.6.0 bare LF or CR in message; lines must end in CRLF", b"221 Bye"]
     assert Outbox.objects.count() == 0
 
 
@@ -176,10 +184,15 @@ def test_the_rate_and_size_limits_of_an_alias(service, alias, cast):
 def test_nothing_is_stored_and_no_250_for_a_customer_whose_address_bounced(service, alias, cast):
     import smtplib
 
-    suppression_add(workspace=cast.shop, address="ana@inbox.example", reason=SuppressionReason.HARD_BOUNCE)
+    suppression_add(
+        workspace=cast.shop, address="ana@inbox.example", reason=SuppressionReason.HARD_BOUNCE
+    )
     with service.smtp() as smtp, pytest.raises(smtplib.SMTPDataError) as refused:
         smtp.sendmail(SENDER, [ALIAS], letter())
-    assert (refused.value.smtp_code, refused.value.smtp_error) == (550, b"5.2.1 mailbox unavailable")
+    assert (refused.value.smtp_code, refused.value.smtp_error) == (
+        550,
+        b"5.2.1 mailbox unavailable",
+    )
     assert Outbox.objects.count() == 0
     alias.refresh_from_db()
     assert alias.forwarded_count == 0  # the allowance taken was rolled back with the rest
