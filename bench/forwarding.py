@@ -27,10 +27,22 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from campaign import BASE, database, free_port, run_sink, wait_for_port
+from campaign import BASE, database, free_port, run_sink
 
 DOMAIN = "client.bench.example"
 ALIASES = 50
+
+
+def wait_for_port(port: int, seconds: float = 120.0) -> None:
+    """Django starts slowly on a busy machine: wait for the port up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            smtplib.SMTP("127.0.0.1", port, timeout=5).quit()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port}")
 
 
 def letter(n: int) -> bytes:
