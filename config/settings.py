@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "clientela.outreach",
     "clientela.inbox",
     "clientela.care",
+    "clientela.forwarding",
     "clientela.privacy",
     "clientela.web",
     "clientela.api",

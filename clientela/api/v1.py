@@ -14,6 +14,7 @@ from clientela.api.auth import TokenAuth
 from clientela.api.care import router as care
 from clientela.api.commerce import router as commerce
 from clientela.api.customers import router as customers
+from clientela.api.forwarding.router import router as forwarding_router
 from clientela.api.imports import router as imports
 from clientela.api.inbox.clock_router import router as inbox_clock_router
 from clientela.api.inbox.router import router as inbox_router
@@ -43,3 +44,4 @@ api.add_router("/privacy", privacy.router)
 api.add_router("/care", care.router)
 api.add_router("/inbox", inbox_router)
 api.add_router("/inbox/clock", inbox_clock_router)
+api.add_router("/forwarding", forwarding_router)

@@ -14,6 +14,8 @@ The rule of each purpose (`ContactPurpose`), on the channel asked about:
 - reply: our answer to a message the customer sent us (the inbox): they asked, so no
   consent, and an unsubscribe from our mailings does not stop it; a complaint, a bounce, an
   entry by hand or an erasure does.
+- forwarding: mail to the customer's alias (forwarding), passed on to their own address: no
+  consent needed, and an unsubscribe does not stop it, as for the confirmation.
 
 Every purpose needs an address on the channel (e-mail: the customer's address; SMS and phone:
 their phone number). A letter by post is written and addressed by hand, so a missing postal
@@ -48,6 +50,7 @@ class ContactPurpose(models.TextChoices):
     CONFIRMATION = "confirmation", _("Subscription confirmation")
     TEST = "test", _("Test message")
     REPLY = "reply", _("Reply to the customer's message")
+    FORWARDING = "forwarding", _("Mail forwarded from their alias")
 
 
 class NotAllowedReason(models.TextChoices):
@@ -105,6 +108,11 @@ _RULES: dict[ContactPurpose, _Rule] = {
     ),
     ContactPurpose.TEST: _Rule(stopped_by=frozenset(), erased=False),
     ContactPurpose.REPLY: _Rule(
+        stopped_by=frozenset(SuppressionReason.values) - {SuppressionReason.UNSUBSCRIBE}
+    ),
+    # The customer's own mail, passed on: no consent, and an unsubscribe from our letters
+    # does not stop it; a bounce, a complaint or an address suppressed by hand does.
+    ContactPurpose.FORWARDING: _Rule(
         stopped_by=frozenset(SuppressionReason.values) - {SuppressionReason.UNSUBSCRIBE}
     ),
 }

@@ -52,6 +52,10 @@ class Outbox(WorkspaceScoped):
     body_html = models.TextField(blank=True)
     # Only headers we set ourselves (e.g. X-Clientela-Campaign); never customer-supplied names.
     headers = models.JSONField(default=dict, blank=True)
+    # A message sent as it came (forwarding): these bytes go out instead of a built message,
+    # with `envelope_sender` (SRS, or "" for a forwarded bounce) instead of our VERP address.
+    raw_message = models.BinaryField(null=True, blank=True, editable=False)
+    envelope_sender = models.CharField(max_length=254, null=True, blank=True)
     # Chosen once at creation so that a retry after a crash carries the same Message-ID.
     message_id = models.CharField(max_length=250, unique=True)
     not_before = models.DateTimeField(default=timezone.now)

@@ -98,7 +98,12 @@ def _senders(rows: list[Outbox]) -> dict[int, tuple[str, str]]:
 def envelope_for(
     row: Outbox, from_name: str, from_address: str, look: Look | None = None
 ) -> Envelope:
-    """The signed message of one row, its text and HTML parts in the shop's layout."""
+    """The signed message of one row, its text and HTML parts in the shop's layout; a
+    forwarded message goes as it came."""
+    if row.raw_message is not None:
+        # Forwarded as it came: no From of ours, no signature of ours over the sender's.
+        sender = bounce_address(row.pk) if row.envelope_sender is None else row.envelope_sender
+        return Envelope(sender=sender, recipient=row.to_address, data=bytes(row.raw_message))
     look = look or Look.of(row.workspace)
     link = unsubscribe_link(row)
     html = mail_layout(

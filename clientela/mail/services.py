@@ -45,6 +45,8 @@ class OutboxDraft:
     language: str = "ro"
     not_before: datetime | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    raw_message: bytes | None = None  # sent as is (see Outbox.raw_message)
+    envelope_sender: str | None = None
 
 
 def new_message_id() -> str:
@@ -69,6 +71,8 @@ def _row(workspace: Workspace, draft: OutboxDraft, now: datetime) -> Outbox:
         body_text=draft.body_text,
         body_html=draft.body_html,
         headers=draft.headers,
+        raw_message=draft.raw_message,
+        envelope_sender=draft.envelope_sender,
         message_id=new_message_id(),
         not_before=due,
         next_attempt_at=due,

@@ -14,6 +14,7 @@ from clientela.accounts import events as accounts
 from clientela.care import events as care
 from clientela.commerce import events as commerce
 from clientela.customers import events as customers
+from clientela.forwarding import events as forwarding
 from clientela.imports import events as imports
 from clientela.inbox import events as inbox
 from clientela.mail import events as mail
@@ -21,7 +22,19 @@ from clientela.outreach import events as outreach
 from clientela.privacy import events as privacy
 from clientela.retention import events as retention
 
-APPS = (accounts, customers, commerce, imports, mail, retention, outreach, inbox, care, privacy)
+APPS = (
+    accounts,
+    customers,
+    commerce,
+    imports,
+    mail,
+    retention,
+    outreach,
+    inbox,
+    forwarding,
+    care,
+    privacy,
+)
 
 EVENT_LABELS: dict[str, str | Promise] = {
     kind: label for app in APPS for kind, label in app.EVENT_LABELS.items()

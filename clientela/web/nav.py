@@ -31,6 +31,7 @@ NAV: list[NavEntry] = [
     NavEntry(_("Imports"), "web:imports"),
     NavEntry(_("Retention"), "web:retention"),
     NavEntry(_("Waiting"), "web:inbox_waiting"),
+    NavEntry(_("Forwarding"), "web:aliases"),
     NavEntry(_("Team"), "web:team"),
     NavEntry(_("API tokens"), "web:tokens"),
     NavEntry(_("Privacy"), "web:privacy_settings"),

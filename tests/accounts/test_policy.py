@@ -202,13 +202,25 @@ def _service_rules() -> set[str]:
     from tests.care.test_policy import REFUSALS as care
     from tests.commerce.test_policy import REFUSALS as commerce
     from tests.customers.test_policy import REFUSALS as customers
+    from tests.forwarding.test_policy import REFUSALS as forwarding
     from tests.imports.test_policy import REFUSALS as imports
     from tests.inbox.test_policy import REFUSALS as inbox
     from tests.mail.test_policy import REFUSALS as mail
     from tests.outreach.test_policy import REFUSALS as outreach
     from tests.retention_service.test_policy import REFUSALS as retention
 
-    tables = (REFUSALS, customers, commerce, imports, retention, mail, outreach, inbox, care)
+    tables = (
+        REFUSALS,
+        customers,
+        commerce,
+        imports,
+        retention,
+        mail,
+        outreach,
+        inbox,
+        forwarding,
+        care,
+    )
     return {rule.name for table in tables for rule in table}
 
 

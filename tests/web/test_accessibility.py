@@ -38,6 +38,8 @@ def _pages(shop: Any, campaign: Campaign, case: Case) -> list[str]:
         "/w/alice/retention/",
         "/w/alice/team/",
         "/w/alice/privacy/",
+        "/w/alice/forwarding/",
+        "/w/alice/forwarding/settings/",
         "/w/alice/outreach/",
         "/w/alice/outreach/campaigns/",
         f"/w/alice/outreach/campaigns/{campaign.pk}/",

@@ -16,6 +16,7 @@ from clientela.accounts.services import invitation_create, token_create
 from clientela.customers.services import consent_grant, customer_email_add
 from clientela.imports.models import ImportJob, ImportKind
 from tests.care.objects import care_objects
+from tests.forwarding.objects import forwarding_objects
 from tests.inbox.clock_objects import clock_objects
 from tests.inbox.objects import inbox_objects
 from tests.mail.objects import delivery_objects
@@ -143,6 +144,11 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:care_case_review": ("care_case", (302, 404, 403, 302, 302, 302)),
     "web:care_case_handling": ("care_case", (302, 404, 403, 403, 302, 302)),
     "web:care_case_assign": ("care_case", (302, 404, 403, 302, 302, 302)),
+    "web:aliases": (None, AGENTS),
+    # POST only: the grant form and the revoke buttons of the aliases page.
+    "web:alias_grant": (None, (302, 404, 403, 403, 405, 405)),
+    "web:alias_revoke": ("alias", (302, 404, 403, 403, 405, 405)),
+    "web:forwarding_settings": (None, (302, 404, 403, 403, 403, 200)),
     # Customers' pages without login, reached by a token: an unknown token is a 404.
     "web:public_unsubscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:brand_logo": (None, (404, 404, 404, 404, 404, 404)),
@@ -158,6 +164,7 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:conversation_answer": ("conversation", (302, 404, 403, 405, 405, 405)),
     "web:conversation_update": ("conversation", (302, 404, 403, 405, 405, 405)),
     "web:inbox_attachment": ("inbox_attachment", MEMBERS),
+    "web:forwarding_opt_out": (None, (404, 404, 404, 404, 404, 404)),
 }
 
 # Trees with a matrix of their own (the API) or that belong to Django.
@@ -226,6 +233,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         **care_objects(cast),
         **inbox_objects(cast),
         **clock_objects(cast),
+        **forwarding_objects(cast),
     }
 
 
@@ -385,6 +393,10 @@ POSTS = [
     ("web:inbox_settings", None),
     ("web:conversation_answer", "conversation"),
     ("web:conversation_update", "conversation"),
+    ("web:alias_grant", None),
+    ("web:alias_revoke", "alias"),
+    ("web:forwarding_settings", None),
+    ("web:forwarding_opt_out", None),
 ]
 
 
@@ -437,6 +449,7 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:inbox",
         "web:conversation",
         "web:inbox_attachment",
+        "web:aliases",
         # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach.
         "web:public_unsubscribe",
         "web:care_cases",

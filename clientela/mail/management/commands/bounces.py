@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from django.core.management.base import BaseCommand, CommandParser
 
 from clientela.mail.inbound import BounceHandler
+from clientela.mail.inbound.server import DEFAULT_SIZE_LIMIT, serve
 
 
 class Command(BaseCommand):
@@ -20,15 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=2526)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        controller = Controller(BounceHandler(), hostname=options["host"], port=options["port"])
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
-        controller.start()
-        self.stdout.write(f"Receiving bounces on {options['host']}:{options['port']}")
-        try:
-            while not stop.wait(1.0):
-                pass
-        except KeyboardInterrupt:
-            pass
-        finally:
-            controller.stop()
+        serve(
+            BounceHandler(),
+            host=options["host"],
+            port=options["port"],
+            announce=self.stdout.write,
+            size_limit=DEFAULT_SIZE_LIMIT,
+        )
