@@ -110,7 +110,7 @@ class AudienceSummary:
 
 def campaign_versions(campaign: Campaign) -> frozenset[str]:
     """The languages the campaign has a version in: today one, its own."""
-    return frozenset({campaign.language})
+    return frozenset({str(campaign.language)})
 
 
 def version_for(campaign: Campaign, language: str) -> str:
@@ -119,8 +119,8 @@ def version_for(campaign: Campaign, language: str) -> str:
     versions = campaign_versions(campaign)
     if language in versions:
         return language
-    default = campaign.workspace.default_language
-    return default if default in versions else campaign.language
+    default = str(campaign.workspace.default_language)
+    return default if default in versions else str(campaign.language)
 
 
 def audience_summary(campaign: Campaign) -> AudienceSummary:
