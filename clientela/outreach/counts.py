@@ -93,9 +93,7 @@ def message_counts(
             campaign_held = campaign_held.filter(campaign_id=source_id)
         held_out, decided, handwritten = campaign_held.count(), 0, 0
     else:
-        decisions = AutomationRecipient.objects.for_workspace(workspace).filter(
-            group=Group.HOLDOUT
-        )
+        decisions = AutomationRecipient.objects.for_workspace(workspace).filter(group=Group.HOLDOUT)
         if source_type is not None:
             decisions = decisions.filter(automation=source_type)
         held = decisions.aggregate(
