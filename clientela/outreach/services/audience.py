@@ -1,9 +1,9 @@
 """Who a campaign will go to, shown before anyone sends or schedules it.
 
 `audience_summary` answers with the same rules the send applies (`recipients`), in a few
-queries whatever the audience's size: one count per reason `mail.contact_allowed` refuses
-(`contact_refusals`, a single GROUP BY), one pass over the allowed (id, address, language)
-tuples to drop the addresses the outbox would refuse or repeat, the holdout drawn exactly as
+queries whatever the audience's size: one pass over the targeted customers' (id, address,
+language, reason `mail.contact_allowed` refuses them for) tuples, the allowed ones then
+rid of the addresses the outbox would refuse or repeat, the holdout drawn exactly as
 the send will draw it (same ids, same seed), and one query for a sample of names. The number a
 member confirms is `recipients`: the messages that will be queued.
 """
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientela.accounts.models import Language
 from clientela.customers.models import Customer
-from clientela.mail.contact import ContactPurpose, NotAllowedReason, contact_refusals
+from clientela.mail.contact import ContactPurpose, NotAllowedReason, contact_refused_annotate
 from clientela.outreach.models import Campaign
 from clientela.outreach.services.recipients import (
     addresses_pick,
@@ -126,8 +126,20 @@ def version_for(campaign: Campaign, language: str) -> str:
 def audience_summary(campaign: Campaign) -> AudienceSummary:
     """Who the campaign goes to if it is sent now, and who is left out and why."""
     targeted, standing = campaign_targeted(campaign)
-    refused = contact_refusals(targeted, ContactPurpose.MARKETING, lists=standing)
-    allowed = list(campaign_allowed(campaign).values_list("pk", "email", "language"))
+    # One pass over the targeted: each row with the reason `contact_allowed` would refuse
+    # it for (None: allowed); the same conditions `contactable` filters the send with.
+    annotated = contact_refused_annotate(targeted, ContactPurpose.MARKETING, lists=standing)
+    # The annotation is added at run time, where the type checker cannot see it.
+    rows = annotated.order_by("pk").values_list(  # type: ignore[misc]
+        "pk", "email", "language", "contact_refused"
+    )
+    refused: Counter[str] = Counter()
+    allowed: list[tuple[int, str, str]] = []
+    for pk, email, language, reason in rows:
+        if reason is None:
+            allowed.append((pk, email, language))
+        else:
+            refused[reason] += 1
     pick = addresses_pick((pk, email) for pk, email, _language in allowed)
     sent, held = holdout_split(pick.kept, campaign.holdout_percent, seed=campaign.pk)
     language_of = {pk: language for pk, _email, language in allowed}
@@ -136,7 +148,7 @@ def audience_summary(campaign: Campaign) -> AudienceSummary:
         LanguageCount(language, per_language[language], version_for(campaign, language))
         for language in sorted(per_language, key=lambda lang: (-per_language[lang], lang))
     )
-    counts = {reason.value: n for reason, n in refused.items()}
+    counts: dict[str, int] = dict(refused)
     counts[LeftOut.INVALID_ADDRESS] = pick.invalid
     counts[LeftOut.DUPLICATE_ADDRESS] = pick.duplicate
     counts[LeftOut.HOLDOUT] = len(held)
