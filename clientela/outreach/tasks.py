@@ -18,6 +18,7 @@ from clientela.outreach.models import Campaign, CampaignStatus
 from clientela.outreach.services.campaigns import (
     CampaignStateError,
     campaign_finish_if_done,
+    campaign_hold_queued,
     campaign_send,
     campaigns_due,
 )
@@ -53,6 +54,8 @@ def campaigns_sweep(*, now: datetime) -> dict[str, int]:
         totals["campaigns_started"] += 1
     for campaign in Campaign.objects.filter(status=CampaignStatus.SENDING):
         totals["campaigns_finished"] += int(campaign_finish_if_done(campaign=campaign))
+    for campaign in Campaign.objects.filter(status=CampaignStatus.PAUSED):
+        campaign_hold_queued(campaign)
     return totals
 
 

@@ -191,6 +191,13 @@ def test_a_paused_campaign_sends_nothing_until_it_is_resumed(cast, build, sink) 
     assert sink.received == []
     counts = message_counts(cast.shop, source_type="campaign", source_id=campaign.pk)
     assert (counts.queued, counts.paused, counts.sent) == (0, 4, 0)
+    # A sender stopped mid-batch puts the rows it had claimed back in the queue: the clock's
+    # minute holds them again before any sender sees them.
+    rows = Outbox.objects.filter(source_type="campaign", source_id=campaign.pk)
+    rows.filter(pk=rows.first().pk).update(status=OutboxStatus.QUEUED, last_smtp_reply="")  # type: ignore[union-attr]
+    campaigns_sweep(now=timezone.now())
+    worker_run(WorkerOptions(drain=True))
+    assert sink.received == []
 
     campaign_resume(campaign=campaign, actor=cast.owner)
     worker_run(WorkerOptions(drain=True))

@@ -270,11 +270,22 @@ def campaign_send(
 
 @transaction.atomic
 def campaign_pause(*, campaign: Campaign, actor: User | None) -> Campaign:
+    """Sending -> paused: its queued messages wait (cancelled, marked) until a resume. A batch
+    a sender had already claimed (at most one, of its batch size) still goes out."""
     campaign = _step(campaign, CampaignAction.PAUSE, actor)
-    campaign_rows(campaign).filter(status=OutboxStatus.QUEUED).update(
-        status=OutboxStatus.CANCELLED, last_smtp_reply=PAUSED_REPLY
-    )
+    campaign_hold_queued(campaign)
     return campaign
+
+
+def campaign_hold_queued(campaign: Campaign) -> int:
+    """Hold the queued messages of a paused campaign; how many. The clock runs it again every
+    minute: a sender that was stopped mid-batch puts the rows it did not try back in the
+    queue, and those must not leave while the campaign is paused."""
+    return int(
+        campaign_rows(campaign)
+        .filter(status=OutboxStatus.QUEUED)
+        .update(status=OutboxStatus.CANCELLED, last_smtp_reply=PAUSED_REPLY)
+    )
 
 
 @transaction.atomic
