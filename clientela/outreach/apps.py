@@ -20,9 +20,15 @@ class OutreachConfig(AppConfig):
         from clientela.mail.signals import unsubscribe_requested
         from clientela.outreach.receivers import on_unsubscribe_requested
         from clientela.outreach.services.thank_you import thank_you_schedule
-        from clientela.outreach.tasks import SWEEP_CRON, outreach_content_sweep
+        from clientela.outreach.tasks import (
+            CAMPAIGNS_CRON,
+            SWEEP_CRON,
+            outreach_campaigns_sweep,
+            outreach_content_sweep,
+        )
 
         register("outreach.content_sweep", SWEEP_CRON, outreach_content_sweep)
+        register("outreach.campaigns_sweep", CAMPAIGNS_CRON, outreach_campaigns_sweep)
         unsubscribe_requested.connect(
             on_unsubscribe_requested, dispatch_uid="outreach.unsubscribe_requested"
         )

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from django.db.models import Count
-
 from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order, OrderStatus
 from clientela.mail.models import Outbox, SuppressedAddress, SuppressionReason
+from clientela.outreach.counts import MessageCounts, message_counts
 from clientela.outreach.models import (
     AutomationRecipient,
     AutomationSettings,
@@ -29,9 +28,10 @@ from clientela.outreach.stats.uplift import Uplift, uplift_compute
 
 @dataclass(frozen=True)
 class SendReport:
-    counts: dict[str, int]
+    counts: dict[str, int]  # outbox rows per status
     failures: list[tuple[str, str]]  # (address, server reply)
     unsubscribed: int
+    messages: MessageCounts  # the figures every outreach page shows
 
 
 def campaign_send_report(campaign: Campaign) -> SendReport:
@@ -61,7 +61,8 @@ def campaign_send_report(campaign: Campaign) -> SendReport:
         )
         .count()
     )
-    return SendReport(dict(counts), failures, unsubscribed)
+    messages = message_counts(campaign.workspace, source_type="campaign", source_id=campaign.pk)
+    return SendReport(dict(counts), failures, unsubscribed, messages)
 
 
 def _outcomes(workspace: Workspace, starts: dict[int, datetime], days: int) -> dict[int, float]:
@@ -137,10 +138,9 @@ def automation_uplift(
     return _uplift(groups, starts, workspace, days)
 
 
-def automation_counts(workspace: Workspace, automation: str) -> dict[str, int]:
-    rows = AutomationRecipient.objects.for_workspace(workspace).filter(automation=automation)
-    counts = dict(rows.values("group").annotate(n=Count("pk")).values_list("group", "n"))
-    return {"sent": counts.get("sent", 0), "holdout": counts.get("holdout", 0)}
+def automation_counts(workspace: Workspace, automation: str) -> MessageCounts:
+    """What became of an automation's messages, in the figures every page uses."""
+    return message_counts(workspace, source_type=automation)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,10 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
         ),
         allowed(404, 403, 403, 200, 200),
     ),
+    ("GET", "/outreach/campaigns/{campaign_id}/audience"): (
+        lambda s: (f"/outreach/campaigns/{_pk(s, 'outreach_campaign')}/audience", None),
+        READ_OBJECT,
+    ),
     ("POST", "/outreach/campaigns/{campaign_id}/test"): (
         lambda s: (f"/outreach/campaigns/{_pk(s, 'outreach_campaign')}/test", None),
         allowed(404, 403, 403, 202, 202),

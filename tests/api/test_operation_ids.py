@@ -61,6 +61,7 @@ PUBLISHED = {
     ("GET", "/outreach/campaigns/{campaign_id}/preview"): "outreach_campaign_preview",
     ("POST", "/outreach/campaigns/{campaign_id}/transitions"): "outreach_campaign_transition",
     ("POST", "/outreach/campaigns/{campaign_id}/test"): "outreach_campaign_test",
+    ("GET", "/outreach/campaigns/{campaign_id}/audience"): "outreach_campaign_audience_read",
     ("GET", "/outreach/letters"): "outreach_letter_list",
     ("POST", "/outreach/letters/{letter_id}/done"): "outreach_letter_done",
     ("GET", "/outreach/lists"): "outreach_list_list",

@@ -48,9 +48,15 @@ def test_campaign_lifecycle_over_the_api(cast, build) -> None:  # type: ignore[n
     assert created.status_code == 201, created.content
     campaign_id = created.json()["id"]
     assert created.json()["status"] == "draft"
-    sent = manager("POST", f"/campaigns/{campaign_id}/transitions", {"action": "send"})
+    audience = manager("GET", f"/campaigns/{campaign_id}/audience").json()
+    assert audience["recipients"] == 0  # nobody consented: an empty audience
+    sent = manager(
+        "POST", f"/campaigns/{campaign_id}/transitions", {"action": "send", "confirm_count": 0}
+    )
     assert sent.status_code == 200 and sent.json()["status"] == "sending"
-    again = manager("POST", f"/campaigns/{campaign_id}/transitions", {"action": "send"})
+    again = manager(
+        "POST", f"/campaigns/{campaign_id}/transitions", {"action": "send", "confirm_count": 0}
+    )
     assert again.status_code == 409
     assert again.json() == {"detail": "Cannot send a campaign that is sending"}
     test = manager("POST", f"/campaigns/{campaign_id}/test")
@@ -146,5 +152,20 @@ def test_automation_settings_change(cast) -> None:  # type: ignore[no-untyped-de
     assert response.status_code == 200
     body = response.json()
     assert (body["win_back_p_alive"], body["thank_you_delay_days"]) == (0.2, 3)
-    assert body["thank_you"] == {"sent": 0, "holdout": 0, "uplift": None, "uplift_ready_at": None}
+    nothing = dict.fromkeys(
+        (
+            "queued",
+            "paused",
+            "sent",
+            "delivered",
+            "bounced",
+            "failed",
+            "stopped",
+            "held_out",
+            "handwritten",
+            "holdout",
+        ),
+        0,
+    )
+    assert body["thank_you"] == {**nothing, "uplift": None, "uplift_ready_at": None}
     assert body["uplift_days"] == 45

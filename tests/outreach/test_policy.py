@@ -35,6 +35,7 @@ from clientela.outreach.policy import (
     TEMPLATE_TEST_SEND,
     TEMPLATE_UPDATE,
 )
+from clientela.outreach.services.audience import audience_count
 from clientela.outreach.services.automations import automations_update
 from clientela.outreach.services.campaign_mail import campaign_test_send
 from clientela.outreach.services.campaigns import (
@@ -157,7 +158,11 @@ def _by_name(action: CampaignAction) -> Refusal:
 
     def call(o: Outreach, a: User) -> Campaign:
         status = sorted(TRANSITIONS[action].sources)[0]
-        return campaign_act(campaign=o.campaigns[status], action=action.value, actor=a, at=AT)
+        campaign = o.campaigns[status]
+        count = audience_count(campaign) if TRANSITIONS[action].needs_count else None
+        return campaign_act(
+            campaign=campaign, action=action.value, actor=a, at=AT, confirm_count=count
+        )
 
     return call
 
@@ -213,7 +218,7 @@ def test_the_actions_each_state_offers_in_the_order_of_the_buttons():
 
 def test_an_action_by_name_moves_the_campaign_as_its_service_does(cast, outreach):
     draft = _draft(outreach)
-    campaign_act(campaign=draft, action="schedule", actor=cast.manager, at=AT)
+    campaign_act(campaign=draft, action="schedule", actor=cast.manager, at=AT, confirm_count=0)
     draft.refresh_from_db()
     assert (draft.status, draft.scheduled_at) == ("scheduled", AT)
     campaign_act(campaign=draft, action=CampaignAction.UNSCHEDULE, actor=cast.manager, at=AT)

@@ -170,7 +170,14 @@ def test_a_manager_sends_a_campaign_and_a_test(cast, client_for, things) -> None
     assert response.status_code == 302
     test = Outbox.objects.get(source_type="campaign_test")
     assert (test.to_address, test.subject) == ("mihai@example.com", "[TEST] Vara la Alice's Shop")
-    post(client, f"/w/alice/outreach/campaigns/{campaign.pk}/action/", {"action": "send"})
+    action = f"/w/alice/outreach/campaigns/{campaign.pk}/action/"
+    # No one-click send: without the number confirmed, or with another number, it stays a draft.
+    post(client, action, {"action": "send"})
+    post(client, action, {"action": "send", "confirm_count": "5"})
+    assert Campaign.objects.get().status == "draft"
+    confirm = client.get(f"/w/alice/outreach/campaigns/{campaign.pk}/confirm/?action=send")
+    assert "Send to 0 customers?" in confirm.content.decode()
+    post(client, action, {"action": "send", "confirm_count": "0"})
     assert Campaign.objects.get().status == "sending"
     post(client, f"/w/alice/outreach/campaigns/{campaign.pk}/action/", {"action": "resume"})
     assert Campaign.objects.get().status == "sending"

@@ -43,6 +43,7 @@ def _pages(shop: Any, campaign: Campaign, case: Case) -> list[str]:
         "/w/alice/outreach/",
         "/w/alice/outreach/campaigns/",
         f"/w/alice/outreach/campaigns/{campaign.pk}/",
+        f"/w/alice/outreach/campaigns/{campaign.pk}/confirm/?action=send",
         "/w/alice/outreach/templates/",
         "/w/alice/outreach/delivery/",
         "/w/alice/outreach/delivery/look/",

@@ -17,6 +17,7 @@ from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, respons
 from clientela.api.openapi import keep_operation_ids
 from clientela.api.outreach import documents
 from clientela.api.outreach.schemas import (
+    AudienceOut,
     AutomationsOut,
     AutomationsPatch,
     CampaignDetailOut,
@@ -71,6 +72,8 @@ from clientela.outreach.services import campaign_mail
 from clientela.outreach.services import campaigns as campaign_services
 from clientela.outreach.services import letters as letter_services
 from clientela.outreach.services import lists as list_services
+from clientela.outreach.services.audience import audience_summary
+from clientela.outreach.services.recipients import AudienceChanged
 from clientela.outreach.services.templates import (
     template_preview,
     template_save,
@@ -96,8 +99,10 @@ def _automations(request: HttpRequest) -> dict[str, Any]:
     figures = {}
     for kind in (Automation.THANK_YOU, Automation.WIN_BACK):
         report = reports.automation_uplift_report(workspace, kind, now=now)
+        counts = reports.automation_counts(workspace, kind)
         figures[kind.value] = {
-            **reports.automation_counts(workspace, kind),
+            **counts.as_dict(),
+            "holdout": counts.held_out,
             "uplift": _uplift(report.uplift),
             "uplift_ready_at": report.ready_at,
         }
@@ -238,13 +243,18 @@ _CAMPAIGN_COLUMNS = [
 ]
 
 
+def _report(campaign: Campaign) -> dict[str, Any]:
+    report = reports.campaign_send_report(campaign)
+    return {**report.__dict__, "messages": report.messages.as_dict()}
+
+
 def _campaign_detail(campaign: Campaign) -> dict[str, Any]:
     uplift = reports.campaign_uplift_report(campaign, now=timezone.now())
     return {
         **{f: getattr(campaign, f) for f in _CAMPAIGN_COLUMNS},
         "list_ids": sorted(campaign.audience_lists.values_list("pk", flat=True)),
         "tag_ids": sorted(campaign.audience_tags.values_list("pk", flat=True)),
-        "report": reports.campaign_send_report(campaign).__dict__,
+        "report": _report(campaign),
         "uplift": _uplift(uplift.uplift),
         "uplift_ready_at": uplift.ready_at,
         "uplift_days": uplift.days,
@@ -334,13 +344,45 @@ def campaign_transition(
     campaign = _campaign(request, campaign_id)
     try:
         campaign_services.campaign_act(
-            campaign=campaign, action=action, actor=actor_of(request), at=payload.at
+            campaign=campaign,
+            action=action,
+            actor=actor_of(request),
+            at=payload.at,
+            confirm_count=payload.confirm_count,
         )
     except campaign_services.CampaignInvalid as exc:
         raise unprocessable(exc.field, exc.message) from exc
     except campaign_services.CampaignStateError as exc:
         raise HttpError(409, str(exc)) from exc
+    except AudienceChanged as exc:
+        raise HttpError(
+            409,
+            _(
+                "The audience changed: it is now %(current)s customers, not the %(confirmed)s "
+                "confirmed. Read it again (GET .../audience) and confirm the new number."
+            )
+            % {"current": exc.current, "confirmed": exc.confirmed},
+        ) from exc
     return _campaign_detail(_campaign(request, campaign_id))
+
+
+@router.get(
+    "/campaigns/{campaign_id}/audience",
+    response={200: AudienceOut, **OBJECT_READ},
+    summary="Who the campaign goes to if sent now: per language, left out per reason, a sample",
+)
+def campaign_audience_read(request: HttpRequest, campaign_id: Path[QueryId]) -> dict[str, Any]:
+    summary = audience_summary(_campaign(request, campaign_id))
+    return {
+        "targeted": summary.targeted,
+        "recipients": summary.recipients,
+        "by_language": [{**row.__dict__, "fallback": row.fallback} for row in summary.by_language],
+        "left_out": [
+            {"reason": row.reason, "label": row.label, "count": row.count}
+            for row in summary.left_out
+        ],
+        "sample": [row.__dict__ for row in summary.sample],
+    }
 
 
 @router.post(

@@ -56,9 +56,23 @@ class UpliftOut(Schema):
     revenue_difference: IntervalOut | None
 
 
-class AutomationFiguresOut(Schema):
-    sent: int
-    holdout: int
+class MessageCountsOut(Schema):
+    """The same figures on every outreach page; each message is in one of them, and `sent`
+    is `delivered` + `bounced` (handed to the mail server)."""
+
+    queued: int = Field(description="Waiting to leave, or being handed to the mail server.")
+    paused: int = Field(description="Waiting with a paused campaign.")
+    sent: int = Field(description="Handed to the mail server: delivered + bounced.")
+    delivered: int = Field(description="Sent, and no bounce came back.")
+    bounced: int
+    failed: int = Field(description="Refused by the mail server for good.")
+    stopped: int = Field(description="Not sent: a suppressed address, or cancelled.")
+    held_out: int = Field(description="Kept back on purpose to measure the effect.")
+    handwritten: int = Field(description="Routed to a letter written by hand instead.")
+
+
+class AutomationFiguresOut(MessageCountsOut):
+    holdout: int = Field(description="The same as `held_out`.")
     uplift: UpliftOut | None = Field(
         description="Over the decisions at least `uplift_days` old; null until there are any."
     )
@@ -235,9 +249,40 @@ class CampaignPatch(Schema):
 
 
 class SendReportOut(Schema):
-    counts: dict[str, int]
+    counts: dict[str, int] = Field(description="Outbox rows per status.")
     failures: list[tuple[str, str]]
     unsubscribed: int
+    messages: MessageCountsOut
+
+
+class LanguageCountOut(Schema):
+    language: str
+    count: int
+    version: str = Field(description="The language of the version they get.")
+    fallback: bool = Field(description="True when the campaign has no version in theirs.")
+
+
+class ReasonCountOut(Schema):
+    reason: str
+    label: str
+    count: int
+
+
+class SampleRecipientOut(Schema):
+    name: str
+    address: str
+    language: str
+
+
+class AudienceOut(Schema):
+    """Who the campaign goes to if it is sent now. Send and schedule need `recipients` as
+    their `confirm_count`."""
+
+    targeted: int = Field(description="Customers the lists, tags and segments reach.")
+    recipients: int = Field(description="Customers who will get the message.")
+    by_language: list[LanguageCountOut]
+    left_out: list[ReasonCountOut]
+    sample: list[SampleRecipientOut]
 
 
 class CampaignOut(Schema):
@@ -301,6 +346,15 @@ class TransitionIn(Schema):
 
     action: ActionName
     at: AwareDatetime | None = Field(None, description="Required for `schedule`.")
+    confirm_count: int | None = Field(
+        None,
+        ge=0,
+        le=100_000_000,
+        description=(
+            "Required for `send` and `schedule`: the `recipients` of the campaign's audience "
+            "(GET .../audience) the caller confirms; 409 when the audience is another size now."
+        ),
+    )
 
 
 # -- letters and lists ---------------------------------------------------------------------

@@ -22,7 +22,7 @@ from clientela.outreach.models import Campaign, CampaignRecipient, Group
 from clientela.outreach.policy import CAMPAIGN_TEST_SEND
 from clientela.outreach.rendering import Rendered, render_message
 from clientela.outreach.services.drafts import outbox_draft
-from clientela.outreach.services.recipients import campaign_audience
+from clientela.outreach.services.recipients import AudienceChanged, campaign_audience
 from clientela.outreach.services.templates import (
     message_context,
     recipient_for_test,
@@ -60,12 +60,19 @@ def campaign_render(campaign: Campaign, customer: Customer, unsubscribe: str) ->
     )
 
 
-def campaign_queue(campaign: Campaign) -> None:
-    """Draw the holdout and queue one marketing row per sent recipient; the caller (the send
-    transition) holds the transaction that moved the campaign to sending."""
+def campaign_queue(campaign: Campaign, *, confirmed: int | None = None) -> int:
+    """Draw the holdout and queue one marketing row per sent recipient; return how many.
+
+    The caller (the send transition) holds the transaction that moved the campaign to
+    sending. `confirmed` is the number of recipients a member was shown and agreed to:
+    AudienceChanged, before anything is written, when the audience is not that size now
+    (a consent withdrawn, a customer added), so nobody is mailed on a stale confirmation.
+    """
     audience = {c.pk: c for c in campaign_audience(campaign)}
     address = {pk: normalize_email(c.email) for pk, c in audience.items()}
     sent, held = holdout_split(list(audience), campaign.holdout_percent, seed=campaign.pk)
+    if confirmed is not None and confirmed != len(sent):
+        raise AudienceChanged(confirmed, len(sent))
     drafts = [
         outbox_draft(
             customer=audience[pk],
@@ -112,6 +119,7 @@ def campaign_queue(campaign: Campaign) -> None:
         ],
         batch_size=1000,
     )
+    return len(sent)
 
 
 def campaign_preview(*, campaign: Campaign, customer: Customer) -> Rendered:

@@ -26,6 +26,7 @@ from clientela.accounts.models import User, Workspace
 from clientela.accounts.policy import Rule, permit
 from clientela.customers.models import Tag
 from clientela.mail.models import OutboxStatus
+from clientela.outreach.counts import PAUSED_REPLY
 from clientela.outreach.models import Campaign, CampaignAction, CampaignStatus, MailingList
 from clientela.outreach.policy import (
     CAMPAIGN_CANCEL,
@@ -38,8 +39,13 @@ from clientela.outreach.policy import (
     CAMPAIGN_UPDATE,
 )
 from clientela.outreach.rendering import TemplateInvalid, template_check
+from clientela.outreach.services.audience import audience_count
 from clientela.outreach.services.campaign_mail import campaign_queue
-from clientela.outreach.services.recipients import campaign_accounted, campaign_rows
+from clientela.outreach.services.recipients import (
+    AudienceChanged,
+    campaign_accounted,
+    campaign_rows,
+)
 from clientela.retention.models import Segment
 from clientela.timeline.services import changed_fields, event_record
 
@@ -57,8 +63,6 @@ CAMPAIGN_FIELDS = (
     "holdout_percent",
     "audience_segments",
 )
-# Rows paused by a campaign pause carry this, so resume restores only those.
-PAUSED_REPLY = "paused with its campaign"
 
 
 class CampaignStateError(ValueError):
@@ -229,8 +233,20 @@ def _step(campaign: Campaign, action: CampaignAction, actor: User | None, **extr
 
 
 @transaction.atomic
-def campaign_schedule(*, campaign: Campaign, at: datetime, actor: User | None) -> Campaign:
-    return _step(campaign, CampaignAction.SCHEDULE, actor, scheduled_at=at)
+def campaign_schedule(
+    *, campaign: Campaign, at: datetime, actor: User | None, confirm_count: int | None = None
+) -> Campaign:
+    """Draft -> scheduled for `at`; the clock sends it when due (`campaigns_due`).
+
+    `confirm_count`: the number of recipients the member was shown (AudienceChanged when the
+    audience is another size now). The send at `at` reaches whoever the audience is then.
+    """
+    campaign = _step(campaign, CampaignAction.SCHEDULE, actor, scheduled_at=at)
+    if confirm_count is not None:
+        current = audience_count(campaign)
+        if current != confirm_count:
+            raise AudienceChanged(confirm_count, current)
+    return campaign
 
 
 @transaction.atomic
@@ -239,20 +255,37 @@ def campaign_unschedule(*, campaign: Campaign, actor: User | None) -> Campaign:
 
 
 @transaction.atomic
-def campaign_send(*, campaign: Campaign, actor: User | None) -> Campaign:
-    """Draw the holdout and queue one marketing row per sent recipient, in one transaction."""
+def campaign_send(
+    *, campaign: Campaign, actor: User | None, confirm_count: int | None = None
+) -> Campaign:
+    """Draw the holdout and queue one marketing row per sent recipient, in one transaction.
+
+    `confirm_count`: the number of recipients the member was shown and agreed to; when the
+    audience is another size now, AudienceChanged and nothing is sent (the transaction,
+    with the move to sending, rolls back)."""
     campaign = _step(campaign, CampaignAction.SEND, actor, started_at=timezone.now())
-    campaign_queue(campaign)
+    campaign_queue(campaign, confirmed=confirm_count)
     return campaign
 
 
 @transaction.atomic
 def campaign_pause(*, campaign: Campaign, actor: User | None) -> Campaign:
+    """Sending -> paused: its queued messages wait (cancelled, marked) until a resume. A batch
+    a sender had already claimed (at most one, of its batch size) still goes out."""
     campaign = _step(campaign, CampaignAction.PAUSE, actor)
-    campaign_rows(campaign).filter(status=OutboxStatus.QUEUED).update(
-        status=OutboxStatus.CANCELLED, last_smtp_reply=PAUSED_REPLY
-    )
+    campaign_hold_queued(campaign)
     return campaign
+
+
+def campaign_hold_queued(campaign: Campaign) -> int:
+    """Hold the queued messages of a paused campaign; how many. The clock runs it again every
+    minute: a sender that was stopped mid-batch puts the rows it did not try back in the
+    queue, and those must not leave while the campaign is paused."""
+    return int(
+        campaign_rows(campaign)
+        .filter(status=OutboxStatus.QUEUED)
+        .update(status=OutboxStatus.CANCELLED, last_smtp_reply=PAUSED_REPLY)
+    )
 
 
 @transaction.atomic
@@ -310,6 +343,8 @@ class Transition:
     rule: Rule
     service: Callable[..., Campaign]
     needs_time: bool = False
+    # Asked of a member only with the number of recipients they were shown (no one-click send).
+    needs_count: bool = False
 
 
 _UNFINISHED = frozenset(
@@ -322,6 +357,7 @@ TRANSITIONS: dict[CampaignAction, Transition] = {
         CampaignStatus.SENDING,
         CAMPAIGN_SEND,
         campaign_send,
+        needs_count=True,
     ),
     CampaignAction.SCHEDULE: Transition(
         frozenset({CampaignStatus.DRAFT}),
@@ -329,6 +365,7 @@ TRANSITIONS: dict[CampaignAction, Transition] = {
         CAMPAIGN_SCHEDULE,
         campaign_schedule,
         needs_time=True,
+        needs_count=True,
     ),
     CampaignAction.UNSCHEDULE: Transition(
         frozenset({CampaignStatus.SCHEDULED}),
@@ -359,15 +396,25 @@ def campaign_act(
     action: CampaignAction | str,
     actor: User | None,
     at: datetime | None = None,
+    confirm_count: int | None = None,
 ) -> Campaign:
     """Do the action named `action` (ValueError for no such name) through its service.
 
     `at` is when to send, for the action that needs a time (CampaignInvalid on `at` without
-    one); the others ignore it.
+    one); the others ignore it. Sending and scheduling, the actions that mail customers,
+    need `confirm_count`, the number of recipients the member confirmed (CampaignInvalid
+    without it, AudienceChanged when the audience is another size now).
     """
     transition = TRANSITIONS[CampaignAction(action)]
-    if not transition.needs_time:
-        return transition.service(campaign=campaign, actor=actor)
-    if at is None:
-        raise CampaignInvalid("at", _("Give the date and time to send at."))
-    return transition.service(campaign=campaign, actor=actor, at=at)
+    extra: dict[str, Any] = {}
+    if transition.needs_time:
+        if at is None:
+            raise CampaignInvalid("at", _("Give the date and time to send at."))
+        extra["at"] = at
+    if transition.needs_count:
+        # The role first: a member who may not send learns that, not what to confirm.
+        permit(actor=actor, workspace=campaign.workspace, rule=transition.rule)
+        if confirm_count is None:
+            raise CampaignInvalid("confirm_count", _("Confirm the number of customers it goes to."))
+        extra["confirm_count"] = confirm_count
+    return transition.service(campaign=campaign, actor=actor, **extra)

@@ -17,6 +17,11 @@ def holdout_split(ids: Sequence[int], percent: int, seed: int) -> tuple[list[int
     """(sent, holdout): exactly round(n * percent / 100) ids held out, drawn with a PRNG
     seeded by `seed` (the campaign id) over the sorted ids, so a re-run draws the same."""
     ordered = sorted(ids)
-    size = round(len(ordered) * percent / 100)
+    size = holdout_size(len(ordered), percent)
     held = set(random.Random(seed).sample(ordered, size))
     return [i for i in ordered if i not in held], [i for i in ordered if i in held]
+
+
+def holdout_size(n: int, percent: int) -> int:
+    """How many of `n` a holdout of `percent` keeps back (round half to even, as `round`)."""
+    return round(n * percent / 100)

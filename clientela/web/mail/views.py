@@ -18,6 +18,7 @@ from clientela.mail.selectors import (
 )
 from clientela.mail.sentmail import sent_mail_for_workspace, sent_mail_open
 from clientela.mail.services import delivery_pause_set
+from clientela.outreach.counts import message_counts
 from clientela.web.access import WorkspaceRequest, workspace_view
 
 PAGE_SIZE = 25
@@ -34,7 +35,8 @@ def delivery(request: WorkspaceRequest) -> HttpResponse:
     context = {
         "status": status,
         "reason": PauseReason(status.pause_reason).label if status.pause_reason else "",
-        "counts": [(OutboxStatus(s).label, n) for s, n in status.counts.items()],
+        # The figures every outreach page shows (Automations, a campaign), for all the mail.
+        "counts": message_counts(workspace),
         "failed": Paginator(failed, PAGE_SIZE).get_page(request.GET.get("page")),
         "suppressed": Paginator(
             suppression_for_workspace(workspace, search=search), PAGE_SIZE

@@ -37,6 +37,16 @@ urlpatterns = [
         name="outreach_campaign_action",
     ),
     path(
+        "outreach/campaigns/<int:pk>/confirm/",
+        campaigns.campaign_confirm,
+        name="outreach_campaign_confirm",
+    ),
+    path(
+        "outreach/campaigns/<int:pk>/progress/",
+        campaigns.campaign_progress,
+        name="outreach_campaign_progress",
+    ),
+    path(
         "outreach/campaigns/<int:pk>/test/",
         campaigns.campaign_test,
         name="outreach_campaign_test",

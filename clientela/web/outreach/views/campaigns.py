@@ -1,5 +1,6 @@
-"""Campaign pages: the list, the editor, a campaign with its report, its buttons (the
-actions of `TRANSITIONS` its state allows), a test to oneself, and the printable brochure."""
+"""Campaign pages: the list, the editor, a campaign with its audience and its progress, its
+buttons (the actions of `TRANSITIONS` its state allows; send and schedule through a
+confirmation naming the number), a test to oneself, and the printable brochure."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +23,9 @@ from clientela.outreach.models import Campaign, CampaignAction, CampaignStatus
 from clientela.outreach.policy import CAMPAIGN_CREATE, CAMPAIGN_TEST_SEND, CAMPAIGN_UPDATE
 from clientela.outreach.services import campaign_mail
 from clientela.outreach.services import campaigns as campaign_services
+from clientela.outreach.services.audience import audience_summary
 from clientela.outreach.services.campaigns import TRANSITIONS
+from clientela.outreach.services.recipients import AudienceChanged
 from clientela.retention.models import Segment
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.outreach.forms import CampaignForm, field_error
@@ -93,6 +97,16 @@ def campaign_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return _campaign_form(request, _campaign(request, pk))
 
 
+def _progress(campaign: Campaign) -> dict[str, Any]:
+    report = reports.campaign_send_report(campaign)
+    return {
+        "campaign": campaign,
+        "report": report,
+        # Polled while messages may still leave; the fragment without the trigger stops it.
+        "polling": campaign.status == CampaignStatus.SENDING and report.messages.queued > 0,
+    }
+
+
 @workspace_view()
 def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
@@ -100,13 +114,15 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     preview = None
     if customer is not None:
         preview = campaign_mail.campaign_preview(campaign=campaign, customer=customer)
+    editable = campaign.status in campaign_services.EDITABLE
     context = {
-        "campaign": campaign,
-        "report": reports.campaign_send_report(campaign),
+        **_progress(campaign),
         "uplift": reports.campaign_uplift_report(campaign, now=timezone.now()),
         "preview": preview,
         "customer": customer,
-        "editable": campaign.status in campaign_services.EDITABLE,
+        "editable": editable,
+        # Before it leaves (a draft, or scheduled): who it would go to now.
+        "audience": audience_summary(campaign) if editable else None,
         # (value, label) of each button: the actions the state allows and the member may ask.
         "actions": [
             (action.value, action.label)
@@ -114,9 +130,43 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
             if allows(request.membership, TRANSITIONS[action].rule)
         ],
     }
-    if request.htmx and request.htmx.target == "campaign-report":
-        return render(request, "web/outreach/_campaign_report.html", context)
     return render(request, "web/outreach/campaign.html", context)
+
+
+@workspace_view()
+def campaign_progress(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The progress fragment the campaign page polls while its messages leave."""
+    return render(
+        request, "web/outreach/_campaign_progress.html", _progress(_campaign(request, pk))
+    )
+
+
+@workspace_view(_ANY_ACTION)
+def campaign_confirm(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The step between the button and the send: who it goes to, and the number to confirm.
+
+    Sending and scheduling are asked here, with the audience's size; the action view then
+    gets that number back (`confirm_count`) and the service refuses it if the audience
+    changed meanwhile."""
+    campaign = _campaign(request, pk)
+    name = request.GET.get("action", "")
+    if name not in (CampaignAction.SEND, CampaignAction.SCHEDULE):
+        raise Http404
+    action = CampaignAction(name)
+    enforce(request.membership, TRANSITIONS[action].rule)
+    raw_at = request.GET.get("at", "")[:40]
+    at = _time(raw_at)
+    if action == CampaignAction.SCHEDULE and at is None:
+        messages.error(request, _("Give the date and time to send at."))
+        return redirect("web:outreach_campaign", ws=request.workspace.slug, pk=campaign.pk)
+    context = {
+        "campaign": campaign,
+        "action": action.value,
+        "at": at,
+        "raw_at": raw_at,
+        "audience": audience_summary(campaign),
+    }
+    return render(request, "web/outreach/campaign_confirm.html", context)
 
 
 def _time(raw: str) -> datetime | None:
@@ -137,9 +187,22 @@ def campaign_action(request: WorkspaceRequest, pk: int) -> HttpResponse:
         return redirect("web:outreach_campaign", ws=request.workspace.slug, pk=campaign.pk)
     action = CampaignAction(name)
     enforce(request.membership, TRANSITIONS[action].rule)
-    at = _time(request.POST.get("at", ""))
+    at = _time(request.POST.get("at", "")[:40])
+    raw_count = request.POST.get("confirm_count", "")[:12]
+    confirm_count = int(raw_count) if raw_count.isdigit() else None
     try:
-        campaign_services.campaign_act(campaign=campaign, action=action, actor=request.user, at=at)
+        campaign_services.campaign_act(
+            campaign=campaign, action=action, actor=request.user, at=at, confirm_count=confirm_count
+        )
+    except AudienceChanged as error:
+        messages.error(
+            request,
+            _(
+                "Not sent: the audience changed since you confirmed it (now %(current)s "
+                "customers, not %(confirmed)s). Check it and confirm again."
+            )
+            % {"current": intcomma(error.current), "confirmed": intcomma(error.confirmed)},
+        )
     except campaign_services.CampaignStateError as error:
         messages.error(
             request,
