@@ -100,6 +100,21 @@ PUBLISHED = {
     ("POST", "/forwarding/aliases/{alias_id}/revoke"): "forwarding_alias_revoke_endpoint",
     ("GET", "/forwarding/settings"): "forwarding_forwarding_settings_read",
     ("PUT", "/forwarding/settings"): "forwarding_forwarding_settings_write",
+    ("GET", "/care/cases"): "care_case_list",
+    ("POST", "/care/cases"): "care_case_create",
+    ("GET", "/care/cases/{case_id}"): "care_case_read",
+    ("POST", "/care/cases/{case_id}/status"): "care_case_status",
+    ("POST", "/care/cases/{case_id}/messages"): "care_case_message",
+    ("PUT", "/care/cases/{case_id}/steps/{step}"): "care_case_step",
+    ("POST", "/care/cases/{case_id}/review"): "care_case_review",
+    ("POST", "/care/cases/{case_id}/handling"): "care_case_handling",
+    ("GET", "/inbox/clock/waiting"): "inbox_clock_clock_waiting",
+    ("GET", "/inbox/clock/response-times"): "inbox_clock_clock_response_times",
+    ("GET", "/inbox/clock/settings"): "inbox_clock_clock_settings_read",
+    ("PUT", "/inbox/clock/settings"): "inbox_clock_clock_settings_write",
+    ("GET", "/inbox/clock/targets"): "inbox_clock_clock_targets",
+    ("POST", "/inbox/clock/targets"): "inbox_clock_clock_target_put",
+    ("DELETE", "/inbox/clock/targets/{target_id}"): "inbox_clock_clock_target_remove",
 }
 
 

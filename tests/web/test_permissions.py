@@ -81,6 +81,10 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:outreach_campaign": ("outreach_campaign", MEMBERS),
     "web:outreach_campaign_edit": ("outreach_campaign", MANAGERS),
     "web:outreach_campaign_action": ("outreach_campaign", (302, 404, 403, 403, 405, 405)),
+    # The confirmation of a send or a schedule (GET, ?action=send|schedule; the form posts to
+    # the action page). Without an action there is no such page.
+    "web:outreach_campaign_confirm": ("outreach_campaign", (302, 404, 403, 403, 404, 404)),
+    "web:outreach_campaign_progress": ("outreach_campaign", MEMBERS),
     "web:outreach_campaign_test": ("outreach_campaign", (302, 404, 403, 403, 405, 405)),
     "web:outreach_campaign_pdf": ("outreach_campaign", MEMBERS),
     "web:outreach_letters": (None, MEMBERS),
@@ -354,6 +358,10 @@ POSTS = [
     ("web:outreach_campaign_new", None),
     ("web:outreach_campaign_edit", "outreach_campaign"),
     ("web:outreach_campaign_action", "outreach_campaign"),
+    ("web:inbox_waiting_take", "wait"),
+    ("web:inbox_clock_settings", None),
+    ("web:inbox_clock_target_add", None),
+    ("web:inbox_clock_target_delete", "clock_target"),
     ("web:outreach_campaign_test", "outreach_campaign"),
     ("web:outreach_letter_done", "outreach_letter"),
     ("web:outreach_list_new", None),
@@ -455,6 +463,11 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:care_cases",
         "web:care_lessons",
         "web:care_case",
+        "web:inbox_waiting",
+        "web:inbox_waiting_rows",
+        "web:inbox_response_times",
+        "web:outreach_campaign_progress",
+        "web:outreach_campaign_confirm",
         # The shop's logo for mail readers: public, GET only.
         "web:brand_logo",
     }

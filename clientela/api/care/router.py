@@ -22,6 +22,7 @@ from clientela.api.care.schemas import (
     StepIn,
 )
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
+from clientela.api.openapi import keep_operation_ids
 from clientela.api.pagination import page_of
 from clientela.api.types import QueryId
 from clientela.care.models import Case
@@ -185,3 +186,6 @@ def case_handling(
     except CareError as exc:
         raise unprocessable(exc.field, exc.message) from exc
     return _detail(case)
+
+
+keep_operation_ids(router, "clientela.api.routers.care")

@@ -17,6 +17,7 @@ from pydantic import ConfigDict, Field
 from clientela.accounts.scoping import scoped_get, settings_for
 from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import OBJECT_WRITE, READ, WRITE, unprocessable
+from clientela.api.openapi import keep_operation_ids
 from clientela.api.types import QueryId
 from clientela.inbox.clock_selectors import PAGE_MAX, WEEKS_MAX, response_report, waiting_list
 from clientela.inbox.models import ClockSettings, ClockTarget
@@ -250,3 +251,6 @@ def clock_target_remove(request: HttpRequest, target_id: Path[QueryId]) -> Statu
     target = scoped_get(ClockTarget, workspace, target_id)
     clock_target_delete(workspace=workspace, actor=actor_of(request), target=target)
     return Status(204, None)
+
+
+keep_operation_ids(router, "clientela.api.routers.inbox_clock")
