@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "clientela.retention",
     "clientela.outreach",
     "clientela.inbox",
+    "clientela.rewards",
     "clientela.privacy",
     "clientela.web",
     "clientela.api",

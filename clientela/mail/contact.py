@@ -10,7 +10,9 @@ The rule of each purpose (`ContactPurpose`), on the channel asked about:
   subscription to one of the lists the message goes to;
 - confirmation: the mail someone just asked for on our form (a subscription to confirm): no
   consent, and an earlier unsubscribe does not stop it, or nobody could opt back in;
-- test: a user's test of a template or campaign, sent to their own address.
+- test: a user's test of a template or campaign, sent to their own address;
+- service: what the shop owes a customer it is already dealing with (a gift certificate given
+  for a complaint, a reply on a case): no consent, but every suppression stops it.
 
 Every purpose needs an address on the channel (e-mail: the customer's address; SMS and phone:
 their phone number). A letter by post is written and addressed by hand, so a missing postal
@@ -44,6 +46,7 @@ class ContactPurpose(models.TextChoices):
     MARKETING = "marketing", _("Promotions and newsletters")
     CONFIRMATION = "confirmation", _("Subscription confirmation")
     TEST = "test", _("Test message")
+    SERVICE = "service", _("Service messages (compensations, case replies)")
 
 
 class NotAllowedReason(models.TextChoices):
@@ -100,6 +103,7 @@ _RULES: dict[ContactPurpose, _Rule] = {
         stopped_by=frozenset(SuppressionReason.values) - {SuppressionReason.UNSUBSCRIBE}
     ),
     ContactPurpose.TEST: _Rule(stopped_by=frozenset(), erased=False),
+    ContactPurpose.SERVICE: _Rule(),
 }
 # One suppression per address and workspace, so at most one of these applies.
 _SUPPRESSION = {
