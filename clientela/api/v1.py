@@ -18,6 +18,7 @@ from clientela.api.mail.router import router as mail_router
 from clientela.api.outreach.router import router as outreach_router
 from clientela.api.privacy import router as privacy
 from clientela.api.retention import router as retention
+from clientela.api.rewards import router as rewards
 
 api = NinjaAPI(
     title="Clientela API",
@@ -37,3 +38,4 @@ api.add_router("/delivery", mail_router)
 api.add_router("/retention", retention.router)
 api.add_router("/account", accounts.router)
 api.add_router("/privacy", privacy.router)
+api.add_router("/rewards", rewards.router)

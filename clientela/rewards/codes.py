@@ -1,7 +1,7 @@
 """Gift certificate codes: random, readable, and known to the database only by their HMAC.
 
 A code is 20 characters from a 31-letter alphabet without the look-alikes 0/O, 1/I/L,
-written in four groups of five: 20 × log2(31) ≈ 99 random bits from `secrets`, above the
+written in four groups of five: 20 * log2(31) ≈ 99 random bits from `secrets`, above the
 80 bits asked for, so guessing one at 10 tries an hour per address is hopeless.
 
 The digest is HMAC-SHA256 under a key derived from SECRET_KEY (Django's `salted_hmac`, key =

@@ -90,7 +90,9 @@ class Compensation(WorkspaceScoped):
         constraints = [
             models.CheckConstraint(condition=Q(cost__gte=0), name="compensation_cost_non_negative"),
         ]
-        indexes = [models.Index(fields=["workspace", "-created_at"], name="compensation_ws_created")]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="compensation_ws_created")
+        ]
 
     @property
     def over_budget(self) -> bool:

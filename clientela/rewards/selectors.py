@@ -12,7 +12,12 @@ from clientela.accounts.models import Workspace
 from clientela.commerce.models import Order, OrderStatus
 from clientela.customers.models import Customer
 from clientela.retention.models import CustomerScore
-from clientela.rewards.models import CatalogueItem, Compensation, CompensationStatus
+from clientela.rewards.models import (
+    CatalogueItem,
+    Compensation,
+    CompensationKind,
+    CompensationStatus,
+)
 
 # The budget of one compensation: BUDGET_SHARE of what the customer is worth, never less
 # than BUDGET_FLOOR (even a new customer may get a small gift) nor more than BUDGET_CAP
@@ -50,7 +55,7 @@ def customer_value(customer: Customer) -> tuple[str, Decimal]:
 
 
 def budget_for(customer: Customer) -> Budget:
-    """min(CAP, max(FLOOR, SHARE × value)), rounded to the cent."""
+    """min(CAP, max(FLOOR, SHARE * value)), rounded to the cent."""
     basis, value = customer_value(customer)
     share = (value * BUDGET_SHARE).quantize(CENT, ROUND_HALF_UP)
     return Budget(basis, value, min(BUDGET_CAP, max(BUDGET_FLOOR, share)))
@@ -76,6 +81,10 @@ class LedgerTotal:
     currency: str
     count: int
     cost: Decimal
+
+    @property
+    def kind_label(self) -> str:
+        return str(CompensationKind(self.kind).label)
 
 
 def ledger_totals(workspace: Workspace) -> list[LedgerTotal]:

@@ -19,8 +19,20 @@ from clientela.mail import events as mail
 from clientela.outreach import events as outreach
 from clientela.privacy import events as privacy
 from clientela.retention import events as retention
+from clientela.rewards import events as rewards
 
-APPS = (accounts, customers, commerce, imports, mail, retention, outreach, inbox, privacy)
+APPS = (
+    accounts,
+    customers,
+    commerce,
+    imports,
+    mail,
+    retention,
+    outreach,
+    inbox,
+    rewards,
+    privacy,
+)
 
 EVENT_LABELS: dict[str, str | Promise] = {
     kind: label for app in APPS for kind, label in app.EVENT_LABELS.items()

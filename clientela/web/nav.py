@@ -29,6 +29,7 @@ NAV: list[NavEntry] = [
     NavEntry(_("Products"), "web:products"),
     NavEntry(_("Imports"), "web:imports"),
     NavEntry(_("Retention"), "web:retention"),
+    NavEntry(_("Rewards"), "web:rewards"),
     NavEntry(_("Team"), "web:team"),
     NavEntry(_("API tokens"), "web:tokens"),
     NavEntry(_("Privacy"), "web:privacy_settings"),
@@ -37,4 +38,5 @@ NAV: list[NavEntry] = [
 CUSTOMER_PANELS: list[str] = [
     "web/retention/_customer_scores.html",
     "web/privacy/_customer_rights.html",
+    "web/rewards/_customer_rewards.html",
 ]

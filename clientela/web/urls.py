@@ -22,6 +22,7 @@ workspace_patterns = [
     path("", include("clientela.web.mail.urls")),
     path("", include("clientela.web.retention.urls")),
     path("", include("clientela.web.privacy.urls")),
+    path("", include("clientela.web.rewards.urls")),
     path("", include("clientela.web.accounts.urls")),
 ]
 
@@ -41,5 +42,6 @@ urlpatterns = [
     path("invite/<str:token>/", invitations.invitation, name="invitation"),
     path("w/<slug:ws>/", include(workspace_patterns)),
     path("", include("clientela.web.outreach.public_urls")),
+    path("", include("clientela.web.rewards.public_urls")),
     path("health/", errors.health, name="health"),
 ]

@@ -2,8 +2,12 @@
 many threads at once, or reports its state, against the database its environment names.
 
     python -m tests.rewards.redeem_worker setup <amount>           -> prints "<id> <code>"
-    python -m tests.rewards.redeem_worker redeem <id> <code> <amount> <threads> <go-file>
+    python -m tests.rewards.redeem_worker redeem <id> <code> <amount> <procs> <threads> <go>
                                                                     -> prints "<ok> <refused>"
+
+`procs` > 1 forks that many processes after Django is loaded (starting fifty interpreters
+that each import Django takes minutes on a busy two-core machine); each child opens its own
+database connection, so they are as separate as any two server processes.
     python -m tests.rewards.redeem_worker report <id>   -> prints "<balance> <count> <sum>"
 """
 
@@ -40,7 +44,40 @@ def setup(amount: str) -> None:
     print(given.certificate.pk, given.code)
 
 
-def redeem(pk: str, code: str, amount: str, threads: str, go: str) -> None:
+def redeem(pk: str, code: str, amount: str, procs: str, threads: str, go: str) -> None:
+    from django.db import connections
+
+    if int(procs) == 1:
+        print(*_redeem_threads(pk, amount, int(threads), go))
+        return
+    connections.close_all()  # no connection may be shared with the children
+    pipes = []
+    for _ in range(int(procs)):
+        read, write = os.pipe()
+        if os.fork() == 0:  # the child: redeem, report through the pipe, leave at once
+            os.close(read)
+            status = 0
+            try:
+                ok, refused = _redeem_threads(pk, amount, int(threads), go)
+                os.write(write, f"{ok} {refused}".encode())
+            except BaseException as exc:
+                os.write(write, f"error {exc!r}".encode())
+                status = 1
+            os._exit(status)
+        os.close(write)
+        pipes.append(read)
+    total = [0, 0]
+    for read in pipes:
+        with os.fdopen(read) as pipe:
+            words = pipe.read().split()
+        assert words[0] != "error", words
+        total = [total[0] + int(words[0]), total[1] + int(words[1])]
+    for _ in pipes:
+        os.wait()
+    print(*total)
+
+
+def _redeem_threads(pk: str, amount: str, threads: int, go: str) -> tuple[int, int]:
     from django.db import connection
 
     from clientela.rewards.models import GiftCertificate, RedemptionChannel
@@ -52,6 +89,7 @@ def redeem(pk: str, code: str, amount: str, threads: str, go: str) -> None:
     def one() -> None:
         try:
             certificate = GiftCertificate.objects.get(pk=pk)  # connects before the start
+            Path(f"{go}.ready.{os.getpid()}.{threading.get_ident()}").touch()
             while not Path(go).exists():
                 time.sleep(0.005)
             certificate_redeem(
@@ -68,15 +106,14 @@ def redeem(pk: str, code: str, amount: str, threads: str, go: str) -> None:
         finally:
             connection.close()
 
-    workers = [threading.Thread(target=one) for _ in range(int(threads))]
+    workers = [threading.Thread(target=one) for _ in range(threads)]
     for worker in workers:
         worker.start()
-    Path(f"{go}.ready.{os.getpid()}").touch()
     for worker in workers:
         worker.join(timeout=120)
     if errors:
         raise errors[0]
-    print(results.count(True), results.count(False))
+    return results.count(True), results.count(False)
 
 
 def report(pk: str) -> None:
@@ -85,7 +122,9 @@ def report(pk: str) -> None:
     from clientela.rewards.models import GiftCertificate, Redemption
 
     certificate = GiftCertificate.objects.get(pk=pk)
-    used = Redemption.objects.filter(certificate=certificate).aggregate(n=Count("id"), s=Sum("amount"))
+    used = Redemption.objects.filter(certificate=certificate).aggregate(
+        n=Count("id"), s=Sum("amount")
+    )
     print(certificate.balance, used["n"], used["s"] or 0)
 
 

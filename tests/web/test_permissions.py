@@ -19,6 +19,7 @@ from tests.mail.objects import delivery_objects
 from tests.matrix import ROLES, assert_statuses, user_of
 from tests.outreach.objects import outreach_objects
 from tests.retention_service.objects import retention_objects
+from tests.rewards.objects import rewards_objects
 from tests.web.conftest import post
 
 # url name -> (object the URL needs, expected GET status per role in ROLES order).
@@ -117,6 +118,15 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:customer_data": ("customer", MANAGERS),
     "web:customer_erase": ("customer", MANAGERS),
     "web:privacy_settings": (None, (302, 404, 403, 403, 403, 200)),
+    "web:rewards": (None, MEMBERS),
+    "web:rewards_counter": (None, AGENTS),
+    "web:rewards_propose": ("customer", AGENTS),
+    # POST only: the approve and reject buttons of the ledger (GET leads back to it).
+    "web:rewards_decide": ("compensation", (302, 404, 403, 403, 302, 302)),
+    # POST only, with the certificate's code: a GET carries no code (400).
+    "web:rewards_certificate": ("certificate", (302, 404, 403, 400, 400, 400)),
+    # The shop's public certificate page: anyone may check a balance there.
+    "web:public_certificate": (None, (200, 200, 200, 200, 200, 200)),
     # Customers' pages without login, reached by a token: an unknown token is a 404.
     "web:public_unsubscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_confirm": (None, (404, 404, 404, 404, 404, 404)),
@@ -187,6 +197,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         **outreach_objects(cast),
         **delivery_objects(cast),
         **retention_objects(cast),
+        **rewards_objects(cast),
     }
 
 
@@ -329,6 +340,11 @@ POSTS = [
     ("web:public_confirm", None),
     ("web:public_subscribe", None),
     ("web:public_preferences", None),
+    ("web:rewards_counter", None),
+    ("web:rewards_propose", "customer"),
+    ("web:rewards_decide", "compensation"),
+    ("web:rewards_certificate", "certificate"),
+    ("web:public_certificate", None),
 ]
 
 
@@ -377,6 +393,7 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:retention_run",
         "web:retention_validation",
         "web:retention_validation_run",
+        "web:rewards",
         "web:password_reset_sent",
         # CSRF-exempt on purpose (RFC 8058 one-click); tested in tests/outreach.
         "web:public_unsubscribe",

@@ -21,7 +21,11 @@ DEFAULTS: tuple[tuple[CompensationKind, Promise, Decimal], ...] = (
     (CompensationKind.GIFT_CERTIFICATE, gettext_lazy("Gift certificate"), Decimal("50.00")),
     (CompensationKind.FREE_DELIVERY, gettext_lazy("Free delivery or pickup"), Decimal("20.00")),
     (CompensationKind.SMALL_GIFT, gettext_lazy("Small gift"), Decimal("30.00")),
-    (CompensationKind.REIMBURSEMENT, gettext_lazy("Delivery, travel or parking costs"), Decimal("0.00")),
+    (
+        CompensationKind.REIMBURSEMENT,
+        gettext_lazy("Delivery, travel or parking costs"),
+        Decimal("0.00"),
+    ),
     (CompensationKind.APOLOGY_LETTER, gettext_lazy("Sincere apology letter"), Decimal("0.00")),
 )
 

@@ -56,7 +56,7 @@ class Given:
     code: str | None = None
 
 
-def _receipt_check(receipt: UploadedFile | None, kind: str) -> None:
+def _receipt_check(receipt: UploadedFile[bytes] | None, kind: str) -> None:
     if kind == CompensationKind.REIMBURSEMENT and receipt is None:
         raise CompensationError("receipt", _("A reimbursement needs a photo of the receipt."))
     if receipt is None:
@@ -87,7 +87,7 @@ def compensation_propose(
     cost: Decimal,
     case_ref: str = "",
     note: str = "",
-    receipt: UploadedFile | None = None,
+    receipt: UploadedFile[bytes] | None = None,
 ) -> Given:
     workspace = customer.workspace
     permit(actor=actor, workspace=workspace, rule=COMPENSATION_PROPOSE)
@@ -115,7 +115,7 @@ def compensation_propose(
         proposed_by=actor,
     )
     if receipt is not None:
-        compensation.receipt = receipt  # type: ignore[assignment]
+        compensation.receipt = receipt
     compensation.save()
     event_record(
         workspace=workspace,
