@@ -43,6 +43,10 @@ def _pages(shop: Any, campaign: Campaign) -> list[str]:
         "/w/alice/outreach/delivery/",
         "/w/alice/outreach/letters/",
         "/w/alice/shop/",
+        "/w/alice/rewards/",
+        "/w/alice/rewards/counter/",
+        f"/w/alice/customers/{shop.customer.pk}/compensate/",
+        "/g/alice/",
         "/account/password/",
     ]
 

@@ -37,3 +37,15 @@ class RedeemForm(CodeForm):
         max_value=Decimal(100000),
         decimal_places=2,
     )
+
+
+class StaffCheckForm(CodeForm):
+    """The public page for a signed-in member who may redeem: an amount redeems, none checks."""
+
+    amount = forms.DecimalField(
+        label=_("Amount to take off (staff)"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100000),
+        decimal_places=2,
+        required=False,
+    )

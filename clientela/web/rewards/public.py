@@ -22,7 +22,7 @@ from clientela.rewards.services.certificates import (
     certificate_find,
     certificate_redeem,
 )
-from clientela.web.rewards.forms import CodeForm, RedeemForm
+from clientela.web.rewards.forms import CodeForm, StaffCheckForm
 
 
 def _staff(request: HttpRequest, workspace: Workspace) -> Membership | None:
@@ -37,8 +37,7 @@ def certificate_check(request: HttpRequest, ws: str) -> HttpResponse:
     if workspace is None:
         raise Http404
     staff = _staff(request, workspace)
-    form_class = RedeemForm if staff and "amount" in request.POST else CodeForm
-    form = form_class(request.POST or None)
+    form = (StaffCheckForm if staff else CodeForm)(request.POST or None)
     context: dict[str, object] = {"shop": workspace, "form": form, "staff": staff}
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -49,7 +48,7 @@ def certificate_check(request: HttpRequest, ws: str) -> HttpResponse:
                 ip=client_ip(request),
                 staff=staff is not None,
             )
-            if "amount" in form.cleaned_data:
+            if form.cleaned_data.get("amount"):
                 context["redemption"] = certificate_redeem(
                     certificate=certificate,
                     actor=cast(User, request.user),

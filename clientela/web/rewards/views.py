@@ -48,7 +48,7 @@ def ledger(request: WorkspaceRequest) -> HttpResponse:
     context = {
         "rows": selectors.ledger(request.workspace)[:200],
         "totals": selectors.ledger_totals(request.workspace),
-        "share": selectors.BUDGET_SHARE * 100,
+        "share": int(selectors.BUDGET_SHARE * 100),
         "floor": selectors.BUDGET_FLOOR,
         "cap": selectors.BUDGET_CAP,
     }
@@ -85,7 +85,7 @@ def propose(request: WorkspaceRequest, pk: int) -> HttpResponse:
         "form": form,
         "customer": customer,
         "budget": budget,
-        "share": selectors.BUDGET_SHARE * 100,
+        "share": int(selectors.BUDGET_SHARE * 100),
         "floor": selectors.BUDGET_FLOOR,
         "cap": selectors.BUDGET_CAP,
     }
