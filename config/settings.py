@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "clientela.inbox",
     "clientela.care",
     "clientela.forwarding",
+    "clientela.rewards",
     "clientela.privacy",
     "clientela.web",
     "clientela.api",

@@ -22,6 +22,7 @@ from clientela.api.mail.router import router as mail_router
 from clientela.api.outreach.router import router as outreach_router
 from clientela.api.privacy import router as privacy
 from clientela.api.retention import router as retention
+from clientela.api.rewards import router as rewards
 
 api = NinjaAPI(
     title="Clientela API",
@@ -45,3 +46,4 @@ api.add_router("/care", care.router)
 api.add_router("/inbox", inbox_router)
 api.add_router("/inbox/clock", inbox_clock_router)
 api.add_router("/forwarding", forwarding_router)
+api.add_router("/rewards", rewards.router)

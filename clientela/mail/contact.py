@@ -16,6 +16,8 @@ The rule of each purpose (`ContactPurpose`), on the channel asked about:
   entry by hand or an erasure does.
 - forwarding: mail to the customer's alias (forwarding), passed on to their own address: no
   consent needed, and an unsubscribe does not stop it, as for the confirmation.
+- service: what the shop owes a customer it is already dealing with (a gift certificate given
+  for a complaint, a reply on a case): no consent, but every suppression stops it.
 
 Every purpose needs an address on the channel (e-mail: the customer's address; SMS and phone:
 their phone number). A letter by post is written and addressed by hand, so a missing postal
@@ -51,6 +53,7 @@ class ContactPurpose(models.TextChoices):
     TEST = "test", _("Test message")
     REPLY = "reply", _("Reply to the customer's message")
     FORWARDING = "forwarding", _("Mail forwarded from their alias")
+    SERVICE = "service", _("Service messages (compensations, case replies)")
 
 
 class NotAllowedReason(models.TextChoices):
@@ -115,6 +118,7 @@ _RULES: dict[ContactPurpose, _Rule] = {
     ContactPurpose.FORWARDING: _Rule(
         stopped_by=frozenset(SuppressionReason.values) - {SuppressionReason.UNSUBSCRIBE}
     ),
+    ContactPurpose.SERVICE: _Rule(),
 }
 # One suppression per address and workspace, so at most one of these applies.
 _SUPPRESSION = {

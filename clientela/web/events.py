@@ -21,6 +21,7 @@ from clientela.mail import events as mail
 from clientela.outreach import events as outreach
 from clientela.privacy import events as privacy
 from clientela.retention import events as retention
+from clientela.rewards import events as rewards
 
 APPS = (
     accounts,
@@ -33,6 +34,7 @@ APPS = (
     inbox,
     forwarding,
     care,
+    rewards,
     privacy,
 )
 

@@ -32,6 +32,7 @@ NAV: list[NavEntry] = [
     NavEntry(_("Retention"), "web:retention"),
     NavEntry(_("Waiting"), "web:inbox_waiting"),
     NavEntry(_("Forwarding"), "web:aliases"),
+    NavEntry(_("Rewards"), "web:rewards"),
     NavEntry(_("Team"), "web:team"),
     NavEntry(_("API tokens"), "web:tokens"),
     NavEntry(_("Privacy"), "web:privacy_settings"),
@@ -40,4 +41,5 @@ NAV: list[NavEntry] = [
 CUSTOMER_PANELS: list[str] = [
     "web/retention/_customer_scores.html",
     "web/privacy/_customer_rights.html",
+    "web/rewards/_customer_rewards.html",
 ]

@@ -27,6 +27,7 @@ workspace_patterns = [
     path("", include("clientela.web.care.urls")),
     path("", include("clientela.web.inbox.clock_urls")),
     path("", include("clientela.web.forwarding.urls")),
+    path("", include("clientela.web.rewards.urls")),
     path("", include("clientela.web.accounts.urls")),
 ]
 
@@ -51,5 +52,6 @@ urlpatterns = [
     # The shop's logo in its mail (`clientela.mail.layout.logo_url` builds this address).
     path("brand/<str:token>/logo.png", branding.brand_logo, name="brand_logo"),
     path("", include("clientela.web.forwarding.public_urls")),
+    path("", include("clientela.web.rewards.public_urls")),
     path("health/", errors.health, name="health"),
 ]

@@ -208,6 +208,7 @@ def _service_rules() -> set[str]:
     from tests.mail.test_policy import REFUSALS as mail
     from tests.outreach.test_policy import REFUSALS as outreach
     from tests.retention_service.test_policy import REFUSALS as retention
+    from tests.rewards.test_policy import REFUSALS as rewards
 
     tables = (
         REFUSALS,
@@ -220,6 +221,7 @@ def _service_rules() -> set[str]:
         inbox,
         forwarding,
         care,
+        rewards,
     )
     return {rule.name for table in tables for rule in table}
 

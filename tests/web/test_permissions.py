@@ -23,6 +23,7 @@ from tests.mail.objects import delivery_objects
 from tests.matrix import ROLES, assert_statuses, user_of
 from tests.outreach.objects import outreach_objects
 from tests.retention_service.objects import retention_objects
+from tests.rewards.objects import rewards_objects
 from tests.web.conftest import post
 
 # url name -> (object the URL needs, expected GET status per role in ROLES order).
@@ -153,6 +154,15 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:alias_grant": (None, (302, 404, 403, 403, 405, 405)),
     "web:alias_revoke": ("alias", (302, 404, 403, 403, 405, 405)),
     "web:forwarding_settings": (None, (302, 404, 403, 403, 403, 200)),
+    "web:rewards": (None, MEMBERS),
+    "web:rewards_counter": (None, AGENTS),
+    "web:rewards_propose": ("customer", AGENTS),
+    # POST only: the approve and reject buttons of the ledger (GET leads back to it).
+    "web:rewards_decide": ("compensation", (302, 404, 403, 403, 302, 302)),
+    # POST only, with the certificate's code: a GET carries no code (400).
+    "web:rewards_certificate": ("certificate", (302, 404, 403, 400, 400, 400)),
+    # The shop's public certificate page: anyone may check a balance there.
+    "web:public_certificate": (None, (200, 200, 200, 200, 200, 200)),
     # Customers' pages without login, reached by a token: an unknown token is a 404.
     "web:public_unsubscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:brand_logo": (None, (404, 404, 404, 404, 404, 404)),
@@ -238,6 +248,7 @@ def objects(cast: Any, shop: Any) -> dict[str, int]:
         **inbox_objects(cast),
         **clock_objects(cast),
         **forwarding_objects(cast),
+        **rewards_objects(cast),
     }
 
 
@@ -405,6 +416,11 @@ POSTS = [
     ("web:alias_revoke", "alias"),
     ("web:forwarding_settings", None),
     ("web:forwarding_opt_out", None),
+    ("web:rewards_counter", None),
+    ("web:rewards_propose", "customer"),
+    ("web:rewards_decide", "compensation"),
+    ("web:rewards_certificate", "certificate"),
+    ("web:public_certificate", None),
 ]
 
 
@@ -453,6 +469,7 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:retention_run",
         "web:retention_validation",
         "web:retention_validation_run",
+        "web:rewards",
         "web:password_reset_sent",
         "web:inbox",
         "web:conversation",

@@ -1,0 +1,1 @@
+"""Writes of rewards: the catalogue, compensations, certificates and their redemption."""

@@ -1,0 +1,51 @@
+"""Forms of the rewards pages: they parse; the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clientela.rewards.models import CatalogueItem
+
+
+class ProposeForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Compensation"), queryset=CatalogueItem.objects.none())
+    cost = forms.DecimalField(
+        label=_("Cost or amount"), min_value=Decimal(0), max_value=Decimal(100000), decimal_places=2
+    )
+    case_ref = forms.CharField(label=_("Case reference"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    receipt = forms.FileField(
+        label=_("Receipt photo (reimbursements; JPEG, PNG or PDF, at most 5 MB)"), required=False
+    )
+
+    def __init__(self, *args: object, items: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["item"].queryset = items  # type: ignore[attr-defined]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Certificate code"), max_length=40)
+
+
+class RedeemForm(CodeForm):
+    amount = forms.DecimalField(
+        label=_("Amount to take off"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100000),
+        decimal_places=2,
+    )
+
+
+class StaffCheckForm(CodeForm):
+    """The public page for a signed-in member who may redeem: an amount redeems, none checks."""
+
+    amount = forms.DecimalField(
+        label=_("Amount to take off (staff)"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100000),
+        decimal_places=2,
+        required=False,
+    )

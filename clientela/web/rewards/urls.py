@@ -1,0 +1,11 @@
+from django.urls import path
+
+from clientela.web.rewards import views
+
+urlpatterns = [
+    path("rewards/", views.ledger, name="rewards"),
+    path("rewards/counter/", views.counter, name="rewards_counter"),
+    path("rewards/<int:pk>/decide/", views.decide, name="rewards_decide"),
+    path("rewards/certificates/<int:pk>/", views.certificate_print, name="rewards_certificate"),
+    path("customers/<int:pk>/compensate/", views.propose, name="rewards_propose"),
+]

@@ -1,0 +1,168 @@
+"""The ledger with its totals, proposing and deciding compensations, the certificate's one
+showing of its code (with its PDF and e-mail), and the counter's redemption."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from clientela.accounts.client import client_ip
+from clientela.accounts.scoping import scoped_get
+from clientela.customers.models import Customer
+from clientela.mail.contact import ContactNotAllowed
+from clientela.rewards import selectors
+from clientela.rewards.models import Compensation, GiftCertificate, RedemptionChannel
+from clientela.rewards.policy import (
+    CERTIFICATE_REDEEM,
+    CERTIFICATE_SEND,
+    COMPENSATION_APPROVE,
+    COMPENSATION_PROPOSE,
+    COMPENSATION_VIEW,
+)
+from clientela.rewards.services.catalogue import catalogue_seed
+from clientela.rewards.services.certificates import (
+    CertificateNotFound,
+    RedemptionRefused,
+    TooManyGuesses,
+    certificate_find,
+    certificate_pdf,
+    certificate_redeem,
+    certificate_send,
+    code_matches,
+)
+from clientela.rewards.services.compensations import (
+    CompensationError,
+    Given,
+    compensation_approve,
+    compensation_propose,
+    compensation_reject,
+)
+from clientela.web.access import WorkspaceRequest, workspace_view
+from clientela.web.rewards.forms import ProposeForm, RedeemForm
+
+
+@workspace_view(COMPENSATION_VIEW)
+def ledger(request: WorkspaceRequest) -> HttpResponse:
+    context = {
+        "rows": selectors.ledger(request.workspace)[:200],
+        "totals": selectors.ledger_totals(request.workspace),
+        "share": int(selectors.BUDGET_SHARE * 100),
+        "floor": selectors.BUDGET_FLOOR,
+        "cap": selectors.BUDGET_CAP,
+    }
+    return render(request, "web/rewards/ledger.html", context)
+
+
+def _issued(request: WorkspaceRequest, given: Given) -> HttpResponse:
+    if given.certificate is not None and given.code is not None:
+        # The one page that ever shows the code: it is not stored, only its HMAC.
+        return render(
+            request,
+            "web/rewards/issued.html",
+            {"certificate": given.certificate, "code": given.code},
+        )
+    messages.success(request, _("Saved."))
+    return redirect("web:rewards", ws=request.workspace.slug)
+
+
+@workspace_view(COMPENSATION_PROPOSE)
+def propose(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    customer = scoped_get(Customer, request.workspace, pk)
+    catalogue_seed(workspace=request.workspace)
+    items = selectors.catalogue(request.workspace, active_only=True)
+    form = ProposeForm(request.POST or None, request.FILES or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            given = compensation_propose(customer=customer, actor=request.user, **form.cleaned_data)
+        except CompensationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return _issued(request, given)
+    budget = selectors.budget_for(customer)
+    context = {
+        "form": form,
+        "customer": customer,
+        "budget": budget,
+        "share": int(selectors.BUDGET_SHARE * 100),
+        "floor": selectors.BUDGET_FLOOR,
+        "cap": selectors.BUDGET_CAP,
+    }
+    return render(request, "web/rewards/propose.html", context)
+
+
+@workspace_view(COMPENSATION_APPROVE)
+def decide(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    compensation = scoped_get(Compensation, request.workspace, pk)
+    if request.method != "POST":
+        return redirect("web:rewards", ws=request.workspace.slug)
+    try:
+        if request.POST.get("decision") == "approve":
+            return _issued(
+                request, compensation_approve(compensation=compensation, actor=request.user)
+            )
+        compensation_reject(
+            compensation=compensation,
+            actor=request.user,
+            reason=request.POST.get("reason", "")[:500],
+        )
+    except CompensationError as error:
+        messages.error(request, error.message)
+    return redirect("web:rewards", ws=request.workspace.slug)
+
+
+@workspace_view(CERTIFICATE_SEND)
+def certificate_print(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """POST only, with the code typed back (or carried by the issued page's form)."""
+    certificate = scoped_get(GiftCertificate, request.workspace, pk)
+    code = request.POST.get("code", "")[:40] if request.method == "POST" else ""
+    if not code_matches(certificate, code):
+        return HttpResponse(_("The code does not belong to this certificate."), status=400)
+    if request.POST.get("action") == "send":
+        try:
+            sent = certificate_send(certificate=certificate, actor=request.user, code=code)
+        except (ContactNotAllowed, RedemptionRefused) as error:
+            messages.error(request, str(getattr(error, "verdict", error)))
+        else:
+            messages.success(request, _("Queued for sending.") if sent else _("Already sent."))
+        return render(
+            request, "web/rewards/issued.html", {"certificate": certificate, "code": code}
+        )
+    response = HttpResponse(
+        certificate_pdf(certificate=certificate, code=code), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
+    return response
+
+
+@workspace_view(CERTIFICATE_REDEEM)
+def counter(request: WorkspaceRequest) -> HttpResponse:
+    form = RedeemForm(request.POST or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = certificate_find(
+                workspace=request.workspace,
+                code=form.cleaned_data["code"],
+                ip=client_ip(request),
+                staff=True,
+            )
+            redemption = certificate_redeem(
+                certificate=certificate,
+                actor=request.user,
+                amount=form.cleaned_data["amount"],
+                channel=RedemptionChannel.COUNTER,
+                ip=client_ip(request),
+            )
+        except TooManyGuesses:
+            form.add_error(None, _("Too many wrong codes from here: try again in an hour."))
+        except CertificateNotFound:
+            form.add_error("code", _("No certificate of this shop has this code."))
+        except RedemptionRefused as error:
+            form.add_error("amount", error.message)
+        else:
+            context.update(
+                redemption=redemption, certificate=redemption.certificate, form=RedeemForm()
+            )
+    return render(request, "web/rewards/counter.html", context)
