@@ -53,6 +53,6 @@ def letter_text(*, workspace: Workspace, customer: Customer, order: Order | None
     if order is not None:
         placed = order.placed_at.astimezone(ZoneInfo(workspace.time_zone)).date()
         with translation.override(language):
-            purchase = _PURCHASE[language].format(date=formats.date_format(placed, "DATE_FORMAT"))
+            purchase = _PURCHASE[language].format(date=formats.date_format(placed, "j F Y"))
     name = customer.first_name.strip() or customer.display_name
     return _TEXT[language].format(name=name, shop=workspace.name, purchase=purchase)

@@ -60,7 +60,7 @@ def _printed(workspace: Workspace, letter: HandwrittenLetter, now: datetime) -> 
     language = letter_language(letter.customer, workspace)
     today = now.astimezone(ZoneInfo(workspace.time_zone)).date()
     with translation.override(language):
-        date = formats.date_format(today, "DATE_FORMAT")
+        date = formats.date_format(today, "j F Y")  # a letter spells the month
     return Printed(letter, language, date, address_lines(letter.customer))
 
 
