@@ -237,3 +237,33 @@ def test_written_and_posted_is_recorded_once_by_a_member_who_may(cast: Any, buil
     with pytest.raises(LetterAlreadyDone):
         letter_done(letter=letter, actor=cast.owner)
     assert Event.objects.filter(kind="letter.written").count() == 1
+
+
+def test_an_import_batch_of_scattered_ids_is_routed_once(cast: Any, build: Any) -> None:
+    from clientela.outreach.services.letters import thank_you_route
+    from clientela.outreach.services.thank_you import thank_you_schedule
+
+    _settings(cast, threshold=1)
+    orders = [
+        Order.objects.create(  # written without the signal, as an import's batch would be
+            workspace=cast.shop,
+            customer=build.customer(cast.shop, f"s{i}@example.com", first=f"S{i}", **ADDRESS),
+            placed_at=timezone.now() - timedelta(days=1),
+            total=Decimal("10.00"),
+        )
+        for i in range(3)
+    ]
+    batch = [orders[0].pk, orders[2].pk]  # not one run of consecutive ids
+    assert thank_you_schedule(cast.shop, batch) == 2
+
+    assert thank_you_route(workspace=cast.shop, order_ids=batch) == {
+        "letter": 1,
+        "email": 1,
+        "holdout": 0,
+    }
+    assert thank_you_route(workspace=cast.shop, order_ids=batch) == {
+        "letter": 0,
+        "email": 0,
+        "holdout": 0,
+    }
+    assert set(HandwrittenLetter.objects.values_list("order_id", flat=True)) == {orders[0].pk}

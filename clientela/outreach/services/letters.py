@@ -127,6 +127,27 @@ def _by_post(workspace: Workspace, customer_ids: set[int]) -> set[int]:
     return set(allowed.values_list("pk", flat=True))
 
 
+def _queued_rows(workspace: Workspace, order_ids: Sequence[int]) -> list[Outbox]:
+    """The queued thank-you rows of these orders. An import's thousands of new orders are
+    usually one run of consecutive ids, read as a range; otherwise in chunks that stay under
+    SQLite's limit on parameters."""
+    unique = sorted(set(order_ids))
+    if not unique:
+        return []
+    queued = (
+        Outbox.objects.for_workspace(workspace)
+        .filter(source_type="thank_you", status=OutboxStatus.QUEUED, customer__isnull=False)
+        .select_related("customer")
+        .order_by("pk")
+    )
+    if unique[-1] - unique[0] + 1 == len(unique):
+        return list(queued.filter(source_id__gte=unique[0], source_id__lte=unique[-1]))
+    rows: list[Outbox] = []
+    for start in range(0, len(unique), 5000):
+        rows.extend(queued.filter(source_id__in=unique[start : start + 5000]))
+    return sorted(rows, key=lambda row: row.pk)
+
+
 def thank_you_route(
     *, workspace: Workspace, order_ids: Sequence[int], now: datetime | None = None
 ) -> dict[str, int]:
@@ -134,22 +155,13 @@ def thank_you_route(
     docstring); returns how many went each way ("letter", "email", "holdout")."""
     now = now or timezone.now()
     counts = {"letter": 0, "email": 0, "holdout": 0}
-    rows = list(
-        Outbox.objects.for_workspace(workspace)
-        .filter(
-            source_type="thank_you",
-            source_id__in=list(order_ids),
-            status=OutboxStatus.QUEUED,
-            customer__isnull=False,
-        )
-        .select_related("customer")
-        .order_by("pk")
-    )
-    known = set(
-        AutomationRecipient.objects.for_workspace(workspace)
-        .filter(key__in=[f"thank_you:{row.source_id}" for row in rows])
-        .values_list("key", flat=True)
-    )
+    rows = _queued_rows(workspace, order_ids)
+    keys = [f"thank_you:{row.source_id}" for row in rows]
+    decided = AutomationRecipient.objects.for_workspace(workspace)
+    known: set[str] = set()
+    for start in range(0, len(keys), 5000):
+        chunk = decided.filter(key__in=keys[start : start + 5000])
+        known.update(chunk.values_list("key", flat=True))
     rows = [row for row in rows if f"thank_you:{row.source_id}" not in known]
     if not rows:
         return counts
