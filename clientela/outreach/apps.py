@@ -19,6 +19,7 @@ class OutreachConfig(AppConfig):
         from clientela.commerce.signals import orders_placed
         from clientela.mail.signals import unsubscribe_requested
         from clientela.outreach.receivers import on_unsubscribe_requested
+        from clientela.outreach.services.letters import thank_you_route
         from clientela.outreach.services.thank_you import thank_you_schedule
         from clientela.outreach.tasks import (
             CAMPAIGNS_CRON,
@@ -36,8 +37,10 @@ class OutreachConfig(AppConfig):
         def thank_you(
             sender: object, *, workspace: Workspace, order_ids: Sequence[int], **kwargs: object
         ) -> None:
-            # In the transaction that wrote the orders: the letters commit or roll back with them.
-            thank_you_schedule(workspace, order_ids)
+            # In the transaction that wrote the orders: the letters commit or roll back with them,
+            # and each order's route (e-mail or a letter by hand) is decided as it is placed.
+            if thank_you_schedule(workspace, order_ids):
+                thank_you_route(workspace=workspace, order_ids=order_ids)
 
         # weak=False: nothing else holds this function; dispatch_uid: connected once.
         orders_placed.connect(thank_you, weak=False, dispatch_uid="outreach.thank_you")

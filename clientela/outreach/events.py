@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 EVENT_LABELS: dict[str, Promise] = {
     "automations.changed": _("Automation settings changed"),
     "letter.planned": _("Handwritten letter planned"),
-    "letter.written": _("Handwritten letter written"),
+    "letter.written": _("Handwritten letter written and posted"),
+    # The route of an order's thank-you, decided when it is placed (services/letters.py).
+    "thank_you.letter_few": _("Thank-you by a handwritten letter: few letters this week"),
+    "thank_you.letter_valuable": _(
+        "Thank-you by a handwritten letter: among the most valuable customers"
+    ),
+    "thank_you.email_no_address": _("Thank-you by e-mail: no postal address"),
+    "thank_you.email_no_post": _("Thank-you by e-mail: the customer declined letters"),
+    "thank_you.email_week_full": _("Thank-you by e-mail: this week's letters are all planned"),
+    "thank_you.held_out": _("No thank-you: held out to measure its effect"),
     "list.created": _("Mailing list created"),
     "customer.unsubscribed": _("Unsubscribed from promotions"),
     "subscription.requested": _("Subscription requested"),

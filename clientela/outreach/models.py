@@ -108,6 +108,10 @@ class AutomationRecipient(WorkspaceScoped):
     group = models.CharField(max_length=7, choices=Group.choices)
     outbox_id = models.BigIntegerField(null=True, blank=True)
     decided_at = models.DateTimeField(default=timezone.now)
+    # Thank-you letters: "letter" or "email", decided when the order was placed (for the
+    # holdout, the route the order would have taken), and why (`letters.RouteReason`).
+    route = models.CharField(max_length=6, blank=True)
+    reason = models.CharField(max_length=20, blank=True)
 
     class Meta:
         constraints = [

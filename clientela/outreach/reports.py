@@ -118,9 +118,12 @@ def automation_uplift(
     *,
     days: int = 30,
     decided_before: datetime | None = None,
+    route: str = "",
 ) -> Uplift:
     """Each decision is one unit; a customer decided twice counts in their latest group.
-    With `decided_before`, only decisions older than it count (those whose window is over)."""
+    With `decided_before`, only decisions older than it count (those whose window is over);
+    with `route` ("letter"), only the thank-yous of that route, and the holdout orders that
+    would have taken it (decided as their orders were placed, so the two groups are alike)."""
     groups: dict[int, str] = {}
     starts: dict[int, datetime] = {}
     decisions = (
@@ -128,6 +131,8 @@ def automation_uplift(
         .filter(automation=automation)
         .order_by("decided_at", "pk")
     )
+    if route:
+        decisions = decisions.filter(route=route)
     if decided_before is not None:
         decisions = decisions.filter(decided_at__lt=decided_before)
     for customer_id, group, decided_at in decisions.values_list(
@@ -178,18 +183,15 @@ def campaign_uplift_report(campaign: Campaign, *, now: datetime) -> UpliftReport
 
 
 def automation_uplift_report(
-    workspace: Workspace, automation: str, *, now: datetime
+    workspace: Workspace, automation: str, *, now: datetime, route: str = ""
 ) -> UpliftReport:
     """An automation never finishes: its report counts the decisions at least `uplift_days`
-    old, and is ready once the first of them is."""
+    old, and is ready once the first of them is. `route`: see `automation_uplift`."""
     days = uplift_days(workspace)
-    first = (
-        AutomationRecipient.objects.for_workspace(workspace)
-        .filter(automation=automation)
-        .order_by("decided_at")
-        .values_list("decided_at", flat=True)
-        .first()
-    )
+    decisions = AutomationRecipient.objects.for_workspace(workspace).filter(automation=automation)
+    if route:
+        decisions = decisions.filter(route=route)
+    first = decisions.order_by("decided_at").values_list("decided_at", flat=True).first()
     if first is None:
         return UpliftReport(days, None, None)
     ready_at = first + timedelta(days=days)
@@ -197,5 +199,7 @@ def automation_uplift_report(
         return UpliftReport(days, ready_at, None)
     cutoff = now - timedelta(days=days)
     return UpliftReport(
-        days, ready_at, automation_uplift(workspace, automation, days=days, decided_before=cutoff)
+        days,
+        ready_at,
+        automation_uplift(workspace, automation, days=days, decided_before=cutoff, route=route),
     )

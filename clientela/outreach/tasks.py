@@ -1,6 +1,6 @@
 """Periodic outreach work, one task the clock enqueues every hour (registered in `apps.py`).
 
-Each step is safe to run twice or from two workers at once: thank-you and win-back
+Each step is safe to run twice or from two workers at once: win-back
 decisions are keyed (unique `AutomationRecipient.key`, outbox dedup keys), campaign
 transitions are conditional UPDATEs.
 """
@@ -22,7 +22,6 @@ from clientela.outreach.services.campaigns import (
     campaign_send,
     campaigns_due,
 )
-from clientela.outreach.services.letters import letters_sweep
 from clientela.outreach.services.winback import winback_sweep
 
 logger = logging.getLogger(__name__)
@@ -33,10 +32,10 @@ CAMPAIGNS_CRON = "* * * * *"
 
 
 def content_sweep(*, now: datetime) -> dict[str, int]:
-    """Letters and holdouts, win-backs, due campaigns, finished campaigns; returns counts."""
-    totals = {"letters": 0, "win_back": 0, "campaigns_started": 0, "campaigns_finished": 0}
+    """Win-backs, due campaigns, finished campaigns; returns counts. (A thank-you's route, by
+    e-mail or by hand, is decided when its order is placed, not here.)"""
+    totals = {"win_back": 0, "campaigns_started": 0, "campaigns_finished": 0}
     for workspace in Workspace.objects.order_by("pk"):
-        totals["letters"] += letters_sweep(workspace=workspace, now=now).letters
         totals["win_back"] += winback_sweep(workspace=workspace, now=now).queued
     totals.update(campaigns_sweep(now=now))
     return totals

@@ -19,6 +19,7 @@ from clientela.mail.services import suppression_add
 from clientela.mail.smtp import Relay
 from clientela.mail.verp import unsubscribe_url
 from clientela.outreach.models import MessageTemplate
+from clientela.outreach.services.automations import automations_update
 from clientela.outreach.services.templates import template_save, templates_ensure_defaults
 from clientela.outreach.services.thank_you import thank_you_schedule
 
@@ -136,6 +137,8 @@ def edit_thank_you(cast, language: str, **values) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_letter_is_the_workspaces_edited_template_in_the_customers_language(cast, sink):
+    # No holdout: the draw, made as each order is placed, would otherwise hold one out.
+    automations_update(workspace=cast.shop, actor=cast.owner, thank_you_holdout_percent=0)
     edit_thank_you(
         cast,
         "en",

@@ -122,7 +122,10 @@ def test_the_campaign_page_shows_the_date_and_then_the_figures(cast, build, clie
     with time_machine.travel(START + timedelta(days=31), tick=False):
         ready = client.get(url).content.decode()
 
-    assert "The uplift report will be ready on Oct. 31, 2026" in early
+    assert "The report will be ready on Oct. 31, 2026" in early
     assert "Bought again" not in early
-    assert "The uplift report will be ready" not in ready
-    assert "Bought again" in ready and "Orders within 30 days." in ready
+    assert "The report will be ready" not in ready
+    assert "Bought again" in ready and "Orders within 30 days of the message." in ready
+    # The plain verdict opens the report, the statistics are folded below it.
+    assert '<p class="verdict">Of 100 customers who got the ' in ready
+    assert ready.index('class="verdict"') < ready.index('<details class="statistics">')

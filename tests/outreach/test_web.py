@@ -242,4 +242,4 @@ def test_the_pages_speak_romanian(cast, client_for, things) -> None:  # type: ig
     page = client.get("/w/alice/outreach/", headers={"Accept-Language": "ro"}).content.decode()
     assert "1 scrisoare de scris" in page and "Scrisori de mulțumire" in page
     letters = client.get("/w/alice/outreach/letters/", headers={"Accept-Language": "ro"})
-    assert "Descărcați pentru tipărire (PDF)" in letters.content.decode()
+    assert "Scrisori pentru plic DL cu fereastră (PDF)" in letters.content.decode()

@@ -18,7 +18,7 @@ from clientela.api.errors import OBJECT_READ, READ, responses
 from clientela.api.openapi import keep_operation_ids
 from clientela.api.types import QueryId
 from clientela.outreach.models import Campaign
-from clientela.outreach.services import campaign_mail
+from clientela.outreach.services import campaign_mail, letter_print
 from clientela.outreach.services import letters as letter_services
 
 router = Router()  # tagged "outreach" by the router it is part of
@@ -68,7 +68,7 @@ def letters_pdf(request: HttpRequest) -> HttpResponse:
     letters = list(letter_services.letters_to_write(workspace))
     if not letters:
         raise HttpError(404, _("There are no letters to write."))
-    content = letter_services.letters_pdf(workspace=workspace, letters=letters)
+    content = letter_print.letters_pdf(workspace=workspace, letters=letters)
     return _pdf(content, "letters.pdf", "attachment")
 
 

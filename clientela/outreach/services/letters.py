@@ -1,38 +1,46 @@
-"""Thank-you letters: holdout, the handwritten route, and the printable batch.
+"""Thank-you letters: the route each order takes, decided when it is placed, and the letters
+written by hand.
 
-The thank-you schedule (`thank_you.py`) queues one thank-you outbox row per order (source_type
-"thank_you", source_id = order id, not_before = the day it is due). `letters_sweep` runs
-before those rows fall due and decides about each once (recorded as an
-`AutomationRecipient` with key "thank_you:<order>"):
+The rule, as the Letters page states it in one sentence: a new order is thanked by a letter
+written by hand when the customer has a postal address and may be written to by post, and
+either fewer than `handwritten_threshold` letters were planned in the 7 days before, or the
+customer is among the most valuable tenth (by CLV); every other order is thanked by e-mail.
 
-1. a stable draw puts `thank_you_holdout_percent` of them in the holdout: the row is
-   cancelled (conditional UPDATE queued -> cancelled) so the effect can be measured;
-2. the rest go by hand when the letters due in the coming week are few (fewer than
-   `handwritten_threshold`) or the customer is in the top CLV decile, unless
-   `mail.contact_allowed` refuses them a thank-you by post: the row is cancelled the same
-   way and a `HandwrittenLetter` (linked by `outbox_id`; that link is the cancellation's
-   reason, "handwritten") is created in the same transaction;
+`thank_you_route` runs in the transaction that wrote the orders, right after
+`thank_you.thank_you_schedule` queued their thank-you e-mails, and decides each new row once:
+
+1. a stable draw puts `thank_you_holdout_percent` of them in the holdout: the row is cancelled
+   so the effect can be measured (the route it would have taken is kept, so that the letters
+   are compared with a holdout of orders that would have had a letter);
+2. a row routed to a letter is cancelled and a `HandwrittenLetter` (linked by `outbox_id`)
+   takes its place: the cancelled row keeps the customer's weekly dedup key, so a second order
+   in the same week gets neither an e-mail nor a second letter;
 3. otherwise the row stays queued and is e-mailed.
 
-A row a worker already claimed fails the conditional UPDATE and is left alone.
+Every decision is an `AutomationRecipient` (key "thank_you:<order>", with the route and the
+reason) and one timeline row on the order, whose kind names the route and the reason. The
+decision never changes afterwards: nothing sweeps the rows again, so an order is never both
+e-mailed and written by hand. Two imports running at the same moment may each see the other's
+letters uncommitted and plan a few letters over the weekly threshold; never a double route.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.db import transaction
-from django.db.models import QuerySet
-from django.template.loader import render_to_string
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from clientela.accounts.models import User, Workspace
 from clientela.accounts.policy import permit
+from clientela.commerce.models import Order
 from clientela.customers.models import ConsentChannel, Customer
 from clientela.mail.contact import ContactPurpose, contactable
 from clientela.mail.models import Outbox, OutboxStatus
+from clientela.outreach.letter_text import letter_text
 from clientela.outreach.models import (
     Automation,
     AutomationRecipient,
@@ -44,10 +52,9 @@ from clientela.outreach.policy import LETTER_DONE
 from clientela.outreach.selectors import top_decile_clv_ids
 from clientela.outreach.services.automations import automations_get
 from clientela.outreach.stats.holdout import in_holdout
-from clientela.timeline.services import event_record
+from clientela.timeline.services import event_build, event_record, events_record_many
 
-HORIZON = timedelta(days=7)
-LABELS_PER_PAGE = 24  # A4 sheet of 3 x 8 labels, 70 x 33.8 mm
+WINDOW = timedelta(days=7)
 
 
 class LetterError(ValueError):
@@ -58,108 +65,184 @@ class LetterAlreadyDone(LetterError):
     pass
 
 
-@dataclass(frozen=True)
-class SweepResult:
-    emailed: int
-    letters: int
-    held_out: int
+class Route(StrEnum):
+    LETTER = "letter"
+    EMAIL = "email"
 
 
-def thank_you_rows_due(workspace: Workspace, now: datetime) -> QuerySet[Outbox]:
-    return Outbox.objects.for_workspace(workspace).filter(
-        source_type="thank_you", status=OutboxStatus.QUEUED, not_before__lt=now + HORIZON
+class RouteReason(StrEnum):
+    FEW_LETTERS = "few_letters"  # letter: fewer than the threshold planned in 7 days
+    MOST_VALUABLE = "most_valuable"  # letter: among the most valuable tenth
+    NO_ADDRESS = "no_address"  # e-mail: no postal address
+    NO_POST = "no_post"  # e-mail: may not be written to by post (objected)
+    WEEK_FULL = "week_full"  # e-mail: the week's letters reached the threshold
+
+
+# The timeline kind of each decision: the route and the reason, readable on the timeline.
+ROUTE_KINDS: dict[tuple[str, str], str] = {
+    (Route.LETTER, RouteReason.FEW_LETTERS): "thank_you.letter_few",
+    (Route.LETTER, RouteReason.MOST_VALUABLE): "thank_you.letter_valuable",
+    (Route.EMAIL, RouteReason.NO_ADDRESS): "thank_you.email_no_address",
+    (Route.EMAIL, RouteReason.NO_POST): "thank_you.email_no_post",
+    (Route.EMAIL, RouteReason.WEEK_FULL): "thank_you.email_week_full",
+}
+HOLDOUT_KIND = "thank_you.held_out"
+
+
+def has_postal_address(customer: Customer) -> bool:
+    """An address a letter can reach: a street line and a city or postal code."""
+    return bool(customer.address_line.strip()) and bool(
+        customer.city.strip() or customer.postal_code.strip()
     )
 
 
-def letter_route(*, due_count: int, threshold: int, most_valuable: bool) -> str:
-    """ "letter" when the week's letters are few or the customer is among the most valuable."""
-    return "letter" if due_count < threshold or most_valuable else "email"
+def route_decide(
+    *,
+    has_address: bool,
+    post_allowed: bool,
+    letters_planned: int,
+    threshold: int,
+    most_valuable: bool,
+) -> tuple[Route, RouteReason]:
+    """The route of one order and why (the rule of the module docstring)."""
+    if not has_address:
+        return Route.EMAIL, RouteReason.NO_ADDRESS
+    if not post_allowed:
+        return Route.EMAIL, RouteReason.NO_POST
+    if letters_planned < threshold:
+        return Route.LETTER, RouteReason.FEW_LETTERS
+    if most_valuable:
+        return Route.LETTER, RouteReason.MOST_VALUABLE
+    return Route.EMAIL, RouteReason.WEEK_FULL
 
 
-def _cancel(row: Outbox) -> bool:
-    changed = Outbox.objects.filter(pk=row.pk, status=OutboxStatus.QUEUED).update(
-        status=OutboxStatus.CANCELLED
-    )
-    return changed == 1
+def letters_planned_since(workspace: Workspace, since: datetime) -> int:
+    return HandwrittenLetter.objects.for_workspace(workspace).filter(created_at__gte=since).count()
 
 
-@transaction.atomic
-def _decide(row: Outbox, *, route: str, holdout: bool) -> str:
-    key = f"thank_you:{row.source_id}"
-    workspace = row.workspace
-    customer_id: int = row.customer_id or 0  # rows without a customer are not selected
-    if AutomationRecipient.objects.for_workspace(workspace).filter(key=key).exists():
-        return "known"
-    if (holdout or route == "letter") and not _cancel(row):
-        return "claimed"
-    AutomationRecipient.objects.create(
-        workspace=workspace,
-        automation=Automation.THANK_YOU,
-        customer_id=customer_id,
-        key=key,
-        group=Group.HOLDOUT if holdout else Group.SENT,
-        outbox_id=None if holdout else row.pk,
-    )
-    if holdout:
-        return "holdout"
-    if route == "letter":
-        letter = HandwrittenLetter.objects.create(
-            workspace=workspace,
-            customer_id=customer_id,
-            order_id=row.source_id,
-            outbox_id=row.pk,
-            draft_text=row.body_text,
-        )
-        event_record(
-            workspace=workspace,
-            kind="letter.planned",
-            subject=letter,
-            customer_id=row.customer_id,
-            new={"outbox": row.pk},
-        )
-        return "letter"
-    return "email"
-
-
-def letters_sweep(*, workspace: Workspace, now: datetime) -> SweepResult:
-    """Decide about every thank-you row due within 7 days (see the module docstring)."""
-    conf = automations_get(workspace).own
-    rows = list(thank_you_rows_due(workspace, now).filter(customer__isnull=False).order_by("pk"))
-    decided = set(
-        AutomationRecipient.objects.for_workspace(workspace)
-        .filter(key__in=[f"thank_you:{row.source_id}" for row in rows])
-        .values_list("key", flat=True)
-    )
-    pending = [row for row in rows if f"thank_you:{row.source_id}" not in decided]
-    top = top_decile_clv_ids(workspace)
-    by_post = _by_post(workspace, thank_you_rows_due(workspace, now))
-    counts = {"email": 0, "letter": 0, "holdout": 0}
-    for row in pending:
-        holdout = in_holdout(
-            f"thank_you:{workspace.pk}", str(row.source_id), conf.thank_you_holdout_percent
-        )
-        route = letter_route(
-            due_count=len(rows),
-            threshold=conf.handwritten_threshold,
-            most_valuable=row.customer_id in top,
-        )
-        if row.customer_id not in by_post:
-            route = "email"
-        outcome = _decide(row, route=route, holdout=holdout)
-        if outcome in counts:
-            counts[outcome] += 1
-    return SweepResult(counts["email"], counts["letter"], counts["holdout"])
-
-
-def _by_post(workspace: Workspace, rows: QuerySet[Outbox]) -> set[int]:
-    """The customers of `rows` that `mail.contact_allowed` allows a thank-you by post."""
-    customers = Customer.objects.for_workspace(workspace).filter(pk__in=rows.values("customer_id"))
+def _by_post(workspace: Workspace, customer_ids: set[int]) -> set[int]:
+    """The customers `mail.contact_allowed` allows a thank-you by post (one query)."""
+    customers = Customer.objects.for_workspace(workspace).filter(pk__in=customer_ids)
     allowed = contactable(customers, ContactPurpose.THANK_YOU, ConsentChannel.POST)
     return set(allowed.values_list("pk", flat=True))
 
 
+def _queued_rows(workspace: Workspace, order_ids: Sequence[int]) -> list[Outbox]:
+    """The queued thank-you rows of these orders. An import's thousands of new orders are
+    usually one run of consecutive ids, read as a range; otherwise in chunks that stay under
+    SQLite's limit on parameters."""
+    unique = sorted(set(order_ids))
+    if not unique:
+        return []
+    queued = (
+        Outbox.objects.for_workspace(workspace)
+        .filter(source_type="thank_you", status=OutboxStatus.QUEUED, customer__isnull=False)
+        .select_related("customer")
+        .order_by("pk")
+    )
+    if unique[-1] - unique[0] + 1 == len(unique):
+        return list(queued.filter(source_id__gte=unique[0], source_id__lte=unique[-1]))
+    rows: list[Outbox] = []
+    for start in range(0, len(unique), 5000):
+        rows.extend(queued.filter(source_id__in=unique[start : start + 5000]))
+    return sorted(rows, key=lambda row: row.pk)
+
+
+def thank_you_route(
+    *, workspace: Workspace, order_ids: Sequence[int], now: datetime | None = None
+) -> dict[str, int]:
+    """Decide the route of the queued thank-you rows of these orders (see the module
+    docstring); returns how many went each way ("letter", "email", "holdout")."""
+    now = now or timezone.now()
+    counts = {"letter": 0, "email": 0, "holdout": 0}
+    rows = _queued_rows(workspace, order_ids)
+    keys = [f"thank_you:{row.source_id}" for row in rows]
+    decided = AutomationRecipient.objects.for_workspace(workspace)
+    known: set[str] = set()
+    for start in range(0, len(keys), 5000):
+        chunk = decided.filter(key__in=keys[start : start + 5000])
+        known.update(chunk.values_list("key", flat=True))
+    rows = [row for row in rows if f"thank_you:{row.source_id}" not in known]
+    if not rows:
+        return counts
+    conf = automations_get(workspace).own
+    top = top_decile_clv_ids(workspace)
+    by_post = _by_post(workspace, {row.customer_id for row in rows if row.customer_id})
+    orders = Order.objects.for_workspace(workspace).in_bulk([row.source_id for row in rows])
+    planned = letters_planned_since(workspace, now - WINDOW)
+    decisions: list[AutomationRecipient] = []
+    letters: list[HandwrittenLetter] = []
+    events = []
+    cancel: list[int] = []
+    for row in rows:
+        customer = row.customer
+        assert customer is not None  # selected with a customer
+        route, reason = route_decide(
+            has_address=has_postal_address(customer),
+            post_allowed=customer.pk in by_post,
+            letters_planned=planned,
+            threshold=conf.handwritten_threshold,
+            most_valuable=customer.pk in top,
+        )
+        held = in_holdout(
+            f"thank_you:{workspace.pk}", str(row.source_id), conf.thank_you_holdout_percent
+        )
+        order = orders.get(row.source_id or 0)
+        decisions.append(
+            AutomationRecipient(
+                workspace=workspace,
+                automation=Automation.THANK_YOU,
+                customer=customer,
+                key=f"thank_you:{row.source_id}",
+                group=Group.HOLDOUT if held else Group.SENT,
+                outbox_id=None if held else row.pk,
+                decided_at=now,
+                route=route.value,
+                reason=reason.value,
+            )
+        )
+        events.append(
+            event_build(
+                workspace=workspace,
+                kind=HOLDOUT_KIND if held else ROUTE_KINDS[(route, reason)],
+                subject_type="order",
+                subject_id=row.source_id,
+                customer_id=customer.pk,
+                new={"route": route.value, "reason": reason.value, "holdout": held},
+            )
+        )
+        if held or route == Route.LETTER:
+            cancel.append(row.pk)
+        if held:
+            counts["holdout"] += 1
+            continue
+        counts[route.value] += 1
+        if route == Route.LETTER:
+            planned += 1
+            letters.append(
+                HandwrittenLetter(
+                    workspace=workspace,
+                    customer=customer,
+                    order=order,
+                    outbox_id=row.pk,
+                    draft_text=letter_text(workspace=workspace, customer=customer, order=order),
+                    created_at=now,
+                )
+            )
+    with transaction.atomic():
+        # Rows this transaction just queued: no worker can have claimed them yet.
+        Outbox.objects.filter(pk__in=cancel, status=OutboxStatus.QUEUED).update(
+            status=OutboxStatus.CANCELLED
+        )
+        AutomationRecipient.objects.bulk_create(decisions)
+        HandwrittenLetter.objects.bulk_create(letters)
+        events_record_many(events)
+    return counts
+
+
 @transaction.atomic
 def letter_done(*, letter: HandwrittenLetter, actor: User) -> HandwrittenLetter:
+    """The letter was written and posted."""
     permit(actor=actor, workspace=letter.workspace, rule=LETTER_DONE)
     now = timezone.now()
     changed = HandwrittenLetter.objects.filter(pk=letter.pk, status=LetterStatus.TO_WRITE).update(
@@ -174,9 +257,8 @@ def letter_done(*, letter: HandwrittenLetter, actor: User) -> HandwrittenLetter:
         kind="letter.written",
         subject=letter,
         customer_id=letter.customer_id,
-        summary="Handwritten thank-you letter",
         old={"status": LetterStatus.TO_WRITE.value},
-        new={"status": LetterStatus.DONE.value},
+        new={"status": LetterStatus.DONE.value, "order": letter.order_id},
     )
     return letter
 
@@ -191,18 +273,22 @@ def letters_to_write(workspace: Workspace) -> QuerySet[HandwrittenLetter]:
     )
 
 
-def label_pages(count: int) -> int:
-    return math.ceil(count / LABELS_PER_PAGE)
-
-
-def letters_pdf(*, workspace: Workspace, letters: list[HandwrittenLetter]) -> bytes:
-    """One page per letter (the draft to copy by hand), then sheets of address labels."""
-    from weasyprint import HTML  # imported late: loading Pango costs ~0.5 s
-
-    sheets = [letters[i : i + LABELS_PER_PAGE] for i in range(0, len(letters), LABELS_PER_PAGE)]
-    html = render_to_string(
-        "outreach/pdf/letters.html",
-        {"workspace": workspace, "letters": letters, "sheets": sheets},
+def route_counts(workspace: Workspace, *, since: datetime) -> dict[str, int]:
+    """Thank-you decisions since `since` by route and reason ("letter", "email", "holdout",
+    and each reason's value), for the Letters page."""
+    rows = (
+        AutomationRecipient.objects.for_workspace(workspace)
+        .filter(automation=Automation.THANK_YOU, decided_at__gte=since)
+        .exclude(route="")
+        .values("group", "route", "reason")
+        .annotate(n=Count("pk"))
     )
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+    counts: dict[str, int] = {"letter": 0, "email": 0, "holdout": 0}
+    counts.update(dict.fromkeys(RouteReason, 0))
+    for row in rows:
+        if row["group"] == Group.HOLDOUT:
+            counts["holdout"] += row["n"]
+            continue
+        counts[row["route"]] += row["n"]
+        counts[row["reason"]] += row["n"]
+    return counts
