@@ -35,6 +35,7 @@ from django.conf import settings
 from django.utils import formats, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clientela.outreach.rendering import TemplateInvalid, render_message, render_part
 
@@ -48,7 +49,7 @@ BLOCK_FIELDS: dict[str, dict[str, int]] = {
         "description": 2000,
         "price": 20,
         "currency": 3,
-        "image": 40,
+        "image": 48,
         "url": 500,
     },
     "promotion": {
@@ -69,8 +70,17 @@ REQUIRED = {
     "button": "label",
 }
 MAX_BLOCKS = 40
+# The variables a writer inserts from the list next to a field: (variable, what it is).
+VARIABLES = (
+    ("customer.first_name", gettext_lazy("First name")),
+    ("customer.last_name", gettext_lazy("Last name")),
+    ("customer.display_name", gettext_lazy("Full name")),
+    ("shop.name", gettext_lazy("Shop name")),
+    ("campaign.title", gettext_lazy("Campaign title")),
+    ("unsubscribe_url", gettext_lazy("Unsubscribe link")),
+)
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
-_IMAGE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{10,40}\.(png|jpg|gif|webp)$")
+_IMAGE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}\.(png|jpg|gif)$")
 
 
 @dataclass(frozen=True)
@@ -99,9 +109,7 @@ def block_clean(raw: dict[str, Any], index: int = 0) -> dict[str, str]:
     for field, limit in BLOCK_FIELDS[kind].items():
         value = str(raw.get(field, "") or "").strip()
         if len(value) > limit:
-            raise BlockInvalid(
-                index, field, _("At most %(n)d characters.") % {"n": limit}
-            )
+            raise BlockInvalid(index, field, _("At most %(n)d characters.") % {"n": limit})
         block[field] = value
     if not block[REQUIRED[kind]]:
         raise BlockInvalid(index, REQUIRED[kind], _("This field is required."))
@@ -113,7 +121,9 @@ def block_clean(raw: dict[str, Any], index: int = 0) -> dict[str, str]:
         raise BlockInvalid(index, "image", _("Unknown image."))
     if block.get("price"):
         try:
-            block["price"] = str(Decimal(block["price"].replace(",", ".")).quantize(Decimal("0.01")))
+            block["price"] = str(
+                Decimal(block["price"].replace(",", ".")).quantize(Decimal("0.01"))
+            )
         except InvalidOperation:
             raise BlockInvalid(index, "price", _("Enter a price such as 49.90.")) from None
     if kind == "promotion":
@@ -222,9 +232,8 @@ def blocks_html(blocks: list[dict[str, str]]) -> str:
     for b in blocks:
         kind = b["type"]
         if kind == "heading":
-            rows.append(
-                _row(f'<h2 style="margin:8px 0;font-size:22px;line-height:1.3">{escape(b["text"])}</h2>')
-            )
+            style = "margin:8px 0;font-size:22px;line-height:1.3"
+            rows.append(_row(f'<h2 style="{style}">{escape(b["text"])}</h2>'))
         elif kind == "text":
             rows.append(_row(_paragraphs(b["text"])))
         elif kind == "product":
@@ -245,11 +254,8 @@ def blocks_html(blocks: list[dict[str, str]]) -> str:
             )
             rows.append(_row(image + name + price + _paragraphs(b["description"])))
         elif kind == "promotion":
-            discount = (
-                f'<p style="margin:4px 0;font-size:20px;font-weight:bold">{escape(b["discount"])}</p>'
-                if b["discount"]
-                else ""
-            )
+            big = "margin:4px 0;font-size:20px;font-weight:bold"
+            discount = f'<p style="{big}">{escape(b["discount"])}</p>' if b["discount"] else ""
             dates = _dates(b)
             when = f'<p style="margin:4px 0;font-size:14px">{escape(dates)}</p>' if dates else ""
             rows.append(
@@ -269,7 +275,9 @@ def blocks_html(blocks: list[dict[str, str]]) -> str:
             )
     return (
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
-        'style="max-width:600px;margin:0 auto;border-collapse:collapse">' + "".join(rows) + "</table>"
+        'style="max-width:600px;margin:0 auto;border-collapse:collapse">'
+        + "".join(rows)
+        + "</table>"
     )
 
 

@@ -304,7 +304,9 @@ def test_a_campaign_is_previewed_for_a_real_customer(cast: Any, api_as: Any) -> 
     assert {k: body[k] for k in ("customer_id", "subject", "body_text")} == {
         "customer_id": ana.pk,
         "subject": "Noutăți pentru Ana",
-        "body_text": f"Reduceri de toamnă\n\n--\n{cast.shop.name}\n{settings.SITE_URL}/u/preview/\n",
+        "body_text": (
+            f"Reduceri de toamnă\n\n--\n{cast.shop.name}\n{settings.SITE_URL}/u/preview/\n"
+        ),
     }
     assert ">Reduceri de toamnă</p>" in body["body_html"]
     assert (other.status_code, other.json()) == (404, {"detail": "Not found."})

@@ -53,14 +53,15 @@ def campaign_render(
     customer: Customer,
     unsubscribe: str,
     versions: dict[str, CampaignVersion] | None = None,
+    language: str | None = None,
 ) -> tuple[Rendered, str]:
     """The campaign's message for `customer` in their language (else the workspace's default
     language's version) and the language it is in. `versions`: the campaign's versions when
-    the caller renders many (read once)."""
+    the caller renders many (read once); `language`: that version instead (a preview)."""
     if versions is None:
         versions = campaign_versions(campaign)
     version, _fell_back = pick(
-        dict(versions), customer.language, campaign.workspace.default_language
+        dict(versions), language or customer.language, campaign.workspace.default_language
     )
     if version is None:
         raise TemplateInvalid("subject", _("Write the message first."))
@@ -143,9 +144,13 @@ def campaign_queue(campaign: Campaign) -> None:
     )
 
 
-def campaign_preview(*, campaign: Campaign, customer: Customer) -> Rendered:
-    """The message `customer` would get (in their language, or the fallback's)."""
-    return campaign_render(campaign, customer, f"{settings.SITE_URL}/u/preview/")[0]
+def campaign_preview(
+    *, campaign: Campaign, customer: Customer, language: str | None = None
+) -> Rendered:
+    """The message `customer` would get (in their language, or the fallback's), or the
+    version in `language` rendered for them."""
+    unsubscribe = f"{settings.SITE_URL}/u/preview/"
+    return campaign_render(campaign, customer, unsubscribe, language=language)[0]
 
 
 @transaction.atomic

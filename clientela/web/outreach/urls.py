@@ -4,7 +4,13 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from clientela.web import nav
-from clientela.web.outreach.views import automations, campaigns, letters, lists
+from clientela.web.outreach.views import (
+    automations,
+    campaign_content,
+    campaigns,
+    letters,
+    lists,
+)
 from clientela.web.outreach.views import message_templates as templates
 
 urlpatterns = [
@@ -40,6 +46,16 @@ urlpatterns = [
         "outreach/campaigns/<int:pk>/test/",
         campaigns.campaign_test,
         name="outreach_campaign_test",
+    ),
+    path(
+        "outreach/campaigns/<int:pk>/content/<str:language>/",
+        campaign_content.campaign_content,
+        name="outreach_campaign_content",
+    ),
+    path(
+        "outreach/campaigns/<int:pk>/content/<str:language>/change/",
+        campaign_content.campaign_content_change,
+        name="outreach_campaign_content_change",
     ),
     path("outreach/campaigns/<int:pk>/pdf/", campaigns.campaign_pdf, name="outreach_campaign_pdf"),
     path("outreach/letters/", letters.letter_list, name="outreach_letters"),
