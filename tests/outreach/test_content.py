@@ -207,13 +207,28 @@ def test_a_template_version_per_language_and_its_fallback(cast: Any) -> None:
     from clientela.outreach.models import MessageTemplate
 
     ro = MessageTemplate.objects.create(
-        workspace=cast.shop, name="Vești", purpose="campaign", language="ro", subject="S", body_text="B"
+        workspace=cast.shop,
+        name="Vești",
+        purpose="campaign",
+        language="ro",
+        subject="S",
+        body_text="B",
     )
     en = MessageTemplate.objects.create(
-        workspace=cast.shop, name="Vești", purpose="campaign", language="en", subject="S", body_text="B"
+        workspace=cast.shop,
+        name="Vești",
+        purpose="campaign",
+        language="en",
+        subject="S",
+        body_text="B",
     )
     solo = MessageTemplate.objects.create(
-        workspace=cast.shop, name="Solo", purpose="campaign", language="ro", subject="S", body_text="B"
+        workspace=cast.shop,
+        name="Solo",
+        purpose="campaign",
+        language="ro",
+        subject="S",
+        body_text="B",
     )
 
     assert version_for(ro, "en") == (en, False)
@@ -308,7 +323,9 @@ def data_dir(tmp_path: Any) -> Any:
         yield tmp_path
 
 
-def test_an_uploaded_image_is_served_from_the_shops_address(cast: Any, client: Any, data_dir: Any) -> None:
+def test_an_uploaded_image_is_served_from_the_shops_address(
+    cast: Any, client: Any, data_dir: Any
+) -> None:
     image = content_image_save(workspace=cast.shop, actor=cast.owner, data=_png(), name="ceai.png")
 
     response = client.get(f"/i/{block_ref(image)}")

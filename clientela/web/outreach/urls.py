@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientela.web import nav
 from clientela.web.outreach.views import (
+    automation_texts,
     automations,
     campaign_content,
     campaigns,
@@ -16,6 +17,11 @@ from clientela.web.outreach.views import message_templates as templates
 urlpatterns = [
     path("outreach/", automations.outreach_home, name="outreach"),
     path("outreach/settings/", automations.outreach_settings, name="outreach_settings"),
+    path(
+        "outreach/automations/<str:purpose>/<str:language>/",
+        automation_texts.automation_text,
+        name="outreach_automation_text",
+    ),
     path("outreach/templates/", templates.template_list, name="outreach_templates"),
     path("outreach/templates/new/", templates.template_new, name="outreach_template_new"),
     path("outreach/templates/<int:pk>/", templates.template_edit, name="outreach_template"),
