@@ -93,7 +93,7 @@ def test_an_edit_creates_the_shops_own_text_once_and_then_changes_it(cast: Any) 
 
 
 def test_a_text_that_does_not_render_or_a_low_role_is_refused(cast: Any) -> None:
-    with pytest.raises(TemplateInvalid, match="customer.prenume"):
+    with pytest.raises(TemplateInvalid, match=r"customer\.prenume"):
         automation_text_save(
             workspace=cast.shop,
             actor=cast.owner,

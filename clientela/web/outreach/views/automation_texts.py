@@ -56,26 +56,25 @@ def automation_text(request: WorkspaceRequest, purpose: str, language: str) -> H
         request.POST or None,
         initial={"subject": template.subject, "body_text": template.body_text},
     )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                automation_text_save(
-                    workspace=workspace,
-                    actor=request.user,
-                    purpose=purpose,
-                    language=language,
-                    **form.cleaned_data,
-                )
-            except TemplateInvalid as error:
-                field_error(form, error.field, error.message)
-            else:
-                messages.success(request, _("Saved. Orders placed from now on get this text."))
-                return redirect(
-                    "web:outreach_automation_text",
-                    ws=workspace.slug,
-                    purpose=purpose,
-                    language=language,
-                )
+    if request.method == "POST" and form.is_valid():
+        try:
+            automation_text_save(
+                workspace=workspace,
+                actor=request.user,
+                purpose=purpose,
+                language=language,
+                **form.cleaned_data,
+            )
+        except TemplateInvalid as refused:
+            field_error(form, refused.field, refused.message)
+        else:
+            messages.success(request, _("Saved. Orders placed from now on get this text."))
+            return redirect(
+                "web:outreach_automation_text",
+                ws=workspace.slug,
+                purpose=purpose,
+                language=language,
+            )
     orders = recent_orders(workspace, language)
     raw = request.GET.get("order", "")
     order: Order | None = None
