@@ -299,17 +299,15 @@ def render_content(
     (dates and prices in its forms). A hand-written `body_text`/`body_html` wins over the
     blocks for its part; with neither, both parts come from the blocks. Raises
     TemplateInvalid (naming the part or block) when something does not render."""
+    # Errors speak the writer's language; dates, prices and words in the message the reader's.
+    rendered = render_message(
+        subject=subject, body_text=body_text or " ", body_html=body_html, context=context
+    )
+    filled = _filled(blocks, context)
+    if not filled and not body_text.strip():
+        raise TemplateInvalid("body_text", _("Add a block or write the plain text."))
     with translation.override(language):
-        rendered = render_message(
-            subject=subject, body_text=body_text or " ", body_html=body_html, context=context
-        )
-        filled = _filled(blocks, context)
-        if body_text.strip():
-            text = rendered.body_text
-        elif filled:
-            text = blocks_text(filled)
-        else:
-            raise TemplateInvalid("body_text", _("Add a block or write the plain text."))
+        text = rendered.body_text if body_text.strip() else blocks_text(filled)
         if body_html.strip():
             html = rendered.body_html
         elif filled:
