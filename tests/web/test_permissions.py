@@ -79,6 +79,10 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:outreach_campaign_action": ("outreach_campaign", (302, 404, 403, 403, 405, 405)),
     "web:outreach_campaign_test": ("outreach_campaign", (302, 404, 403, 403, 405, 405)),
     "web:outreach_campaign_pdf": ("outreach_campaign", MEMBERS),
+    "web:outreach_campaign_content": ("outreach_campaign", MEMBERS),
+    # POST only: the block editor's changes.
+    "web:outreach_campaign_content_change": ("outreach_campaign", (302, 404, 403, 403, 405, 405)),
+    "web:outreach_automation_text": (None, MEMBERS),
     "web:outreach_letters": (None, MEMBERS),
     # With no letter to write, the PDF link leads back to the (empty) list.
     "web:outreach_letters_pdf": (None, (302, 404, 302, 302, 302, 302)),
@@ -122,6 +126,7 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:public_confirm": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_subscribe": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_preferences": (None, (404, 404, 404, 404, 404, 404)),
+    "web:public_content_image": (None, (404, 404, 404, 404, 404, 404)),
 }
 
 # Trees with a matrix of their own (the API) or that belong to Django.
@@ -208,6 +213,9 @@ def _url(name: str, needs: str | None, objects: dict[str, int], ws: str = "alice
         kwargs["token"] = "unknown"
     if "<str:uidb64>" in route:
         kwargs["uidb64"] = "MQ"
+    for kwarg, value in (("language", "ro"), ("purpose", "thank_you"), ("name", "unknown.png")):
+        if f"<str:{kwarg}>" in route:
+            kwargs[kwarg] = value
     return reverse(name, kwargs=kwargs)
 
 
@@ -306,6 +314,8 @@ POSTS = [
     ("web:outreach_campaign_edit", "outreach_campaign"),
     ("web:outreach_campaign_action", "outreach_campaign"),
     ("web:outreach_campaign_test", "outreach_campaign"),
+    ("web:outreach_campaign_content_change", "outreach_campaign"),
+    ("web:outreach_automation_text", None),
     ("web:outreach_letter_done", "outreach_letter"),
     ("web:outreach_list_new", None),
     ("web:outreach_delivery_pause", None),
@@ -366,6 +376,8 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:outreach_campaigns",
         "web:outreach_campaign",
         "web:outreach_campaign_pdf",
+        "web:outreach_campaign_content",
+        "web:public_content_image",
         "web:outreach_letters",
         "web:outreach_letters_pdf",
         "web:outreach_lists",
