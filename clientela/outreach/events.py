@@ -36,4 +36,5 @@ EVENT_LABELS: dict[str, Promise] = {
     "campaign.resume": _("Campaign resumed"),
     "campaign.cancel": _("Campaign cancelled"),
     "campaign.finish": _("Campaign finished"),
+    "image.uploaded": _("Image uploaded"),
 }

@@ -24,6 +24,8 @@ __all__ = [
     "CampaignKind",
     "CampaignRecipient",
     "CampaignStatus",
+    "CampaignVersion",
+    "ContentImage",
     "Group",
     "HandwrittenLetter",
     "LetterStatus",
@@ -276,3 +278,46 @@ class CampaignRecipient(models.Model):
         # outbox_id. Without this index, PostgreSQL on a campaign's fresh rows (before
         # autovacuum's ANALYZE) rescans the recipients once per outbox row: 8 s a call at 10,000.
         indexes = [models.Index(fields=["outbox_id", "campaign"], name="campaign_recipient_outbox")]
+
+
+class CampaignVersion(models.Model):
+    """What a campaign says in one language: its subject and its blocks (see
+    `clientela.outreach.content`). Each customer gets the version in their language, else the
+    workspace's default language's (`clientela.outreach.versions.version_for`).
+
+    `body_text`/`body_html` are an optional hand-written template (Django syntax over the
+    documented context); when empty, the text and HTML parts are generated from the blocks.
+    Campaigns written before versions existed were moved here with their text unchanged.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    blocks = models.JSONField(default=list, blank=True)
+    body_text = models.TextField(_("plain text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "language"], name="campaign_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.language}"
+
+
+class ContentImage(WorkspaceScoped):
+    """An image uploaded for a brochure's blocks, served at a stable, unguessable address on
+    the shop's own site (`/i/<token>.<ext>`) so a mail client can load it months later."""
+
+    token = models.CharField(max_length=40, unique=True)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name or self.token

@@ -12,6 +12,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from clientela.accounts.models import Workspace
+from clientela.outreach.models import ContentImage
+from clientela.outreach.services.images import TYPES
 from clientela.retention.models import CustomerScore
 
 
@@ -48,3 +50,16 @@ def segment_customer_ids(workspace: Workspace, segments: list[str]) -> set[int]:
     if found is None or not segments:
         return set()
     return set(found.filter(segment__in=segments).values_list("customer_id", flat=True))
+
+
+def content_image_by_name(name: str) -> ContentImage | None:
+    """The uploaded image whose file name ("<token>.<ext>") this is, whatever its workspace:
+    the token is the secret (mail clients fetch it without logging in), like an unsubscribe
+    link's."""
+    token, _dot, ext = name.partition(".")
+    if not token or len(token) > 40:
+        return None
+    image = ContentImage.objects.filter(token=token).first()
+    if image is None or TYPES.get(ext) != image.content_type:
+        return None
+    return image

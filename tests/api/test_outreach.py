@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
@@ -297,12 +298,17 @@ def test_a_campaign_is_previewed_for_a_real_customer(cast: Any, api_as: Any) -> 
     other = viewer.get(f"{OUT}/campaigns/{campaign.pk}/preview", customer_id=theirs.pk)
 
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    # What a recipient gets: the text with the opt-out the campaign's mail always carries,
+    # and the HTML part generated from the same text.
+    assert {k: body[k] for k in ("customer_id", "subject", "body_text")} == {
         "customer_id": ana.pk,
         "subject": "Noutăți pentru Ana",
-        "body_text": "Reduceri de toamnă",
-        "body_html": "",
+        "body_text": (
+            f"Reduceri de toamnă\n\n--\n{cast.shop.name}\n{settings.SITE_URL}/u/preview/\n"
+        ),
     }
+    assert ">Reduceri de toamnă</p>" in body["body_html"]
     assert (other.status_code, other.json()) == (404, {"detail": "Not found."})
     assert not Outbox.objects.exists()
 

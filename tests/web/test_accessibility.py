@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from clientela.care.models import Case
-from clientela.outreach.models import Campaign
+from clientela.outreach.models import Campaign, CampaignVersion
 from tests.care.objects import care_case
 from tests.conftest import log_in
 
@@ -44,6 +44,8 @@ def _pages(shop: Any, campaign: Campaign, case: Case) -> list[str]:
         "/w/alice/outreach/campaigns/",
         f"/w/alice/outreach/campaigns/{campaign.pk}/",
         f"/w/alice/outreach/campaigns/{campaign.pk}/confirm/?action=send",
+        f"/w/alice/outreach/campaigns/{campaign.pk}/content/ro/",
+        "/w/alice/outreach/automations/thank_you/ro/",
         "/w/alice/outreach/templates/",
         "/w/alice/outreach/delivery/",
         "/w/alice/outreach/delivery/look/",
@@ -83,6 +85,34 @@ def test_no_page_has_an_accessibility_violation(  # type: ignore[no-untyped-def]
         intro="Reduceri de toamnă",
     )
     case = care_case(cast, shop.customer)
+    # The block editor with one block of each kind.
+    CampaignVersion.objects.create(
+        campaign=campaign,
+        language="ro",
+        subject="Noutăți pentru {{ customer.first_name }}",
+        blocks=[
+            {"type": "heading", "text": "Toamna"},
+            {"type": "text", "text": "Reduceri de toamnă"},
+            {
+                "type": "product",
+                "name": "Ceai",
+                "description": "",
+                "price": "12.50",
+                "currency": "RON",
+                "image": "",
+                "url": "",
+            },
+            {
+                "type": "promotion",
+                "name": "Lichidare",
+                "description": "",
+                "discount": "-20%",
+                "starts_on": "2026-10-01",
+                "ends_on": "2026-10-07",
+            },
+            {"type": "button", "label": "Vezi", "url": "https://shop.example/"},
+        ],
+    )
     source = Path(AXE).read_text()
     page = browser_page
     page.set_viewport_size({"width": width, "height": 900})

@@ -88,6 +88,10 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:outreach_campaign_progress": ("outreach_campaign", MEMBERS),
     "web:outreach_campaign_test": ("outreach_campaign", (302, 404, 403, 403, 405, 405)),
     "web:outreach_campaign_pdf": ("outreach_campaign", MEMBERS),
+    "web:outreach_campaign_content": ("outreach_campaign", MEMBERS),
+    # POST only: the block editor's changes.
+    "web:outreach_campaign_content_change": ("outreach_campaign", (302, 404, 403, 403, 405, 405)),
+    "web:outreach_automation_text": (None, MEMBERS),
     "web:outreach_letters": (None, MEMBERS),
     # With no letter to write, the PDF link leads back to the (empty) list.
     "web:outreach_letters_pdf": (None, (302, 404, 302, 302, 302, 302)),
@@ -179,6 +183,7 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:conversation_update": ("conversation", (302, 404, 403, 405, 405, 405)),
     "web:inbox_attachment": ("inbox_attachment", MEMBERS),
     "web:forwarding_opt_out": (None, (404, 404, 404, 404, 404, 404)),
+    "web:public_content_image": (None, (404, 404, 404, 404, 404, 404)),
 }
 
 # Trees with a matrix of their own (the API) or that belong to Django.
@@ -272,6 +277,9 @@ def _url(name: str, needs: str | None, objects: dict[str, int], ws: str = "alice
         kwargs["score"] = 5
     if "<str:uidb64>" in route:
         kwargs["uidb64"] = "MQ"
+    for kwarg, value in (("language", "ro"), ("purpose", "thank_you"), ("name", "unknown.png")):
+        if f"<str:{kwarg}>" in route:
+            kwargs[kwarg] = value
     return reverse(name, kwargs=kwargs)
 
 
@@ -374,6 +382,8 @@ POSTS = [
     ("web:inbox_clock_target_add", None),
     ("web:inbox_clock_target_delete", "clock_target"),
     ("web:outreach_campaign_test", "outreach_campaign"),
+    ("web:outreach_campaign_content_change", "outreach_campaign"),
+    ("web:outreach_automation_text", None),
     ("web:outreach_letter_done", "outreach_letter"),
     ("web:outreach_list_new", None),
     ("web:outreach_delivery_pause", None),
@@ -458,6 +468,8 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:outreach_campaigns",
         "web:outreach_campaign",
         "web:outreach_campaign_pdf",
+        "web:outreach_campaign_content",
+        "web:public_content_image",
         "web:outreach_letters",
         "web:outreach_letters_pdf",
         "web:outreach_lists",

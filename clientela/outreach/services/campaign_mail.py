@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.models import User
 from clientela.accounts.policy import permit
@@ -18,9 +19,10 @@ from clientela.mail.models import Outbox, OutboxKind
 from clientela.mail.services import outbox_enqueue, outbox_enqueue_many
 from clientela.mail.tasks import outbox_wake
 from clientela.mail.verp import unsubscribe_url
-from clientela.outreach.models import Campaign, CampaignRecipient, Group
+from clientela.outreach.content import render_content
+from clientela.outreach.models import Campaign, CampaignRecipient, CampaignVersion, Group
 from clientela.outreach.policy import CAMPAIGN_TEST_SEND
-from clientela.outreach.rendering import Rendered, render_message
+from clientela.outreach.rendering import Rendered, TemplateInvalid
 from clientela.outreach.services.drafts import outbox_draft
 from clientela.outreach.services.recipients import AudienceChanged, campaign_audience
 from clientela.outreach.services.templates import (
@@ -28,6 +30,7 @@ from clientela.outreach.services.templates import (
     recipient_for_test,
 )
 from clientela.outreach.stats.holdout import holdout_split
+from clientela.outreach.versions import campaign_versions, pick
 from clientela.timeline.services import event_record
 
 # Stands for the unsubscribe link until the row has the id its token signs. A private-use
@@ -45,19 +48,43 @@ def campaign_context(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def campaign_render(campaign: Campaign, customer: Customer, unsubscribe: str) -> Rendered:
+def campaign_render(
+    campaign: Campaign,
+    customer: Customer,
+    unsubscribe: str,
+    versions: dict[str, CampaignVersion] | None = None,
+    language: str | None = None,
+) -> tuple[Rendered, str]:
+    """The campaign's message for `customer` in their language (else the workspace's default
+    language's version) and the language it is in. `versions`: the campaign's versions when
+    the caller renders many (read once); `language`: that version instead (a preview)."""
+    if versions is None:
+        versions = campaign_versions(campaign)
+    version, _fell_back = pick(
+        dict(versions), language or customer.language, campaign.workspace.default_language
+    )
+    if version is None:
+        raise TemplateInvalid("subject", _("Write the message first."))
+    assert isinstance(version, CampaignVersion)
     context = message_context(
         workspace=campaign.workspace,
         customer=customer,
         unsubscribe_url=unsubscribe,
         campaign=campaign_context(campaign),
     )
-    return render_message(
-        subject=campaign.subject,
-        body_text=campaign.body_text,
-        body_html=campaign.body_html,
+    content = render_content(
+        subject=version.subject,
+        blocks=list(version.blocks),
+        body_text=version.body_text,
+        body_html=version.body_html,
         context=context,
+        language=version.language,
     )
+    text = content.text
+    # Marketing mail always carries its opt-out; a hand-written text usually has it already.
+    if unsubscribe and unsubscribe not in text:
+        text = f"{text.rstrip()}\n\n--\n{campaign.workspace.name}\n{unsubscribe}\n"
+    return Rendered(content.subject, text, content.html_fragment), version.language
 
 
 def campaign_queue(campaign: Campaign, *, confirmed: int | None = None) -> int:
@@ -73,20 +100,23 @@ def campaign_queue(campaign: Campaign, *, confirmed: int | None = None) -> int:
     sent, held = holdout_split(list(audience), campaign.holdout_percent, seed=campaign.pk)
     if confirmed is not None and confirmed != len(sent):
         raise AudienceChanged(confirmed, len(sent))
-    drafts = [
-        outbox_draft(
-            customer=audience[pk],
-            address=address[pk],
-            kind=OutboxKind.MARKETING,
-            source_type="campaign",
-            source_id=campaign.pk,
-            dedup_key=f"campaign:{campaign.pk}:{pk}",
-            message=campaign_render(campaign, audience[pk], _MARK),
-            language=campaign.language,
-            headers={"X-Clientela-Campaign": str(campaign.pk)},
+    versions = campaign_versions(campaign)
+    drafts = []
+    for pk in sent:
+        message, language = campaign_render(campaign, audience[pk], _MARK, versions)
+        drafts.append(
+            outbox_draft(
+                customer=audience[pk],
+                address=address[pk],
+                kind=OutboxKind.MARKETING,
+                source_type="campaign",
+                source_id=campaign.pk,
+                dedup_key=f"campaign:{campaign.pk}:{pk}",
+                message=message,
+                language=language,
+                headers={"X-Clientela-Campaign": str(campaign.pk)},
+            )
         )
-        for pk in sent
-    ]
     outbox_enqueue_many(workspace=campaign.workspace, drafts=drafts)
     saved = {
         row.customer_id: row
@@ -122,8 +152,13 @@ def campaign_queue(campaign: Campaign, *, confirmed: int | None = None) -> int:
     return len(sent)
 
 
-def campaign_preview(*, campaign: Campaign, customer: Customer) -> Rendered:
-    return campaign_render(campaign, customer, f"{settings.SITE_URL}/u/preview/")
+def campaign_preview(
+    *, campaign: Campaign, customer: Customer, language: str | None = None
+) -> Rendered:
+    """The message `customer` would get (in their language, or the fallback's), or the
+    version in `language` rendered for them."""
+    unsubscribe = f"{settings.SITE_URL}/u/preview/"
+    return campaign_render(campaign, customer, unsubscribe, language=language)[0]
 
 
 @transaction.atomic

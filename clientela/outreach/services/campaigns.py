@@ -27,7 +27,13 @@ from clientela.accounts.policy import Rule, permit
 from clientela.customers.models import Tag
 from clientela.mail.models import OutboxStatus
 from clientela.outreach.counts import PAUSED_REPLY
-from clientela.outreach.models import Campaign, CampaignAction, CampaignStatus, MailingList
+from clientela.outreach.models import (
+    Campaign,
+    CampaignAction,
+    CampaignStatus,
+    CampaignVersion,
+    MailingList,
+)
 from clientela.outreach.policy import (
     CAMPAIGN_CANCEL,
     CAMPAIGN_CREATE,
@@ -46,6 +52,7 @@ from clientela.outreach.services.recipients import (
     campaign_accounted,
     campaign_rows,
 )
+from clientela.outreach.versions import campaign_versions, legacy_blocks
 from clientela.retention.models import Segment
 from clientela.timeline.services import changed_fields, event_record
 
@@ -63,6 +70,7 @@ CAMPAIGN_FIELDS = (
     "holdout_percent",
     "audience_segments",
 )
+CONTENT_FIELDS = ("subject", "intro", "promotions", "sales", "changes", "body_text", "body_html")
 
 
 class CampaignStateError(ValueError):
@@ -81,7 +89,7 @@ class CampaignInvalid(ValueError):
         self.message = message
 
 
-def _validate(values: dict[str, Any]) -> None:
+def _validate(values: dict[str, Any], *, content: bool) -> None:
     if not str(values.get("title", "")).strip():
         raise CampaignInvalid("title", _("A campaign needs a title."))
     if not 0 <= int(values.get("holdout_percent", 10)) <= 50:
@@ -98,6 +106,8 @@ def _validate(values: dict[str, Any]) -> None:
     for sale in values.get("sales", []):
         if not isinstance(sale, dict) or str(sale.get("starts_on", "")) > str(sale.get("ends_on")):
             raise CampaignInvalid("sales", _("A sale must end on or after its start."))
+    if not content:
+        return  # the content is written per language (`campaign_versions`)
     try:
         template_check(
             subject=values.get("subject", ""),
@@ -129,7 +139,10 @@ def campaign_save(
         _hold_for_edit(campaign)
     merged = {f: getattr(campaign, f) for f in CAMPAIGN_FIELDS} if campaign else {}
     merged.update(values)
-    _validate(merged)
+    # The single-language shape (API v1): subject and text given here are the version in
+    # `language`; the web's editor writes versions directly and sends none of them.
+    content = bool(set(values) & set(CONTENT_FIELDS))
+    _validate(merged, content=content)
     lists = _audience(workspace, MailingList, "list_ids", list_ids)
     tags = _audience(workspace, Tag, "tag_ids", tag_ids)
     if campaign is None:
@@ -155,11 +168,34 @@ def campaign_save(
                 old=old,
                 new=new,
             )
+    if content:
+        _version_from_fields(campaign)
     if lists is not None:
         campaign.audience_lists.set(lists)
     if tags is not None:
         campaign.audience_tags.set(tags)
     return campaign
+
+
+def _version_from_fields(campaign: Campaign) -> None:
+    """Write the single-language fields into the campaign's version in its language."""
+    CampaignVersion.objects.update_or_create(
+        campaign=campaign,
+        language=campaign.language,
+        defaults={
+            "subject": campaign.subject,
+            "blocks": legacy_blocks(campaign),
+            "body_text": campaign.body_text,
+            "body_html": campaign.body_html,
+            "updated_at": timezone.now(),
+        },
+    )
+
+
+def _has_content(campaign: Campaign) -> None:
+    """Refuse to send or schedule a campaign with nothing to say in any language."""
+    if not any(v.blocks or v.body_text.strip() for v in campaign_versions(campaign).values()):
+        raise CampaignInvalid("versions", _("Write the message first."))
 
 
 def _audience(
@@ -241,6 +277,8 @@ def campaign_schedule(
     `confirm_count`: the number of recipients the member was shown (AudienceChanged when the
     audience is another size now). The send at `at` reaches whoever the audience is then.
     """
+    permit(actor=actor, workspace=campaign.workspace, rule=CAMPAIGN_SCHEDULE)
+    _has_content(campaign)
     campaign = _step(campaign, CampaignAction.SCHEDULE, actor, scheduled_at=at)
     if confirm_count is not None:
         current = audience_count(campaign)
@@ -263,6 +301,8 @@ def campaign_send(
     `confirm_count`: the number of recipients the member was shown and agreed to; when the
     audience is another size now, AudienceChanged and nothing is sent (the transaction,
     with the move to sending, rolls back)."""
+    permit(actor=actor, workspace=campaign.workspace, rule=CAMPAIGN_SEND)
+    _has_content(campaign)
     campaign = _step(campaign, CampaignAction.SEND, actor, started_at=timezone.now())
     campaign_queue(campaign, confirmed=confirm_count)
     return campaign

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clientela.accounts.models import Language, Workspace
@@ -67,39 +65,16 @@ class TemplateForm(forms.Form):
     )
 
 
-def _lines(value: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
-    rows = []
-    for line in value.splitlines():
-        if line.strip():
-            parts = [p.strip() for p in line.split("|")] + [""] * len(keys)
-            rows.append(dict(zip(keys, parts, strict=False)))
-    return rows
-
-
 class CampaignForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CampaignKind.choices)
-    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=Language.choices)
-    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=300)
-    intro = forms.CharField(
-        label=gettext_lazy("Introduction"), widget=forms.Textarea, required=False
-    )
-    promotions = forms.CharField(
-        label=gettext_lazy("Promotions"),
-        widget=forms.Textarea,
-        required=False,
-        help_text=gettext_lazy("One a line: name | description | discount"),
-    )
-    sales = forms.CharField(
-        label=gettext_lazy("Sales"),
-        widget=forms.Textarea,
-        required=False,
-        help_text=gettext_lazy("One a line: name | start (YYYY-MM-DD) | end (YYYY-MM-DD)"),
-    )
-    changes = forms.CharField(label=gettext_lazy("Changes"), widget=forms.Textarea, required=False)
-    body_text = forms.CharField(label=gettext_lazy("Plain text"), widget=forms.Textarea)
-    body_html = forms.CharField(
-        label=gettext_lazy("HTML (optional)"), widget=forms.Textarea, required=False
+    language = forms.ChoiceField(
+        label=gettext_lazy("Main language"),
+        choices=Language.choices,
+        help_text=gettext_lazy(
+            "The version you write first. Each customer gets the version in their own "
+            "language once it is written, else the one in the shop's default language."
+        ),
     )
     holdout_percent = forms.IntegerField(
         label=gettext_lazy("Holdout (%)"), min_value=0, max_value=50, initial=10
@@ -124,21 +99,6 @@ class CampaignForm(forms.Form):
         # django-stubs types form fields as Field, which has no `choices`; these are ChoiceFields.
         self.fields["lists"].choices = [(str(m.pk), m.name) for m in lists]  # type: ignore[attr-defined]
         self.fields["tags"].choices = [(str(t.pk), t.name) for t in tags]  # type: ignore[attr-defined]
-
-    def clean_sales(self) -> list[dict[str, str]]:
-        sales = _lines(self.cleaned_data["sales"], ("name", "starts_on", "ends_on"))
-        for sale in sales:
-            for key in ("starts_on", "ends_on"):
-                try:
-                    date.fromisoformat(sale[key])
-                except ValueError:
-                    raise forms.ValidationError(
-                        _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": sale[key]}
-                    ) from None
-        return sales
-
-    def clean_promotions(self) -> list[dict[str, str]]:
-        return _lines(self.cleaned_data["promotions"], ("name", "description", "discount"))
 
     def service_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

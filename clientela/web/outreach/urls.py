@@ -4,12 +4,24 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from clientela.web import nav
-from clientela.web.outreach.views import automations, campaigns, letters, lists
+from clientela.web.outreach.views import (
+    automation_texts,
+    automations,
+    campaign_content,
+    campaigns,
+    letters,
+    lists,
+)
 from clientela.web.outreach.views import message_templates as templates
 
 urlpatterns = [
     path("outreach/", automations.outreach_home, name="outreach"),
     path("outreach/settings/", automations.outreach_settings, name="outreach_settings"),
+    path(
+        "outreach/automations/<str:purpose>/<str:language>/",
+        automation_texts.automation_text,
+        name="outreach_automation_text",
+    ),
     path("outreach/templates/", templates.template_list, name="outreach_templates"),
     path("outreach/templates/new/", templates.template_new, name="outreach_template_new"),
     path("outreach/templates/<int:pk>/", templates.template_edit, name="outreach_template"),
@@ -50,6 +62,16 @@ urlpatterns = [
         "outreach/campaigns/<int:pk>/test/",
         campaigns.campaign_test,
         name="outreach_campaign_test",
+    ),
+    path(
+        "outreach/campaigns/<int:pk>/content/<str:language>/",
+        campaign_content.campaign_content,
+        name="outreach_campaign_content",
+    ),
+    path(
+        "outreach/campaigns/<int:pk>/content/<str:language>/change/",
+        campaign_content.campaign_content_change,
+        name="outreach_campaign_content_change",
     ),
     path("outreach/campaigns/<int:pk>/pdf/", campaigns.campaign_pdf, name="outreach_campaign_pdf"),
     path("outreach/letters/", letters.letter_list, name="outreach_letters"),

@@ -12,6 +12,7 @@ from clientela.outreach import reports
 from clientela.outreach.models import Automation, HandwrittenLetter, LetterStatus
 from clientela.outreach.policy import AUTOMATIONS_UPDATE
 from clientela.outreach.services import automations as automation_services
+from clientela.outreach.services.automation_texts import automation_texts
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.outreach.forms import AutomationForm, field_error
 
@@ -24,6 +25,7 @@ def outreach_home(request: WorkspaceRequest) -> HttpResponse:
         kind: {
             "counts": reports.automation_counts(workspace, kind),
             "uplift": reports.automation_uplift_report(workspace, kind, now=timezone.now()),
+            "texts": automation_texts(workspace, kind),
         }
         for kind in (Automation.THANK_YOU, Automation.WIN_BACK)
     }

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clientela.accounts.models import ROLE_RANK
+from clientela.accounts.models import ROLE_RANK, Language
 from clientela.accounts.policy import allows, enforce
 from clientela.outreach import reports
 from clientela.outreach.models import Campaign, CampaignAction, CampaignStatus
@@ -26,10 +26,12 @@ from clientela.outreach.services import campaigns as campaign_services
 from clientela.outreach.services.audience import audience_summary
 from clientela.outreach.services.campaigns import TRANSITIONS
 from clientela.outreach.services.recipients import AudienceChanged
+from clientela.outreach.versions import campaign_versions
 from clientela.retention.models import Segment
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.outreach.forms import CampaignForm, field_error
-from clientela.web.outreach.views.common import preview_customer
+from clientela.web.outreach.views.campaign_content import preview_for
+from clientela.web.security import mail_preview
 
 # The page the action buttons post to lets in whoever some action admits; the action asked
 # for is then held against its own rule.
@@ -58,14 +60,6 @@ def _campaign_form(request: WorkspaceRequest, campaign: Campaign | None) -> Http
     }
     if campaign is not None:
         initial = {f: getattr(campaign, f) for f in campaign_services.CAMPAIGN_FIELDS}
-        initial["promotions"] = "\n".join(
-            " | ".join(str(p.get(k, "")) for k in ("name", "description", "discount"))
-            for p in campaign.promotions
-        )
-        initial["sales"] = "\n".join(
-            " | ".join(str(s.get(k, "")) for k in ("name", "starts_on", "ends_on"))
-            for s in campaign.sales
-        )
         initial["lists"] = [str(pk) for pk in campaign.audience_lists.values_list("pk", flat=True)]
         initial["tags"] = [str(pk) for pk in campaign.audience_tags.values_list("pk", flat=True)]
         initial["segments"] = campaign.audience_segments
@@ -83,6 +77,13 @@ def _campaign_form(request: WorkspaceRequest, campaign: Campaign | None) -> Http
         except campaign_services.CampaignStateError:
             form.add_error(None, _("Only a draft or a scheduled campaign can be edited."))
         else:
+            if campaign is None:  # next: what it says, in its main language
+                return redirect(
+                    "web:outreach_campaign_content",
+                    ws=request.workspace.slug,
+                    pk=saved.pk,
+                    language=saved.language,
+                )
             return redirect("web:outreach_campaign", ws=request.workspace.slug, pk=saved.pk)
     return render(request, "web/outreach/campaign_form.html", {"form": form, "campaign": campaign})
 
@@ -108,18 +109,20 @@ def _progress(campaign: Campaign) -> dict[str, Any]:
 
 
 @workspace_view()
+@mail_preview  # the preview frame shows the message's HTML with its inline styles
 def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    customer = preview_customer(request)
-    preview = None
-    if customer is not None:
-        preview = campaign_mail.campaign_preview(campaign=campaign, customer=customer)
+    versions = campaign_versions(campaign)
+    shown = request.GET.get("language", "")
+    if shown not in versions:
+        shown = next(iter(sorted(versions, key=lambda code: code != campaign.language)), "")
     editable = campaign.status in campaign_services.EDITABLE
     context = {
         **_progress(campaign),
+        "versions": [(code, label, versions.get(code)) for code, label in Language.choices],
+        "preview_language": shown,
+        **(preview_for(request, campaign, shown) if shown else {}),
         "uplift": reports.campaign_uplift_report(campaign, now=timezone.now()),
-        "preview": preview,
-        "customer": customer,
         "editable": editable,
         # Before it leaves (a draft, or scheduled): who it would go to now.
         "audience": audience_summary(campaign) if editable else None,
