@@ -1,20 +1,9 @@
-"""The forwarding SMTP service's routes: aliases, and bounces to our SRS addresses.
+"""The inbound SMTP service's routes: bounces, the support addresses, aliases.
 
 The service (`manage.py forwarding`) runs `InboundHandler(service_routes())`: mail's own
-route for bounces and unsubscribes first, then these. The inbox's support addresses are one
-route more, wired where forwarding and inbox are both visible (forwarding sits above inbox):
-
-    class SupportRoute:
-        name = "inbox"
-        def rcpt(self, address):
-            return ACCEPT if workspace_for_support_address(address) else NOT_MINE
-        def deliver(self, message):
-            workspace = workspace_for_support_address(message.recipients[0])
-            message_receive(workspace=workspace, raw=message.raw, channel="email",
-                            envelope_from=message.mail_from)
-            return "250 2.0.0 received"
-
-and `SupportRoute()` added to `service_routes()`, before `AliasRoute()`.
+route for bounces and unsubscribes first, then bounces to our SRS addresses, then each
+workspace's support address (its messages go to the inbox), then the aliases. Forwarding
+sits above the inbox, so the support route lives here, where both apps are visible.
 """
 
 from __future__ import annotations
@@ -24,6 +13,8 @@ import hashlib
 from clientela.accounts.scoping import settings_for
 from clientela.forwarding.forward import active_alias, forward_message, rate_exhausted, srs_for
 from clientela.forwarding.models import ForwardingDomain, ForwardingSettings
+from clientela.inbox.services.errors import InboxError
+from clientela.inbox.services.receive import message_receive, workspace_for_support_address
 from clientela.mail.inbound.address import split_address
 from clientela.mail.inbound.bounces import BounceRoute
 from clientela.mail.inbound.routes import (
@@ -130,5 +121,30 @@ class SrsBounceRoute:
         return "250 2.0.0 returned"
 
 
+class SupportRoute:
+    """Mail to a workspace's support address: a message in its inbox, on the waiting clock."""
+
+    name = "inbox"
+
+    def rcpt(self, address: str) -> RcptAnswer:
+        return ACCEPT if workspace_for_support_address(address) is not None else NOT_MINE
+
+    def deliver(self, message: Inbound) -> str:
+        workspace = workspace_for_support_address(message.recipients[0])
+        if workspace is None:  # the address was removed between RCPT and DATA
+            return "450 4.2.1 mailbox unavailable now, try later"
+        try:
+            message_receive(
+                workspace=workspace,
+                raw=message.raw,
+                channel="email",
+                envelope_from=message.mail_from or None,
+                remote_ip=message.peer_ip or None,
+            )
+        except InboxError as error:
+            return f"554 5.6.0 {error}"
+        return "250 2.0.0 received"
+
+
 def service_routes() -> list[Route]:
-    return [BounceRoute(), SrsBounceRoute(), AliasRoute()]
+    return [BounceRoute(), SrsBounceRoute(), SupportRoute(), AliasRoute()]
