@@ -68,6 +68,11 @@ class Case(WorkspaceScoped):
     product = models.ForeignKey(
         "commerce.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The inbox conversation the complaint came in: the case's messages are sent in it, so
+    # they thread in the client's mailbox under what they wrote.
+    conversation = models.ForeignKey(
+        "inbox.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     severity = models.CharField(

@@ -35,6 +35,7 @@ from clientela.care.services.profile import complainer_profile
 from clientela.commerce.models import Order, Product
 from clientela.customers.models import Customer
 from clientela.inbox import signals as clock
+from clientela.inbox.models import Conversation
 from clientela.timeline.services import event_record
 
 SUBJECT = "case"  # how the waiting clock names a case
@@ -104,6 +105,7 @@ def case_open(
     severity: str = Severity.MEDIUM,
     order: Order | None = None,
     product: Product | None = None,
+    conversation: Conversation | None = None,
     opened_at: Any = None,
 ) -> Case:
     """Open a complaint case, read the client's complainer profile, and start the clock."""
@@ -124,7 +126,13 @@ def case_open(
     ):
         if value not in choices.values:
             raise CareError(field, _("Choose one of the listed values."))
-    for linked, field in ((customer, "customer"), (order, "order"), (product, "product")):
+    linked_rows = (
+        (customer, "customer"),
+        (order, "order"),
+        (product, "product"),
+        (conversation, "conversation"),
+    )
+    for linked, field in linked_rows:
         if linked is not None and linked.workspace_id != workspace.pk:
             raise CareError(field, _("Not found in this workspace."))
     if order is not None and order.customer_id != customer.pk:
@@ -137,6 +145,7 @@ def case_open(
         customer=customer,
         order=order,
         product=product,
+        conversation=conversation,
         channel=channel,
         category=category,
         severity=severity,

@@ -22,6 +22,8 @@ from clientela.care.services.cases import (
 )
 from clientela.care.services.rating import rating_links
 from clientela.inbox import signals as clock
+from clientela.inbox.services.conversations import conversation_reply
+from clientela.inbox.services.errors import InboxError
 from clientela.mail import contact_allowed
 from clientela.mail.contact import ContactPurpose
 from clientela.mail.models import OutboxKind
@@ -65,24 +67,34 @@ def case_message_send(*, case: Case, actor: User | None, key: str, text: str) ->
     body = text
     if key == playbook.CLOSING:
         body = f"{text}\n\n{_rating_lines(case)}"
-    sent = CaseStep.objects.filter(case=case).exclude(done_at__isnull=True).count()
-    with translation.override(case.language):
-        subject = gettext("Re: %(subject)s") % {"subject": case.subject}
-    outbox_enqueue(
-        workspace=case.workspace,
-        draft=OutboxDraft(
-            to_address=customer.email,
-            to_name=customer.display_name,
-            subject=subject,
-            body_text=body,
-            kind=OutboxKind.TRANSACTIONAL,
-            source_type="care.case",
-            source_id=case.pk,
-            dedup_key=f"care:{case.pk}:{key}:{sent}:{timezone.now().timestamp():.0f}",
-            customer=customer,
-            language=case.language,
-        ),
-    )
+    if case.conversation is not None:
+        # In the conversation it came in: threaded under the client's message, through the
+        # inbox (which sends through the outbox and times the conversation's own wait).
+        try:
+            conversation_reply(
+                conversation=case.conversation, actor=actor, body=body, language=case.language
+            )
+        except InboxError as error:
+            raise CareError("draft", str(error)) from error
+    else:
+        sent = CaseStep.objects.filter(case=case).exclude(done_at__isnull=True).count()
+        with translation.override(case.language):
+            subject = gettext("Re: %(subject)s") % {"subject": case.subject}
+        outbox_enqueue(
+            workspace=case.workspace,
+            draft=OutboxDraft(
+                to_address=customer.email,
+                to_name=customer.display_name,
+                subject=subject,
+                body_text=body,
+                kind=OutboxKind.TRANSACTIONAL,
+                source_type="care.case",
+                source_id=case.pk,
+                dedup_key=f"care:{case.pk}:{key}:{sent}:{timezone.now().timestamp():.0f}",
+                customer=customer,
+                language=case.language,
+            ),
+        )
     CaseStep.objects.filter(case=case, key=key).update(draft=text)
     step = step_mark(case=case, actor=actor, key=key, done=True)
     event_record(

@@ -37,6 +37,9 @@ class CaseForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("Severity"), choices=Severity.choices, initial=Severity.MEDIUM
     )
+    conversation = forms.IntegerField(
+        required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput
+    )
     order_number = forms.IntegerField(
         label=_("Order number (optional)"), required=False, min_value=1, max_value=2**62
     )

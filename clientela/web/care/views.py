@@ -40,6 +40,7 @@ from clientela.care.services.messages import case_message_send
 from clientela.commerce.models import Order
 from clientela.customers.selectors import customer_by_email
 from clientela.customers.services import CustomerError, customer_create
+from clientela.inbox.models import Conversation, Direction
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.care.forms import (
     CaseFilterForm,
@@ -80,9 +81,35 @@ def _customer_for(request: WorkspaceRequest, form: CaseForm) -> Any:
     )
 
 
+def _from_conversation(request: WorkspaceRequest, raw: object) -> Conversation | None:
+    """The conversation a complaint is opened from (`?conversation=` or the hidden field)."""
+    if not str(raw or "").isdigit():
+        return None
+    return scoped_get(
+        Conversation.objects.select_related("customer"), request.workspace, int(str(raw))
+    )
+
+
+def _initial_from(conversation: Conversation) -> dict[str, object]:
+    """The form filled from the client's last message: their address, its subject, its words."""
+    last = conversation.messages.filter(direction=Direction.INBOUND).order_by("-created_at").first()
+    customer = conversation.customer
+    return {
+        "conversation": conversation.pk,
+        "customer_email": customer.email if customer and customer.email else conversation.reply_to,
+        "customer_name": customer.display_name if customer else "",
+        "subject": (conversation.subject or "")[:200],
+        "complaint": last.body if last is not None else "",
+        "channel": "web" if conversation.channel == "form" else "email",
+    }
+
+
 @workspace_view(CASE_OPEN)
 def case_new(request: WorkspaceRequest) -> HttpResponse:
-    form = CaseForm(request.POST or None)
+    source = request.POST.get("conversation") if request.method == "POST" else None
+    conversation = _from_conversation(request, source or request.GET.get("conversation"))
+    initial = _initial_from(conversation) if conversation is not None else None
+    form = CaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             customer = _customer_for(request, form)
@@ -102,6 +129,7 @@ def case_new(request: WorkspaceRequest) -> HttpResponse:
                 category=form.cleaned_data["category"],
                 severity=form.cleaned_data["severity"],
                 order=order,
+                conversation=conversation,
             )
         except CareError as error:
             field = error.field if error.field in form.fields else None
