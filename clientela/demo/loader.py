@@ -41,6 +41,7 @@ from clientela.customers.models import (
     Customer,
     CustomerEmail,
 )
+from clientela.demo.desk import demo_desk_seed
 from clientela.demo.history import demo_campaign_seed
 from clientela.demo.people import Person, invent_people
 from clientela.timeline.models import Event
@@ -172,6 +173,7 @@ def demo_shop_load(
         placed_ids = _orders_insert(workspace, batch)
         signals.orders_placed.send(sender=Order, workspace=workspace, order_ids=placed_ids)
     campaign = demo_campaign_seed(workspace=workspace, actor=actor, today=today)
+    demo_desk_seed(workspace=workspace, actor=actor)
     event_record(
         workspace=workspace,
         actor=actor,
