@@ -3,8 +3,10 @@
     uv run python bench/textcheck.py
 
 Quality: precision and recall per check and language on the labelled set the word lists
-were tuned on (tests/textcheck/data/labelled.*.tsv) and on a second set written before the
-word lists and never edited to suit them (heldout*.tsv). Target: at least 0.8 each.
+were tuned on (tests/textcheck/data/labelled.*.tsv), on a second set the same author wrote
+before the word lists (heldout.tsv), and on a third written by someone who never saw the
+lists (independent.tsv); neither of the last two is edited to suit them. Target: at least 0.8
+each.
 Speed: a client's long complaint (about 2,000 words, English and Romanian), checked whole;
 median of 7 runs, next to the same text read by a plain keyword search over the same word
 lists' single words (the floor any checker pays for reading the text).
@@ -91,9 +93,14 @@ def _speed() -> None:
 
 def main() -> int:
     tuned = _table("Tuning set", sorted(DATA.glob("labelled.*.tsv")))
-    held = _table("Held-out set", sorted(DATA.glob("heldout*.tsv")))
+    held = _table("Held-out set (same author, written before the lists)", [DATA / "heldout.tsv"])
+    other = _table(
+        "Independent set (another author, never seen by whoever tuned the lists)",
+        [DATA / "independent.tsv"],
+    )
     _speed()
-    print("\nTarget met (>= 0.8 each):", "yes" if tuned and held else "NO")
+    print("\nTarget met (>= 0.8 each):", "yes" if tuned and held and other else "NO")
+    print(f"  tuning {tuned}, held-out {held}, independent {other}")
     return 0
 
 

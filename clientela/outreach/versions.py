@@ -9,6 +9,8 @@ language, and the caller is told it fell back (the audience count shows how many
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from clientela.accounts.models import Language, Workspace
 from clientela.outreach.models import Campaign, CampaignVersion, MessageTemplate
 
@@ -67,7 +69,7 @@ def legacy_blocks(campaign: Campaign) -> list[dict[str, str]]:
 
 
 def pick(
-    versions: dict[str, Version], language: str, default_language: str
+    versions: Mapping[str, Version], language: str, default_language: str
 ) -> tuple[Version | None, bool]:
     """The version for `language` from `versions`, else the default language's (fell back),
     else any (fell back); (None, False) when there is none at all."""

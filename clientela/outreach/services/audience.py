@@ -26,6 +26,7 @@ from clientela.outreach.services.recipients import (
     campaign_targeted,
 )
 from clientela.outreach.stats.holdout import holdout_size, holdout_split
+from clientela.outreach.versions import campaign_versions, pick
 
 SAMPLE_SIZE = 10
 
@@ -108,19 +109,17 @@ class AudienceSummary:
         return next((r.count for r in self.left_out if r.reason == reason), 0)
 
 
-def campaign_versions(campaign: Campaign) -> frozenset[str]:
-    """The languages the campaign has a version in: today one, its own."""
-    return frozenset({str(campaign.language)})
+def campaign_languages(campaign: Campaign) -> frozenset[str]:
+    """The languages the campaign has a version in (`outreach.versions`)."""
+    return frozenset(campaign_versions(campaign))
 
 
 def version_for(campaign: Campaign, language: str) -> str:
-    """The version a customer speaking `language` gets: theirs, else the workspace's
-    default language, else the campaign's own."""
+    """The language of the version a customer speaking `language` gets: theirs, else the
+    workspace's default language's, else any (the rule the send follows, `versions.pick`)."""
     versions = campaign_versions(campaign)
-    if language in versions:
-        return language
-    default = str(campaign.workspace.default_language)
-    return default if default in versions else str(campaign.language)
+    version, _fell_back = pick(versions, language, str(campaign.workspace.default_language))
+    return str(version.language) if version is not None else str(campaign.language)
 
 
 def audience_summary(campaign: Campaign) -> AudienceSummary:
