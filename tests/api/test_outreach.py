@@ -299,13 +299,14 @@ def test_a_campaign_is_previewed_for_a_real_customer(cast: Any, api_as: Any) -> 
 
     assert response.status_code == 200
     body = response.json()
-    # What a recipient gets: the text with the opt-out the campaign's mail always carries,
-    # and the HTML part generated from the same text.
+    # What a recipient gets: the text with the layout's footer and the opt-out the campaign's
+    # mail always carries (once), and the HTML part generated from the same text.
     assert {k: body[k] for k in ("customer_id", "subject", "body_text")} == {
         "customer_id": ana.pk,
         "subject": "Noutăți pentru Ana",
         "body_text": (
-            f"Reduceri de toamnă\n\n--\n{cast.shop.name}\n{settings.SITE_URL}/u/preview/\n"
+            f"Reduceri de toamnă\n\n-- \n{cast.shop.name}\n"
+            f"Dezabonare: {settings.SITE_URL}/u/preview/\n"
         ),
     }
     assert ">Reduceri de toamnă</p>" in body["body_html"]

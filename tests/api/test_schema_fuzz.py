@@ -36,12 +36,15 @@ from clientela.commerce.services import order_create, product_create
 from clientela.customers.models import ConsentChannel, ConsentPurpose
 from clientela.customers.services import consent_grant, customer_create, customer_email_add
 from clientela.imports.models import ImportJob
+from clientela.inbox.models import ClockTarget
 from clientela.inbox.services.receive import message_build, message_receive
 from clientela.outreach.models import HandwrittenLetter
 from clientela.outreach.services.campaigns import campaign_save
 from clientela.outreach.services.lists import mailing_list_create, subscription_request
 from clientela.outreach.services.templates import template_save
 from clientela.retention.services.runs import retention_refresh
+from tests.care.objects import care_case
+from tests.forwarding.objects import alias_for, forwarding_domain
 from tests.matrix import ROLES
 
 from .test_permissions import MATRIX
@@ -108,7 +111,12 @@ def _seed(cast: Any) -> list[Seed]:
             workspace=cast.shop, kind="customers", file_name="a.csv"
         ).pk,
         "placed_at": "2026-01-15T10:00:00Z",
+        "target_id": ClockTarget.objects.create(
+            workspace=cast.shop, channel="email", minutes=30
+        ).pk,
+        "step": "apology",
     }
+    forwarding_domain(cast.shop)
     seeds = []
     for number in range(3):
         customer = customer_create(
@@ -181,6 +189,14 @@ def _seed(cast: Any) -> list[Seed]:
                 "campaign_id": campaign.pk,
                 "list_id": mailing_list.pk,
                 "conversation_id": _conversation_of(cast, customer.email),
+                "case_id": care_case(cast, customer, subject=f"Reclamația {number}").pk,
+                # The alias of another customer: the seed's own may still be granted one.
+                "alias_id": alias_for(
+                    customer_create(
+                        workspace=cast.shop, actor=cast.owner, email=f"a{number}@example.com"
+                    ),
+                    local_part=f"a{number}",
+                ).pk,
                 "invitation_id": invitation_create(
                     workspace=cast.shop,
                     email=f"i{number}@example.com",
@@ -256,6 +272,10 @@ UNREACHED: dict[tuple[str, str], str] = {
         "POST",
         "/account/password",
     ): "needs the caller's current password; tests/api/test_accounts.py",
+    # A random body is almost never a valid list of domain names, nor a week of business hours
+    # whose intervals do not overlap; the permission matrices send valid ones (200).
+    ("PUT", "/forwarding/settings"): "valid domains; tests/api/permissions_forwarding.py",
+    ("PUT", "/inbox/clock/settings"): "a valid week; tests/api/permissions_inbox_clock.py",
 }
 
 
@@ -290,9 +310,12 @@ def test_the_seeds_name_objects_a_viewer_can_read(api_as: Any, cast: Any) -> Non
         "/inbox/conversations/{conversation_id}",
     ]
     viewer = api_as("viewer")
+    agent = api_as("agent")
     for seed in _seed(cast):
         for read in reads:
             assert viewer.get(read.format(**seed)).status_code == 200, read
+        # Complaint cases are for agents and above.
+        assert agent.get("/care/cases/{case_id}".format(**seed)).status_code == 200
         emails = viewer.get(f"/customers/{seed['customer_id']}/emails").json()
         consents = viewer.get(f"/customers/{seed['customer_id']}/consents").json()
         letters = viewer.get("/outreach/letters").json()["items"]
@@ -338,7 +361,7 @@ def test_every_operation_keeps_its_documented_contract(
         # failures as a FailureGroup, a BaseExceptionGroup that `except Exception` misses.
         except (Exception, BaseExceptionGroup) as exc:
             failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
-    assert failures == []
+    assert failures == [], "\n\n".join(failures)
     if not headers:
         assert {status for seen in statuses.values() for status in seen} == {401}
         return

@@ -27,7 +27,12 @@ from clientela.demo.loader import DAYS_BEFORE_TODAY, demo_shop_load
 from clientela.mail.models import Outbox, OutboxKind
 from clientela.mail.services import outbox_enqueue
 from clientela.mail.worker import WorkerOptions, worker_run
-from clientela.outreach.models import Campaign, CampaignRecipient
+from clientela.outreach.models import (
+    AutomationRecipient,
+    Campaign,
+    CampaignRecipient,
+    HandwrittenLetter,
+)
 from clientela.outreach.rendering import Rendered
 from clientela.outreach.services.drafts import outbox_draft
 from clientela.timeline.models import Event
@@ -200,15 +205,23 @@ def test_the_page_and_the_api_show_the_uplift_computed_from_the_orders_after_the
     assert report.uplift is not None
     assert _same(asdict(report.uplift), expected)
     html = page.content.decode()
-    assert "Bought again" in html and "Orders within 30 days." in html
+    # The plain verdict opens the report; the figures are folded under it (o-letters' wording),
+    # money in the reader's forms with the shop's currency.
+    assert '<p class="verdict">Of 100 customers who got the brochure, ' in html
+    assert html.index('class="verdict"') < html.index('<details class="statistics">')
+    assert "Bought again" in html and "Orders within 30 days of the message." in html
+
+    def money(amount: float) -> str:
+        return f"{amount:,.2f}\N{NO-BREAK SPACE}{cast.shop.currency}"
+
     for figure in (
         f'<td class="num">{expected["sent_count"]}</td>',
         f'<td class="num">{expected["holdout_count"]}</td>',
-        f'<td class="num">{expected["sent_revenue_per_recipient"]:.2f}</td>',
-        f'<td class="num">{expected["holdout_revenue_per_recipient"]:.2f}</td>',
-        f"{expected['revenue_difference']['estimate']:.2f} "
-        f"({expected['revenue_difference']['low']:.2f} … "
-        f"{expected['revenue_difference']['high']:.2f})",
+        f'<td class="num">{money(expected["sent_revenue_per_recipient"])}</td>',
+        f'<td class="num">{money(expected["holdout_revenue_per_recipient"])}</td>',
+        f"{money(expected['revenue_difference']['estimate'])} "
+        f"({money(expected['revenue_difference']['low'])} to "
+        f"{money(expected['revenue_difference']['high'])})",
     ):
         assert figure in html
 
@@ -264,7 +277,27 @@ def test_thank_you_letters_of_the_last_days_purchases_fall_due_within_the_week(c
     orders = Order.objects.for_workspace(cast.shop)
 
     assert letters.exists()
-    assert set(letters.values_list("status", flat=True)) == {"queued"}
+    # The route is decided when the order is placed (o-letters): an e-mail stays queued; an
+    # order routed to a handwritten letter, or drawn into the holdout, has its e-mail row
+    # cancelled (it keeps the week's dedup key), the letter taking its place.
+    decisions = {
+        d.key: d
+        for d in AutomationRecipient.objects.for_workspace(cast.shop).filter(automation="thank_you")
+    }
+    handwritten = set(
+        HandwrittenLetter.objects.for_workspace(cast.shop).values_list("outbox_id", flat=True)
+    )
+    assert "queued" in set(letters.values_list("status", flat=True))
+    for row in letters:
+        decision = decisions[f"thank_you:{row.source_id}"]
+        if row.status == "queued":
+            assert (decision.group, decision.route, decision.outbox_id) == ("sent", "email", row.pk)
+            assert row.pk not in handwritten
+        else:
+            assert row.status == "cancelled"
+            assert decision.group == "holdout" or (
+                decision.route == "letter" and row.pk in handwritten
+            )
     for letter in letters.select_related("customer"):
         order = orders.select_related("customer").get(pk=letter.source_id)
         assert order.placed_at >= now - week - slack

@@ -8,6 +8,7 @@ from django.urls import reverse
 from clientela.customers.models import Customer
 from clientela.customers.services import customer_create
 from clientela.inbox.models import Conversation, ConversationStatus, Direction, Message
+from clientela.inbox.parsing import Folded, fold_quoted, parse_message
 from clientela.inbox.services.conversations import (
     conversation_assign,
     conversation_note,
@@ -154,7 +155,18 @@ def test_inbound_thread_reply_and_the_answer_threads_back(cast, sink, heard):
     assert mail["References"] == "<CAF=gmail-1@mail.gmail.com>"
     assert mail["Reply-To"] == "suport@alice.example"
     assert mail["Subject"] == "Re: Întrebare despre comanda 12"
-    assert mail.get_content().strip() == "Ajunge mâine."
+    # Every mail is multipart/alternative in the shop's look (o-brand): the text part is the
+    # reply and the shop's footer after the signature line, the HTML part the same reply.
+    assert mail.get_content_type() == "multipart/alternative"
+    text = mail.get_body(preferencelist=("plain",))
+    html = mail.get_body(preferencelist=("html",))
+    assert text is not None and html is not None
+    assert text.get_content().replace("\r\n", "\n") == "Ajunge mâine.\n\n-- \nAlice's Shop\n"
+    assert ">Ajunge mâine.</p>" in html.get_content()
+    # The inbox's own parser reads our reply back as what we wrote, the footer as signature.
+    ours = parse_message(got.data)
+    assert fold_quoted(ours.text) == Folded("Ajunge mâine.", "", "-- \nAlice's Shop")
+    assert ">Ajunge mâine.</p>" in ours.html
     # The customer answers from their client: the answer joins the same conversation.
     conversation_status_set(conversation=conversation, actor=cast.teammate, status="waiting")
     answer = message_receive(

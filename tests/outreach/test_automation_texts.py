@@ -17,6 +17,7 @@ from clientela.customers.services import customer_create
 from clientela.mail.models import Outbox
 from clientela.mail.send import outbox_send_batch
 from clientela.mail.smtp import Relay
+from clientela.mail.verp import unsubscribe_url
 from clientela.outreach.models import MessageTemplate
 from clientela.outreach.rendering import TemplateInvalid
 from clientela.outreach.services.automation_texts import (
@@ -172,7 +173,11 @@ def test_an_order_a_week_old_gets_exactly_the_edited_text(cast: Any, sink: Any) 
     assert (report.sent, len(sink.received)) == (1, 1)
     mail = sink.received[0].message
     assert mail["Subject"] == "Mulțumim din inimă, Ana"
-    assert mail.get_body(("plain",)).get_content().replace("\r\n", "\n") == (
-        f"Dragă Ana,\n\nComanda #{placed.pk} ne-a bucurat.\n"
-    )
-    assert Outbox.objects.get().status == "sent"
+    # The edited text, exactly, then the layout's footer after the "-- " separator (RFC 3676):
+    # the shop, and the opt-out the thank-you letter carries, in the letter's language.
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    message, footer = text.split("\n-- \n")
+    assert message == f"Dragă Ana,\n\nComanda #{placed.pk} ne-a bucurat.\n"
+    row = Outbox.objects.get()
+    assert footer == f"Alice's Shop\nDezabonare: {unsubscribe_url(row.pk)}\n"
+    assert row.status == "sent"

@@ -18,8 +18,10 @@ from playwright.sync_api import Page, expect
 
 from clientela.commerce.services import order_create
 from clientela.customers.models import Tag
+from clientela.mail.models import Outbox
 from clientela.mail.send import outbox_send_batch
 from clientela.mail.smtp import Relay
+from clientela.mail.verp import unsubscribe_url
 from clientela.outreach.models import Campaign
 from tests.conftest import log_in
 
@@ -100,7 +102,12 @@ def test_a_campaign_in_two_languages_reaches_each_customer_in_theirs(  # type: i
     _shoot(page, live_server, f"/w/alice/outreach/campaigns/{campaign.pk}/content/ro/", "editor")
 
     page.goto(f"{live_server.url}/w/alice/outreach/campaigns/{campaign.pk}/")
-    page.get_by_role("button", name="Send now").click()
+    page.get_by_role("button", name="Send now…").click()
+    # Nothing leaves before the number is confirmed.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send to 2 customers?")
+    assert Campaign.objects.get().status == "draft"
+    page.get_by_role("button", name="Yes, send to 2 customers").click()
+    expect(page.locator('#campaign-progress [data-count="queued"]')).to_have_text("2")
     assert _send_due() == 2
 
     got = {m.recipients[0]: m.message for m in sink.received}
@@ -160,6 +167,10 @@ def test_the_edited_thank_you_is_previewed_and_sent_a_week_later(  # type: ignor
 
     [mail] = [m.message for m in sink.received]
     assert mail["Subject"] == "Mulțumim din inimă, Ana"
-    assert mail.get_body(("plain",)).get_content().replace("\r\n", "\n") == (
-        f"Dragă Ana,\n\nComanda #{placed.pk} ne-a bucurat.\n"
-    )
+    # The edited text, exactly, then the layout's footer after the "-- " separator (RFC 3676):
+    # the shop, and the opt-out the thank-you letter carries, in the letter's language.
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    message, footer = text.split("\n-- \n")
+    assert message == f"Dragă Ana,\n\nComanda #{placed.pk} ne-a bucurat.\n"
+    row = Outbox.objects.get(source_type="thank_you")
+    assert footer == f"Alice's Shop\nDezabonare: {unsubscribe_url(row.pk)}\n"

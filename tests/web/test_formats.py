@@ -31,6 +31,9 @@ pytestmark = pytest.mark.django_db
         ("en", Decimal("1234.5"), "1,234.50\N{NO-BREAK SPACE}RON"),
         ("ro", Decimal("-0.5"), "-0,50\N{NO-BREAK SPACE}RON"),
         ("ro", 1234567, "1.234.567,00\N{NO-BREAK SPACE}RON"),
+        # Rounded to the cent, never cut off: a mean per customer of 15.3699 is 15.37.
+        ("en", 15.3699, "15.37\N{NO-BREAK SPACE}RON"),
+        ("ro", Decimal("-3.855"), "-3,86\N{NO-BREAK SPACE}RON"),
     ],
 )
 def test_money_is_written_in_the_readers_forms(language: str, amount: Any, expected: str) -> None:

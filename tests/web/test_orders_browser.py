@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from clientela.commerce.models import Order
 from clientela.commerce.services import product_create
 from clientela.customers.models import Customer
+from clientela.outreach.models import AutomationRecipient
 from tests.conftest import log_in
 
 PHONE = {"width": 390, "height": 844}
@@ -77,6 +78,16 @@ def test_a_shop_owner_records_a_sale_for_a_new_customer_on_a_phone(cast, live_se
     maria = Customer.objects.for_workspace(cast.shop).get(email="maria@example.com")
     assert page.url == f"{live_server.url}/w/alice/customers/{maria.pk}/"
     kinds = page.locator("#timeline .kind").evaluate_all("els => els.map(e => e.dataset.kind)")
-    assert kinds == ["order.cancelled", "order.created", "customer.created"]
+    # The thank-you route decided when the order was placed, on the order and on her timeline:
+    # an e-mail, as she gave no postal address (or the holdout's row, if the stable 10 % draw
+    # on this order's id held it out; the route it would have taken is kept either way).
+    decision = AutomationRecipient.objects.for_workspace(cast.shop).get(key=f"thank_you:{order.pk}")
+    assert (decision.customer_id, decision.route, decision.reason) == (
+        maria.pk,
+        "email",
+        "no_address",
+    )
+    thanked = "thank_you.held_out" if decision.group == "holdout" else "thank_you.email_no_address"
+    assert kinds == ["order.cancelled", thanked, "order.created", "customer.created"]
     _fits(page)
     _shot(page, "customer-timeline-390.png")

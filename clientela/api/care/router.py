@@ -13,12 +13,12 @@ from clientela.api.care.schemas import (
     CaseDetailOut,
     CaseFilters,
     CaseIn,
+    CaseMessageIn,
     CaseOut,
     CasePage,
+    CaseStatusIn,
     HandlingChangeIn,
-    MessageIn,
     ReviewIn,
-    StatusIn,
     StepIn,
 )
 from clientela.api.errors import OBJECT_READ, OBJECT_WRITE, READ, WRITE, unprocessable
@@ -105,7 +105,9 @@ def case_read(request: HttpRequest, case_id: Path[QueryId]) -> dict[str, Any]:
     response={200: CaseDetailOut, **OBJECT_WRITE},
     summary="Move a case: acknowledged, proposed (with the solution), resolved, not resolved",
 )
-def case_status(request: HttpRequest, case_id: Path[QueryId], payload: StatusIn) -> dict[str, Any]:
+def case_status(
+    request: HttpRequest, case_id: Path[QueryId], payload: CaseStatusIn
+) -> dict[str, Any]:
     require(request, CASE_WORK)
     case = _case(request, case_id)
     try:
@@ -124,7 +126,7 @@ def case_status(request: HttpRequest, case_id: Path[QueryId], payload: StatusIn)
     summary="Send a playbook step's message to the client (through the outbox)",
 )
 def case_message(
-    request: HttpRequest, case_id: Path[QueryId], payload: MessageIn
+    request: HttpRequest, case_id: Path[QueryId], payload: CaseMessageIn
 ) -> dict[str, Any]:
     require(request, CASE_WORK)
     case = _case(request, case_id)

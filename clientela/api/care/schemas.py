@@ -73,14 +73,14 @@ class CaseFilters(PageParams):
     status: Status | Literal["all", "active"] = "all"
 
 
-class StatusIn(Schema):
+class CaseStatusIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     status: Status
     solution: Text5k = Field(default="", description="Required when status is 'proposed'.")
 
 
-class MessageIn(Schema):
+class CaseMessageIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     step: Text20

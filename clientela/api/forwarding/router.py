@@ -91,7 +91,11 @@ def alias_list(request: HttpRequest, filters: Query[PageParams]) -> dict[str, An
     return page_of(_aliases(request), filters)
 
 
-@router.post("/aliases", response={201: AliasOut, **WRITE}, summary="Grant a customer an alias")
+@router.post(
+    "/aliases",
+    response={201: AliasOut, **OBJECT_WRITE},
+    summary="Grant a customer an alias (404: no such customer in this workspace)",
+)
 def alias_grant_endpoint(request: HttpRequest, payload: AliasIn) -> Status[Alias]:
     require(request, ALIAS_GRANT)
     workspace = workspace_of(request)

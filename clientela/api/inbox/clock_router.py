@@ -98,7 +98,7 @@ class SummaryOut(Schema):
     share_within_target: float | None
 
 
-class LineOut(SummaryOut):
+class ResponseLineOut(SummaryOut):
     key: str
 
 
@@ -106,9 +106,9 @@ class ReportOut(Schema):
     since: date
     overall: SummaryOut
     first_response: SummaryOut
-    by_agent: list[LineOut]
-    by_channel: list[LineOut]
-    by_week: list[LineOut]
+    by_agent: list[ResponseLineOut]
+    by_channel: list[ResponseLineOut]
+    by_week: list[ResponseLineOut]
 
 
 class ReportQuery(Schema):

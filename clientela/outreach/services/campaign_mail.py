@@ -15,6 +15,7 @@ from clientela.accounts.models import User
 from clientela.accounts.policy import permit
 from clientela.customers.models import Customer
 from clientela.customers.normalize import normalize_email
+from clientela.mail.layout import Look, text_with_footer
 from clientela.mail.models import Outbox, OutboxKind
 from clientela.mail.services import outbox_enqueue, outbox_enqueue_many
 from clientela.mail.tasks import outbox_wake
@@ -80,11 +81,10 @@ def campaign_render(
         context=context,
         language=version.language,
     )
-    text = content.text
-    # Marketing mail always carries its opt-out; a hand-written text usually has it already.
-    if unsubscribe and unsubscribe not in text:
-        text = f"{text.rstrip()}\n\n--\n{campaign.workspace.name}\n{unsubscribe}\n"
-    return Rendered(content.subject, text, content.html_fragment), version.language
+    # No opt-out footer here: the sender puts every marketing message in the shop's layout,
+    # whose footer (in both parts) carries the row's unsubscribe link; one more here would
+    # show the link twice.
+    return Rendered(content.subject, content.text, content.html_fragment), version.language
 
 
 def campaign_queue(campaign: Campaign, *, confirmed: int | None = None) -> int:
@@ -156,9 +156,21 @@ def campaign_preview(
     *, campaign: Campaign, customer: Customer, language: str | None = None
 ) -> Rendered:
     """The message `customer` would get (in their language, or the fallback's), or the
-    version in `language` rendered for them."""
-    unsubscribe = f"{settings.SITE_URL}/u/preview/"
-    return campaign_render(campaign, customer, unsubscribe, language=language)[0]
+    version in `language` rendered for them; its text part ends with the layout's footer,
+    as sent, with a stand-in unsubscribe link."""
+    unsubscribe = _preview_link()
+    rendered, shown = campaign_render(campaign, customer, unsubscribe, language=language)
+    text = text_with_footer(
+        rendered.body_text,
+        Look.of(campaign.workspace),
+        language=shown,
+        unsubscribe_url=unsubscribe,
+    )
+    return Rendered(rendered.subject, text, rendered.body_html)
+
+
+def _preview_link() -> str:
+    return f"{settings.SITE_URL}/u/preview/"
 
 
 @transaction.atomic
@@ -168,7 +180,8 @@ def campaign_test_send(*, campaign: Campaign, actor: User) -> Outbox:
     recipient = recipient_for_test(
         workspace=campaign.workspace, actor=actor, language=campaign.language
     )
-    rendered = campaign_preview(campaign=campaign, customer=recipient)
+    # The content only: the sender adds the layout's footer to this row as to any other.
+    rendered = campaign_render(campaign, recipient, _preview_link())[0]
     draft = outbox_draft(
         customer=None,
         address=recipient.email,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -70,7 +70,10 @@ def money(amount: Decimal | float | int | None, currency: str = "") -> str:
     "1,234.50 RON" in English; a non-breaking space keeps the currency on the same line."""
     if amount is None or amount == "":
         return "—"
-    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    # Rounded to the cent here: Django's number_format cuts the digits past decimal_pos off,
+    # which would show 15.3699 as 15.36.
+    cents = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    number = formats.number_format(cents, decimal_pos=2, use_l10n=True, force_grouping=True)
     return f"{number}\N{NO-BREAK SPACE}{currency}" if currency else number
 
 
