@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from clientela.textcheck.lexicon import GAP_MAX, Pattern
+from clientela.textcheck.lexicon import Pattern
 from clientela.textcheck.tokens import Token
 
 
@@ -22,9 +22,11 @@ class PatternIndex:
         by_word: dict[str, list[Pattern]] = defaultdict(list)
         anywhere: list[Pattern] = []
         for pattern in patterns:
-            first = pattern.elements[0].alternatives
-            if all(alt.mode in ("word", "surface") for alt in first):
-                for alt in first:
+            first = pattern.elements[0]
+            if not (first.not_after or first.negated) and all(
+                alt.mode in ("word", "surface") for alt in first.alternatives
+            ):
+                for alt in first.alternatives:
                     by_word[alt.value].append(pattern)
             else:
                 anywhere.append(pattern)
@@ -54,7 +56,7 @@ def match_end(
             return position
         element = elements[element_index]
         if element.gap:
-            for skip in range(GAP_MAX + 1):
+            for skip in range(element.gap_max + 1):
                 if skip:
                     skipped = position + skip - 1
                     if skipped >= len(tokens) or tokens[skipped].sentence_start:
@@ -63,6 +65,14 @@ def match_end(
                 if found is not None:
                     return found
             return None
+        if element.not_after:
+            before = position - 1
+            same_sentence = before >= 0 and (
+                position == len(tokens) or not tokens[position].sentence_start
+            )
+            if same_sentence and element.accepts(tokens[before], bases[before]):
+                return None
+            return walk(element_index + 1, position)
         if position >= len(tokens):
             return None
         token = tokens[position]
