@@ -10,7 +10,8 @@ Each check has one file per language, `data/<language>/<check>.txt`: one pattern
 - `a|b|c`   any of the alternatives, each written as above
 - `_`       any one word; `..` zero to five words; `...` any number of words
 - `^`       (first only) the next word opens a sentence
-- `~a|b`    any one word but the alternatives ("curierul ~vostru": not "curierul vostru")
+- `~a|b`    any one word but the alternatives, or the sentence's end ("curierul ~vostru":
+            not "curierul vostru")
 - `!a|b`    takes no word: the word before is none of the alternatives (or opens nothing)
 - `@name`   the alternatives of a line `@name = a|b|c` (spaces around `=`) earlier in the same file,
             so a class of words (third parties, troubles) is written once and reused
@@ -122,9 +123,16 @@ def patterns(language: str, check: str) -> tuple[Pattern, ...]:
     path = DATA / language / f"{check}.txt"
     if not path.exists():
         return ()
+    return read_patterns(
+        path.read_text(encoding="utf-8"), check=check, name=f"{path.name} ({language})"
+    )
+
+
+def read_patterns(text: str, *, check: str, name: str) -> tuple[Pattern, ...]:
+    """Every pattern of a word list's `text`, its `@name = ...` classes expanded."""
     compiled = []
     classes: dict[str, str] = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
@@ -135,7 +143,7 @@ def patterns(language: str, check: str) -> tuple[Pattern, ...]:
                 continue
             compiled.append(parse_pattern(_expand(line, classes), default_kind=check))
         except PatternError as error:
-            raise PatternError(f"{path.name} ({language}) line {number}: {error}") from None
+            raise PatternError(f"{name} line {number}: {error}") from None
     return tuple(compiled)
 
 

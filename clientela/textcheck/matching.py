@@ -73,6 +73,9 @@ def match_end(
             if same_sentence and element.accepts(tokens[before], bases[before]):
                 return None
             return walk(element_index + 1, position)
+        at_end = position >= len(tokens) or (position > start and tokens[position].sentence_start)
+        if element.negated and at_end:
+            return walk(element_index + 1, position)  # "~a|b" also takes the sentence's end
         if position >= len(tokens):
             return None
         token = tokens[position]
