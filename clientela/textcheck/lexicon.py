@@ -23,7 +23,7 @@ within one sentence. A line may end with `=> kind` to name a sub-kind (anger: "i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -61,9 +61,34 @@ class Element:
     gap_max: int = GAP_MAX
     not_after: bool = False  # "!a|b": the previous word is none of the alternatives
     negated: bool = False  # "~a|b": one word that is none of the alternatives
+    # The alternatives by mode, for a quick test (a class can hold a hundred words).
+    _words: frozenset[str] = field(init=False, repr=False, compare=False)
+    _surfaces: frozenset[str] = field(init=False, repr=False, compare=False)
+    _prefixes: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _suffixes: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _any: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        def values(mode: str) -> list[str]:
+            return [alt.value for alt in self.alternatives if alt.mode == mode]
+
+        object.__setattr__(self, "_words", frozenset(values("word")))
+        object.__setattr__(self, "_surfaces", frozenset(values("surface")))
+        object.__setattr__(self, "_prefixes", tuple(values("prefix")))
+        object.__setattr__(self, "_suffixes", tuple(values("suffix")))
+        object.__setattr__(self, "_any", any(alt.mode == "any" for alt in self.alternatives))
 
     def accepts(self, token: Token, base: str) -> bool:
-        return self.negated != any(alt.accepts(token, base) for alt in self.alternatives)
+        word = token.folded
+        hit = (
+            self._any
+            or word in self._words
+            or base in self._words
+            or word in self._surfaces
+            or word.startswith(self._prefixes)
+            or word.endswith(self._suffixes)
+        )
+        return self.negated != hit
 
 
 @dataclass(frozen=True, slots=True)
