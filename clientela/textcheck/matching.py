@@ -6,35 +6,38 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from clientela.textcheck.lexicon import GAP_MAX, Pattern
+from clientela.textcheck.lexicon import Element, Pattern
 from clientela.textcheck.tokens import Token
 
 
 @dataclass(frozen=True, slots=True)
 class PatternIndex:
-    """Patterns by the exact words that can open them; the rest are tried everywhere."""
+    """Patterns by the exact words that can open them; the rest are tried where their first
+    word fits ("!your" before the first word takes no word of its own)."""
 
     by_word: dict[str, tuple[Pattern, ...]]
-    anywhere: tuple[Pattern, ...]
+    anywhere: tuple[tuple[Element, Pattern], ...]
 
     @classmethod
     def build(cls, patterns: Sequence[Pattern]) -> PatternIndex:
         by_word: dict[str, list[Pattern]] = defaultdict(list)
-        anywhere: list[Pattern] = []
+        anywhere: list[tuple[Element, Pattern]] = []
         for pattern in patterns:
-            first = pattern.elements[0].alternatives
-            if all(alt.mode in ("word", "surface") for alt in first):
-                for alt in first:
+            opening = next(e for e in pattern.elements if not e.not_after)
+            if not opening.negated and all(
+                alt.mode in ("word", "surface") for alt in opening.alternatives
+            ):
+                for alt in opening.alternatives:
                     by_word[alt.value].append(pattern)
             else:
-                anywhere.append(pattern)
+                anywhere.append((opening, pattern))
         return cls({w: tuple(ps) for w, ps in by_word.items()}, tuple(anywhere))
 
     def candidates(self, token: Token, base: str) -> list[Pattern]:
         found = list(self.by_word.get(token.folded, ()))
         if base != token.folded:
             found.extend(p for p in self.by_word.get(base, ()) if p not in found)
-        found.extend(self.anywhere)
+        found.extend(p for opening, p in self.anywhere if opening.accepts(token, base))
         return found
 
 
@@ -54,7 +57,7 @@ def match_end(
             return position
         element = elements[element_index]
         if element.gap:
-            for skip in range(GAP_MAX + 1):
+            for skip in range(element.gap_max + 1):
                 if skip:
                     skipped = position + skip - 1
                     if skipped >= len(tokens) or tokens[skipped].sentence_start:
@@ -63,6 +66,17 @@ def match_end(
                 if found is not None:
                     return found
             return None
+        if element.not_after:
+            before = position - 1
+            same_sentence = before >= 0 and (
+                position == len(tokens) or not tokens[position].sentence_start
+            )
+            if same_sentence and element.accepts(tokens[before], bases[before]):
+                return None
+            return walk(element_index + 1, position)
+        at_end = position >= len(tokens) or (position > start and tokens[position].sentence_start)
+        if element.negated and at_end:
+            return walk(element_index + 1, position)  # "~a|b" also takes the sentence's end
         if position >= len(tokens):
             return None
         token = tokens[position]
@@ -87,11 +101,13 @@ def find_spans(
                 spans.append((start, end, pattern.kind))
     spans.sort()
     merged: list[tuple[int, int, str]] = []
+    # Spans come by start, so only the latest merged span of a kind can overlap the next one.
+    latest: dict[str, int] = {}
     for start, end, kind in spans:
-        same = [i for i, (_, e, k) in enumerate(merged) if k == kind and start < e]
-        if same:
-            i = same[-1]
+        i = latest.get(kind)
+        if i is not None and start < merged[i][1]:
             merged[i] = (merged[i][0], max(merged[i][1], end), kind)
         else:
+            latest[kind] = len(merged)
             merged.append((start, end, kind))
     return merged

@@ -8,7 +8,16 @@ import pytest
 
 from clientela.textcheck import CHECKS, check, detect_language
 from clientela.textcheck.evaluation import evaluate, read_labelled
-from clientela.textcheck.lexicon import DATA, PatternError, parse_pattern, patterns
+from clientela.textcheck.lexicon import (
+    DATA,
+    PatternError,
+    base_form,
+    parse_pattern,
+    patterns,
+    read_patterns,
+)
+from clientela.textcheck.matching import PatternIndex, find_spans
+from clientela.textcheck.tokens import tokenize
 
 SETS = Path(__file__).with_name("data")
 
@@ -98,6 +107,52 @@ def test_surface_only_words_do_not_match_by_base_form() -> None:
     assert not check("Aș vrea să mai comand două bucăți.", language="ro").has("demand")
 
 
+def found(word_list: str, text: str, language: str = "en") -> list[str]:
+    """The words each pattern of `word_list` finds in `text`."""
+    index = PatternIndex.build(read_patterns(word_list, check="blame", name="test"))
+    tokens = tokenize(text)
+    bases = [base_form(t.surface, language) for t in tokens]
+    return [" ".join(t.folded for t in tokens[a:b]) for a, b, _ in find_spans(index, tokens, bases)]
+
+
+def test_a_class_is_written_once_and_used_in_any_pattern() -> None:
+    word_list = "@party = courier*|bank\n@trouble = late|lost\n@party ... @trouble|stuck\n"
+    assert found(word_list, "The courier was late.") == ["courier was late"]
+    assert found(word_list, "The bank kept it stuck.") == ["bank kept it stuck"]
+    assert found(word_list, "The courier was kind.") == []
+    with pytest.raises(PatternError, match="unknown class"):
+        read_patterns("@nobody ... late", check="blame", name="test")
+
+
+def test_three_dots_reach_to_the_end_of_the_sentence_but_not_beyond() -> None:
+    text = "The courier said that the parcel had been waiting there for days and was lost."
+    assert found("courier ... lost", text) == [fold_text(text)]
+    assert found("courier .. lost", text) == []  # more than five words apart
+    assert found("courier ... lost", "The courier came. The parcel was lost.") == []
+
+
+def test_not_after_refuses_the_named_word_just_before() -> None:
+    assert found("!your courier ... late", "The courier was late.") == ["courier was late"]
+    assert found("!your courier ... late", "Courier late again.") == ["courier late"]
+    assert found("!your courier ... late", "Your courier was late.") == []
+    # The word before in another sentence does not count.
+    assert found("!your courier ... late", "Thanks to you. Courier late.") == ["courier late"]
+
+
+def test_any_word_but_refuses_the_named_word_and_takes_the_sentences_end() -> None:
+    patterns_ = "curier* ~vostru|voastra .. intarziat"
+    assert found(patterns_, "Curierul a întârziat.", "ro") == ["curierul a intarziat"]
+    assert found(patterns_, "Curierul vostru a întârziat.", "ro") == []
+    assert found("intarziere .. curier* ~vostru", "Întârzierea e a curierului.", "ro") == [
+        "intarzierea e a curierului"
+    ]
+    assert found("intarziere .. curier* ~vostru", "Întârzierea e a curierului vostru.", "ro") == []
+
+
+def fold_text(text: str) -> str:
+    return " ".join(t.folded for t in tokenize(text)[1:])
+
+
 def test_language_is_detected_from_common_words_and_romanian_letters() -> None:
     assert detect_language("Vă mulțumesc pentru comanda dumneavoastră.") == "ro"
     assert detect_language("Va multumesc pentru comanda, coletul a ajuns.") == "ro"
@@ -115,7 +170,9 @@ def test_every_word_list_reads_and_every_check_has_one_per_language() -> None:
     )
 
 
-@pytest.mark.parametrize("line", ["..", ".. always", "never ..", "*", "a*b", "", "="])
+@pytest.mark.parametrize(
+    "line", ["..", ".. always", "never ..", "*", "a*b", "", "=", "!your", "!your .. !my"]
+)
 def test_a_malformed_pattern_is_refused_with_its_text(line: str) -> None:
     with pytest.raises(PatternError):
         parse_pattern(line, default_kind="absolute")
