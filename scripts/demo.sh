@@ -19,6 +19,8 @@ export CLIENTELA_SITE_URL="${CLIENTELA_SITE_URL:-http://127.0.0.1:${port}}"
 # Hashed static files without the gzip/brotli copies: compressing the API documentation's
 # bundles would cost about half a minute before the first page, for no gain on 127.0.0.1.
 export CLIENTELA_STATIC_COMPRESS="${CLIENTELA_STATIC_COMPRESS:-0}"
+# Mail to the demo's support address (suport@magazin-demo.ro) on this port lands in its inbox.
+export CLIENTELA_INBOUND_PORT="${CLIENTELA_INBOUND_PORT:-2526}"
 
 step "Preparing the database (SQLite in ${CLIENTELA_DATA_DIR:-var}/)…"
 uv run clientela migrate --no-input -v0
@@ -27,6 +29,7 @@ uv run clientela demo
 step "Starting the web server, the task worker, the sender, the clock and the mail sink…"
 echo "Clientela demo: http://127.0.0.1:${port}/  (mail sent by the demo is kept in mailsink/ of the data folder)"
 echo "The scores appear on the dashboard after the first refresh, a minute or so after the start."
+echo "Mail to suport@magazin-demo.ro via SMTP on 127.0.0.1:${CLIENTELA_INBOUND_PORT} appears in the Inbox."
 echo "Press Ctrl-C to stop."
 # exec: Ctrl-C and SIGTERM reach `serve`, which stops its children and exits 0.
 exec uv run clientela serve --all --port "$port"

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             dest="everything",
             help=(
                 "Also run a task worker, the outbox sender and the clock (and the mail sink if "
-                "CLIENTELA_DEMO=1)."
+                "CLIENTELA_DEMO=1, the inbound SMTP service on $CLIENTELA_INBOUND_PORT if set)."
             ),
         )
 
@@ -75,6 +75,11 @@ class Command(BaseCommand):
             children.append(Child("clock", _clientela("clock")))
             if os.environ.get("CLIENTELA_DEMO") == "1":
                 children.append(Child("mailsink", _clientela("mailsink")))
+            # Mail in (support addresses, forwarding aliases) when a port is given: behind the
+            # MX in production, 127.0.0.1 in the demo.
+            inbound = os.environ.get("CLIENTELA_INBOUND_PORT", "")
+            if inbound.isdigit():
+                children.append(Child("mail-in", _clientela("forwarding", "--port", inbound)))
         self.stdout.write(f"Clientela at http://{host}:{port}/ (Ctrl-C stops it)")
         self.stdout.flush()
         # A child that dies is restarted (with a growing pause, logged): the web stays up
