@@ -1,7 +1,9 @@
 """Everything held about one customer, as a zip: one JSON document and a CSV per section.
 
 Sections: the profile, addresses, tags, consents, orders and their lines, the timeline,
-the mail written to them, list subscriptions, letters and the retention scores. Values are
+the mail written to them, list subscriptions, letters, the retention scores, and what the
+front desk holds: messages, complaints, forwarding addresses, compensations and
+certificates (`privacy/desk.py`). Values are
 written as stored (dates in ISO 8601, UTC); the CSVs carry a BOM so that a spreadsheet
 opens them in UTF-8.
 """
@@ -24,6 +26,7 @@ from clientela.commerce.models import Order, OrderLine
 from clientela.customers.models import Consent, Customer, CustomerEmail
 from clientela.mail.models import Outbox
 from clientela.outreach.models import HandwrittenLetter, Subscription
+from clientela.privacy.desk import desk_sections
 from clientela.privacy.policy import CUSTOMER_DATA_EXPORT
 from clientela.retention.models import CustomerScore
 from clientela.timeline.models import Event
@@ -119,6 +122,7 @@ def customer_data(customer: Customer) -> dict[str, list[dict[str, Any]]]:
             {k: v for k, v in row.items() if k not in ("workspace_id", "customer_id")}
             for row in _rows(scores)
         ],
+        **desk_sections(customer, _rows),
     }
 
 

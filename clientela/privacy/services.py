@@ -29,6 +29,7 @@ from clientela.outreach.models import (
     LetterStatus,
     Subscription,
 )
+from clientela.privacy.desk import desk_erase
 from clientela.privacy.models import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, PrivacySettings
 from clientela.privacy.policy import CUSTOMER_ERASE, PRIVACY_SETTINGS_UPDATE
 from clientela.timeline.models import Event
@@ -86,6 +87,7 @@ def customer_erase(*, customer: Customer, actor: User | None, actor_label: str =
     _suppress_as_digests(workspace, addresses)
     _mail_anonymise(workspace, customer, addresses)
     _outreach_anonymise(workspace, customer)
+    desk_erase(workspace, customer, addresses)
     Consent.objects.for_workspace(workspace).filter(customer=customer).delete()
     CustomerEmail.objects.for_workspace(workspace).filter(customer=customer).delete()
     customer.tags.clear()

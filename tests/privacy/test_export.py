@@ -33,6 +33,11 @@ SECTIONS = [
     "subscriptions",
     "letters",
     "scores",
+    "messages",
+    "complaints",
+    "aliases",
+    "compensations",
+    "gift_certificates",
 ]
 
 
@@ -141,4 +146,9 @@ def test_the_export_is_a_timeline_row_without_personal_data_and_needs_a_manager(
         "subscriptions": 0,
         "letters": 0,
         "scores": 0,
+        "messages": 0,
+        "complaints": 0,
+        "aliases": 0,
+        "compensations": 0,
+        "gift_certificates": 0,
     }
