@@ -20,7 +20,9 @@ from clientela.care.models import Case, CaseStatus
 from clientela.care.services.cases import case_open
 from clientela.commerce.models import Order
 from clientela.customers.models import Customer
+from clientela.forwarding.models import ForwardingDomain
 from clientela.forwarding.services import alias_grant, forwarding_settings_update
+from clientela.inbox.models import InboxSettings
 from clientela.inbox.services.receive import message_receive
 from clientela.inbox.services.setup import inbox_settings_update
 
@@ -55,11 +57,13 @@ LAMENT_WRONG = (
 )
 
 
-def _raw(customer: Customer, subject: str, body: str, at: datetime, message_id: str) -> bytes:
+def _raw(
+    customer: Customer, subject: str, body: str, at: datetime, message_id: str, to: str
+) -> bytes:
     name = customer.display_name.replace('"', "")
     return (
         f'From: "{name}" <{customer.email}>\r\n'
-        f"To: {SUPPORT}\r\n"
+        f"To: {to}\r\n"
         f"Subject: {subject}\r\n"
         f"Message-ID: <{message_id}@demo.clientela>\r\n"
         f"Date: {format_datetime(at)}\r\n"
@@ -111,13 +115,20 @@ def demo_desk_seed(
     regulars = _customers(workspace)
     if len(regulars) < 8:
         return
+    # One demo workspace uses the plain names; another (a second load, a test) its own.
+    taken = InboxSettings.objects.filter(support_address=SUPPORT).exclude(workspace=workspace)
+    support = f"suport+{workspace.slug}@magazin-demo.ro" if taken.exists() else SUPPORT
+    domain_taken = ForwardingDomain.objects.filter(domain=FORWARDING_DOMAIN).exclude(
+        workspace=workspace
+    )
+    domain = f"{workspace.slug}.{FORWARDING_DOMAIN}" if domain_taken.exists() else FORWARDING_DOMAIN
     inbox_settings_update(
-        workspace=workspace, actor=actor, support_address=SUPPORT, contact_form_enabled=True
+        workspace=workspace, actor=actor, support_address=support, contact_form_enabled=True
     )
     forwarding_settings_update(
         workspace=workspace,
         actor=actor,
-        domains=[FORWARDING_DOMAIN],
+        domains=[domain],
         min_orders=10,
         rate_per_hour=60,
         max_message_kb=10 * 1024,
@@ -181,6 +192,6 @@ def demo_desk_seed(
     for number, (customer, subject, body, at) in enumerate(messages, start=1):
         message_receive(
             workspace=workspace,
-            raw=_raw(customer, subject, body, at, f"demo-{workspace.pk}-{number}"),
+            raw=_raw(customer, subject, body, at, f"demo-{workspace.pk}-{number}", support),
             channel="email",
         )

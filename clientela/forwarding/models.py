@@ -50,7 +50,9 @@ class GrantedBy(models.TextChoices):
 
 
 class Alias(WorkspaceScoped):
-    domain = models.ForeignKey(ForwardingDomain, on_delete=models.PROTECT, related_name="aliases")
+    # RESTRICT, not PROTECT: a domain with aliases cannot be deleted by itself, but a
+    # workspace's deletion takes its domains and aliases together.
+    domain = models.ForeignKey(ForwardingDomain, on_delete=models.RESTRICT, related_name="aliases")
     local_part = models.CharField(max_length=64)
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="forwarding_aliases"

@@ -62,9 +62,9 @@ class Compensation(WorkspaceScoped):
     """One line of the ledger: what was (or is proposed to be) given to whom, at what cost."""
 
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="compensations"
+        "customers.Customer", on_delete=models.RESTRICT, related_name="compensations"
     )
-    item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(CatalogueItem, on_delete=models.RESTRICT, related_name="+")
     kind = models.CharField(max_length=20, choices=CompensationKind.choices)
     cost = models.DecimalField(_("cost"), max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3)
@@ -102,7 +102,7 @@ class Compensation(WorkspaceScoped):
 class GiftCertificate(WorkspaceScoped):
     code_digest = models.CharField(max_length=64, unique=True)
     compensation = models.OneToOneField(
-        Compensation, null=True, blank=True, on_delete=models.PROTECT, related_name="certificate"
+        Compensation, null=True, blank=True, on_delete=models.RESTRICT, related_name="certificate"
     )
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -144,7 +144,7 @@ class Redemption(WorkspaceScoped):
     """One use of a certificate; their amounts add up to what left its balance."""
 
     certificate = models.ForeignKey(
-        GiftCertificate, on_delete=models.PROTECT, related_name="redemptions"
+        GiftCertificate, on_delete=models.RESTRICT, related_name="redemptions"
     )
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     channel = models.CharField(max_length=10, choices=RedemptionChannel.choices)

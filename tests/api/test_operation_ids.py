@@ -115,6 +115,9 @@ PUBLISHED = {
     ("GET", "/inbox/clock/targets"): "inbox_clock_clock_targets",
     ("POST", "/inbox/clock/targets"): "inbox_clock_clock_target_put",
     ("DELETE", "/inbox/clock/targets/{target_id}"): "inbox_clock_clock_target_remove",
+    ("GET", "/rewards/totals"): "rewards_totals",
+    ("POST", "/rewards/certificates/check"): "rewards_certificate_check",
+    ("POST", "/rewards/certificates/redeem"): "rewards_certificate_redeem_endpoint",
 }
 
 

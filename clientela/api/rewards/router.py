@@ -16,6 +16,7 @@ from clientela.accounts.client import client_ip
 from clientela.accounts.models import Workspace
 from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import OBJECT_WRITE, READ, ErrorOut, unprocessable
+from clientela.api.openapi import keep_operation_ids
 from clientela.rewards.models import GiftCertificate, RedemptionChannel
 from clientela.rewards.policy import CERTIFICATE_REDEEM, COMPENSATION_VIEW
 from clientela.rewards.selectors import ledger_totals
@@ -124,3 +125,6 @@ def certificate_redeem_endpoint(request: HttpRequest, payload: RedeemIn) -> Any:
 def totals(request: HttpRequest) -> Any:
     require(request, COMPENSATION_VIEW)
     return [t.__dict__ for t in ledger_totals(workspace_of(request))]
+
+
+keep_operation_ids(router, "clientela.api.routers.rewards")
