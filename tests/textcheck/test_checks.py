@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -211,3 +213,40 @@ def test_precision_and_recall_reach_the_target_on_each_set(pattern: str) -> None
         if s.precision < 0.8 or s.recall < 0.8
     ]
     assert below == [], [f"{m.kind} {m.check}: {m.sentence.text}" for m in misses]
+
+
+def _bench() -> ModuleType:
+    path = Path(__file__).resolve().parents[2] / "bench" / "textcheck.py"
+    spec = importlib.util.spec_from_file_location("bench_textcheck", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bench_never_prints_a_sentence_of_the_independent_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench = _bench()
+    title, files, show_misses = bench.SETS["independent"]
+    assert files == [SETS / "independent.tsv"]
+    assert show_misses is False
+    # A stand-in set whose every sentence is missed: its table shows counts, not sentences.
+    sample = tmp_path / "sample.tsv"
+    missed = "Thank you, the parcel arrived on Tuesday."
+    sample.write_text(f"en\tblame\t{missed}\nen\t-\tYou people always lose my orders.\n")
+    bench._table(title, [sample], show_misses=show_misses)
+    hidden = capsys.readouterr().out
+    assert "blame" in hidden
+    assert missed not in hidden
+    assert "lose my orders" not in hidden
+    bench._table("Tuning set", [sample], show_misses=True)
+    assert missed in capsys.readouterr().out  # the tuning sets still list their misses
+
+
+def test_the_bench_scores_only_the_sets_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    bench = _bench()
+    assert bench.main(["--sets", "none", "--no-speed"]) == 0
+    assert "set" not in capsys.readouterr().out.lower()
+    with pytest.raises(SystemExit):
+        bench.main(["--sets", "tuning,everything", "--no-speed"])
