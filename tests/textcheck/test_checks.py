@@ -250,3 +250,49 @@ def test_the_bench_scores_only_the_sets_asked_for(capsys: pytest.CaptureFixture[
     assert "set" not in capsys.readouterr().out.lower()
     with pytest.raises(SystemExit):
         bench.main(["--sets", "tuning,everything", "--no-speed"])
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # Blame said implicitly: your people's action, the agent of the damage, since/after.
+        ("en", "Your courier dropped the box on the stairs.", {"blame"}),
+        ("en", "The hole in the wall was made by your team.", {"blame"}),
+        ("en", "Since your technician installed it, the boiler leaks.", {"blame"}),
+        ("en", "It was working perfectly until your repairman opened it.", {"blame"}),
+        ("en", "Since your technician visited, the boiler works well.", set()),
+        ("en", "Your engineer fixed the leak in ten minutes.", set()),
+        ("ro", "Curierul vostru a scăpat cutia pe scări.", {"blame"}),
+        ("ro", "Curierul vostru a scapat cutia pe scari.", {"blame"}),
+        ("ro", "Gaura din perete a fost făcută de echipa voastră.", {"blame"}),
+        ("ro", "Bucătăria făcută de echipa voastră arată minunat.", set()),
+        # Refusing fault: by itself, not from me, in perfect condition when handed over.
+        ("en", "It broke by itself while sitting on the shelf.", {"no_fault"}),
+        ("en", "I haven't done anything to it apart from switching it on.", {"no_fault"}),
+        ("en", "I dropped it myself, is the screen covered?", set()),
+        ("ro", "S-a stricat singur, stătea pe raft.", {"no_fault"}),
+        ("ro", "Nu are cum sa fie de la mine.", {"no_fault"}),
+        ("ro", "Recunosc, eu am scăpat telefonul.", set()),
+        # Excuses: being swamped, a mix-up at the depot; an apology with the next step is none.
+        ("en", "We were swamped last week, that's why your order slipped.", {"excuse"}),
+        ("en", "There was a mix-up at the depot.", {"excuse"}),
+        ("en", "Sorry for the delay, your order leaves tomorrow.", {"apology"}),
+        ("ro", "Am fost copleșiți săptămâna trecută.", {"excuse"}),
+        ("ro", "Am avut un numar urias de comenzi dupa reduceri.", {"excuse"}),
+        ("ro", "Ne pare rău pentru întârziere, comanda pleacă mâine.", {"apology"}),
+        # Options: lists with "or", questions of choice, "puteți alege", "fie ... fie".
+        ("en", "It comes in black, grey or navy.", {"options"}),
+        ("en", "I can send a replacement, or refund the full amount.", {"options"}),
+        ("en", "There are two colours left; which would suit you?", {"options"}),
+        ("en", "We no longer stock it in grey or navy, only in black.", set()),
+        ("en", "I can come on Monday or Tuesday.", set()),
+        ("ro", "Îl avem în negru, gri sau bleumarin.", {"options"}),
+        ("ro", "Puteti alege culoarea care va place.", {"options"}),
+        ("ro", "Nu mai avem modelul in gri sau bleumarin, doar in negru.", set()),
+        ("ro", "Am comandat-o pe cea bleumarin, nu pe cea gri.", set()),
+    ],
+)
+def test_wider_families_of_blame_fault_excuse_and_options(
+    language: str, text: str, expected: set[str]
+) -> None:
+    assert kinds(text, language) == expected
