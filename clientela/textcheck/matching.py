@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clientela.textcheck.lexicon import Element, Pattern
 from clientela.textcheck.tokens import Token
+
+_SEEN_MAX = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +19,11 @@ class PatternIndex:
 
     by_word: dict[str, tuple[Pattern, ...]]
     anywhere: tuple[tuple[Element, Pattern], ...]
+    # The candidates of each (word, base form) met so far: an opening depends on nothing else,
+    # and a text repeats its words, so each is worked out once however long the text.
+    _seen: dict[tuple[str, str], tuple[Pattern, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def build(cls, patterns: Sequence[Pattern]) -> PatternIndex:
@@ -33,12 +40,19 @@ class PatternIndex:
                 anywhere.append((opening, pattern))
         return cls({w: tuple(ps) for w, ps in by_word.items()}, tuple(anywhere))
 
-    def candidates(self, token: Token, base: str) -> list[Pattern]:
+    def candidates(self, token: Token, base: str) -> tuple[Pattern, ...]:
+        key = (token.folded, base)
+        known = self._seen.get(key)
+        if known is not None:
+            return known
         found = list(self.by_word.get(token.folded, ()))
         if base != token.folded:
             found.extend(p for p in self.by_word.get(base, ()) if p not in found)
         found.extend(p for opening, p in self.anywhere if opening.accepts(token, base))
-        return found
+        if len(self._seen) >= _SEEN_MAX:
+            self._seen.clear()
+        self._seen[key] = tuple(found)
+        return self._seen[key]
 
 
 def match_end(

@@ -296,3 +296,11 @@ def test_wider_families_of_blame_fault_excuse_and_options(
     language: str, text: str, expected: set[str]
 ) -> None:
     assert kinds(text, language) == expected
+
+
+def test_a_words_candidates_are_worked_out_once_per_index() -> None:
+    index = PatternIndex.build(read_patterns("curier* .. pierdut\n", check="excuse", name="t"))
+    tokens = tokenize("Curierul a pierdut coletul. Curierul a pierdut altul.")
+    bases = [base_form(t.surface, "ro") for t in tokens]
+    assert find_spans(index, tokens, bases) == [(0, 3, "excuse"), (4, 7, "excuse")]
+    assert index.candidates(tokens[0], bases[0]) is index.candidates(tokens[4], bases[4])
