@@ -42,6 +42,7 @@ from clientela.care.services.cases import CareError
 from clientela.care.services.messages import case_message_send
 from clientela.commerce.models import Order
 from clientela.customers.models import Customer
+from clientela.rewards.selectors import case_compensations
 
 router = Router(tags=["care"])
 
@@ -65,6 +66,19 @@ def _detail(case: Case) -> dict[str, Any]:
     data = {field: getattr(case, field) for field in CaseOut.model_fields if field != "id"}
     data["id"] = case.pk
     data["steps"] = list(case.steps.all())
+    # Rewards sits above care: the case's compensations are joined here, in the adapter.
+    data["compensations"] = [
+        {
+            "id": c.pk,
+            "item": c.item.name,
+            "kind": c.kind,
+            "cost": str(c.cost),
+            "currency": c.currency,
+            "status": c.status,
+            "created_at": c.created_at,
+        }
+        for c in case_compensations(case)
+    ]
     return data
 
 
