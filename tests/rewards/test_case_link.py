@@ -208,3 +208,19 @@ def test_the_migration_links_a_case_ref_that_is_the_number_of_the_customers_case
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(latest)
+
+
+def test_a_workspace_whose_compensations_answer_cases_can_still_be_deleted(cast, ana):
+    """RESTRICT keeps a case from going alone while the ledger names it; with the workspace,
+    both go together."""
+    from django.db.models import RestrictedError
+
+    from clientela.accounts.models import Workspace
+
+    case = care_case(cast, ana)
+    gift = item(cast, CompensationKind.FREE_DELIVERY)
+    compensation_propose(customer=ana, actor=None, item=gift, cost=Decimal(5), case=case)
+    with pytest.raises(RestrictedError):
+        Case.objects.filter(pk=case.pk).delete()
+    Workspace.objects.filter(pk=cast.shop.pk).delete()
+    assert (Compensation.objects.count(), Case.objects.count()) == (0, 0)
