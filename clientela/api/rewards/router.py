@@ -258,7 +258,7 @@ def _row_out(row: ReturnRow) -> dict[str, Any]:
 def return_report(request: HttpRequest, filters: Query[ReturnFilters]) -> Any:
     require(request, CARE_REPORT_VIEW)
     if filters.start > filters.end:
-        raise unprocessable("end", "The end comes after the start.")
+        raise unprocessable("end", "The end comes after the start.", source="query")
     report = compensation_return(
         workspace_of(request), start=filters.start, end=filters.end, days=filters.days
     )

@@ -10,6 +10,7 @@ from clientela.accounts.policy import allows
 from clientela.care.models import Case
 from clientela.rewards import selectors
 from clientela.rewards.policy import COMPENSATION_PROPOSE, COMPENSATION_VIEW
+from clientela.rewards.services.catalogue import catalogue_seed
 from clientela.web.access import WorkspaceRequest
 from clientela.web.nav import Panel
 from clientela.web.rewards.forms import CaseProposeForm
@@ -34,6 +35,10 @@ def panel_context(case: Case, form: CaseProposeForm | None = None) -> dict[str, 
 def case_compensations(request: WorkspaceRequest, case: Case) -> Panel | None:
     if not allows(request.membership, COMPENSATION_VIEW):
         return None
+    may_propose = allows(request.membership, COMPENSATION_PROPOSE)
+    if may_propose:
+        # As the customer's offer page does: a shop's first offer finds the guide's catalogue.
+        catalogue_seed(workspace=case.workspace)
     context = panel_context(case)
-    context["may_propose"] = allows(request.membership, COMPENSATION_PROPOSE)
+    context["may_propose"] = may_propose
     return Panel("web/rewards/_case_compensations.html", context)
