@@ -11,13 +11,12 @@ The rule of each purpose (`ContactPurpose`), on the channel asked about:
 - confirmation: the mail someone just asked for on our form (a subscription to confirm): no
   consent, and an earlier unsubscribe does not stop it, or nobody could opt back in;
 - test: a user's test of a template or campaign, sent to their own address;
-- reply: our answer to a message the customer sent us (the inbox): they asked, so no
-  consent, and an unsubscribe from our mailings does not stop it; a complaint, a bounce, an
-  entry by hand or an erasure does.
+- reply: our answer to a customer we are already dealing with: a reply to a message they
+  sent us (the inbox), a message on their complaint case, the gift certificate given for it.
+  They asked, or we owe it to them, so no consent, and an unsubscribe from our mailings does
+  not stop it; a complaint, a bounce, an entry by hand or an erasure does.
 - forwarding: mail to the customer's alias (forwarding), passed on to their own address: no
   consent needed, and an unsubscribe does not stop it, as for the confirmation.
-- service: what the shop owes a customer it is already dealing with (a gift certificate given
-  for a complaint, a reply on a case): no consent, but every suppression stops it.
 
 Every purpose needs an address on the channel (e-mail: the customer's address; SMS and phone:
 their phone number). A letter by post is written and addressed by hand, so a missing postal
@@ -51,9 +50,8 @@ class ContactPurpose(models.TextChoices):
     MARKETING = "marketing", _("Promotions and newsletters")
     CONFIRMATION = "confirmation", _("Subscription confirmation")
     TEST = "test", _("Test message")
-    REPLY = "reply", _("Reply to the customer's message")
+    REPLY = "reply", _("Replies and service messages (their messages, cases, compensations)")
     FORWARDING = "forwarding", _("Mail forwarded from their alias")
-    SERVICE = "service", _("Service messages (compensations, case replies)")
 
 
 class NotAllowedReason(models.TextChoices):
@@ -118,7 +116,6 @@ _RULES: dict[ContactPurpose, _Rule] = {
     ContactPurpose.FORWARDING: _Rule(
         stopped_by=frozenset(SuppressionReason.values) - {SuppressionReason.UNSUBSCRIBE}
     ),
-    ContactPurpose.SERVICE: _Rule(),
 }
 # One suppression per address and workspace, so at most one of these applies.
 _SUPPRESSION = {

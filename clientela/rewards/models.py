@@ -73,7 +73,14 @@ class Compensation(WorkspaceScoped):
     value_basis = models.CharField(max_length=10)
     customer_value = models.DecimalField(max_digits=14, decimal_places=2)
     status = models.CharField(max_length=10, choices=CompensationStatus.choices)
-    # The complaint case it answers: an id or a free-text reference until `care` exists.
+    # The complaint case it answers. RESTRICT: the ledger is the record of money given, and a
+    # line must not quietly lose the case that justified it; no service deletes a case, and a
+    # workspace's deletion takes both together (which RESTRICT, unlike PROTECT, allows).
+    case = models.ForeignKey(
+        "care.Case", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
+    # A legacy free-text note: references given before the link existed that were not the
+    # number of one of the customer's cases (a phone ticket, a shop's own numbering).
     case_ref = models.CharField(_("case reference"), max_length=60, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     receipt = models.FileField(_("receipt photo"), upload_to=receipt_path, blank=True)

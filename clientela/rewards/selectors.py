@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from clientela.accounts.models import Workspace
+from clientela.care.models import Case
 from clientela.commerce.models import Order, OrderStatus
 from clientela.customers.models import Customer
 from clientela.retention.models import CustomerScore
@@ -69,8 +70,25 @@ def catalogue(workspace: Workspace, *, active_only: bool = False) -> QuerySet[Ca
 def ledger(workspace: Workspace) -> QuerySet[Compensation]:
     return (
         Compensation.objects.for_workspace(workspace)
-        .select_related("customer", "item", "proposed_by", "decided_by")
+        .select_related("customer", "item", "proposed_by", "decided_by", "case")
         .order_by("-created_at", "-id")
+    )
+
+
+def case_compensations(case: Case) -> list[Compensation]:
+    """The compensations proposed on a complaint case, oldest first, with their items."""
+    return list(
+        Compensation.objects.for_workspace(case.workspace)
+        .filter(case=case)
+        .select_related("item")
+        .order_by("created_at", "id")
+    )
+
+
+def given_cost(compensations: list[Compensation]) -> Decimal:
+    """What the given ones cost (pending and rejected ones cost nothing yet)."""
+    return sum(
+        (c.cost for c in compensations if c.status == CompensationStatus.GIVEN), Decimal("0.00")
     )
 
 

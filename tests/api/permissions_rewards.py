@@ -8,7 +8,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from clientela.rewards.models import CatalogueItem, CompensationKind
+from clientela.rewards.services.catalogue import catalogue_seed
+from tests.care.objects import care_case
 from tests.matrix import READ_ALL, allowed
+
+
+def _offer(s: Any) -> tuple[str, Any]:
+    """A small gift for a case of the shop: the outsider names another shop's case (a 422)."""
+    catalogue_seed(workspace=s.cast.shop)
+    gift = CatalogueItem.objects.get(workspace=s.cast.shop, kind=CompensationKind.SMALL_GIFT)
+    case = care_case(s.cast, s.customer)
+    return "/rewards/compensations", {"case_id": case.pk, "item_id": gift.pk, "cost": "1.00"}
+
 
 Call = Callable[[Any], tuple[str, Any]]
 CODE = "AAAAA-BBBBB-CCCCC-DDDDD"
@@ -22,4 +34,10 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
         allowed(404, 403, 404, 404, 404),
     ),
     ("GET", "/rewards/totals"): (lambda s: ("/rewards/totals", None), READ_ALL),
+    ("POST", "/rewards/compensations"): (_offer, allowed(422, 403, 201, 201, 201)),
+    # The report sits with the complaints report: agents and above (the outsider, their own).
+    ("GET", "/rewards/return"): (
+        lambda s: ("/rewards/return?start=2026-01-01&end=2026-06-30", None),
+        allowed(200, 403, 200, 200, 200),
+    ),
 }

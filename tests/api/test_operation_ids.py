@@ -118,6 +118,8 @@ PUBLISHED = {
     ("GET", "/rewards/totals"): "rewards_totals",
     ("POST", "/rewards/certificates/check"): "rewards_certificate_check",
     ("POST", "/rewards/certificates/redeem"): "rewards_certificate_redeem_endpoint",
+    ("POST", "/rewards/compensations"): "rewards_compensation_create",
+    ("GET", "/rewards/return"): "rewards_return_report",
 }
 
 

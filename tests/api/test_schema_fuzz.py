@@ -43,6 +43,8 @@ from clientela.outreach.services.campaigns import campaign_save
 from clientela.outreach.services.lists import mailing_list_create, subscription_request
 from clientela.outreach.services.templates import template_save
 from clientela.retention.services.runs import retention_refresh
+from clientela.rewards.models import CatalogueItem, CompensationKind
+from clientela.rewards.services.catalogue import catalogue_seed
 from tests.care.objects import care_case
 from tests.forwarding.objects import alias_for, forwarding_domain
 from tests.matrix import ROLES
@@ -115,6 +117,8 @@ def _seed(cast: Any) -> list[Seed]:
             workspace=cast.shop, channel="email", minutes=30
         ).pk,
         "step": "apology",
+        # A catalogue item for POST /rewards/compensations (with the seed's case_id).
+        "item_id": _catalogue_item(cast),
     }
     forwarding_domain(cast.shop)
     seeds = []
@@ -209,6 +213,11 @@ def _seed(cast: Any) -> list[Seed]:
     # A refresh over those customers: the run, and a current score for each customer.
     run = retention_refresh(workspace=cast.shop, actor=cast.owner)
     return [{**seed, "run_id": run.pk} for seed in seeds]
+
+
+def _catalogue_item(cast: Any) -> int:
+    catalogue_seed(workspace=cast.shop)
+    return CatalogueItem.objects.get(workspace=cast.shop, kind=CompensationKind.SMALL_GIFT).pk
 
 
 def _conversation_of(cast: Any, address: str) -> int:

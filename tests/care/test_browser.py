@@ -5,6 +5,7 @@ fact log and the fact-based steps, and no apology in any draft."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,3 +124,31 @@ def test_a_chronic_complainers_case_shows_facts_and_no_apology(cast, live_server
     _shot(page, "care-case-facts-390.png")
     page.set_viewport_size({"width": 1366, "height": 900})
     _shot(page, "care-case-facts-1366.png")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_offers_a_gift_certificate_from_the_case_page_on_a_phone(
+    cast, live_server, browser_page
+):  # type: ignore[no-untyped-def]
+    from clientela.rewards.models import Compensation
+    from clientela.rewards.services.catalogue import catalogue_seed
+
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    case = care_case(cast)
+    catalogue_seed(workspace=cast.shop)
+    log_in(page, live_server, cast.teammate)
+    page.goto(f"{live_server.url}/w/alice/care/{case.pk}/")
+    expect(page.locator("#compensation")).to_contain_text("Budget")
+    _fits(page)
+    page.locator("#compensation summary").click()
+    page.locator("#compensation select[name=item]").select_option(label="Certificat cadou")
+    page.get_by_label("Cost or amount").fill("20")
+    page.locator("#compensation").get_by_role("button", name="Propose").click()
+    expect(page.locator("#certificate-code")).to_have_text(re.compile(r"^[A-Z0-9-]{23}$"))
+    _fits(page)
+    compensation = Compensation.objects.get()
+    assert (compensation.case_id, str(compensation.cost)) == (case.pk, "20.00")
+    page.goto(f"{live_server.url}/w/alice/care/{case.pk}/")
+    expect(page.locator("#case-given-cost")).to_contain_text("20")

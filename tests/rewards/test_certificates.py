@@ -198,3 +198,19 @@ def test_a_suppressed_address_gets_no_certificate_mail(cast, given):
     with pytest.raises(ContactNotAllowed):
         certificate_send(certificate=given.certificate, actor=cast.teammate, code=given.code)
     assert Outbox.objects.count() == 0
+
+
+def test_an_unsubscribe_from_mailings_does_not_stop_the_certificate_owed_for_a_complaint(
+    cast, given
+):
+    """The certificate is a reply to the customer's complaint (ContactPurpose.REPLY), not a
+    mailing: their unsubscribe from our letters leaves it going."""
+    from clientela.mail.models import SuppressionReason
+    from clientela.mail.services import suppression_add
+
+    suppression_add(
+        workspace=cast.shop, address="ana@example.com", reason=SuppressionReason.UNSUBSCRIBE
+    )
+    row = certificate_send(certificate=given.certificate, actor=cast.teammate, code=given.code)
+    assert row is not None and row.to_address == "ana@example.com"
+    assert Outbox.objects.count() == 1

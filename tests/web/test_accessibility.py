@@ -63,6 +63,8 @@ def _pages(shop: Any, campaign: Campaign, case: Case) -> list[str]:
         f"/w/alice/care/{case.pk}/",
         "/w/alice/care/lessons/",
         "/w/alice/care/report/",
+        f"/w/alice/care/{case.pk}/compensate/",
+        "/w/alice/rewards/return/",
     ]
 
 

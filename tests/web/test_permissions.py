@@ -161,6 +161,8 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:rewards": (None, MEMBERS),
     "web:rewards_counter": (None, AGENTS),
     "web:rewards_propose": ("customer", AGENTS),
+    "web:rewards_case_propose": ("care_case", AGENTS),
+    "web:rewards_return": (None, AGENTS),
     # POST only: the approve and reject buttons of the ledger (GET leads back to it).
     "web:rewards_decide": ("compensation", (302, 404, 403, 403, 302, 302)),
     # POST only, with the certificate's code: a GET carries no code (400).
@@ -428,6 +430,7 @@ POSTS = [
     ("web:forwarding_opt_out", None),
     ("web:rewards_counter", None),
     ("web:rewards_propose", "customer"),
+    ("web:rewards_case_propose", "care_case"),
     ("web:rewards_decide", "compensation"),
     ("web:rewards_certificate", "certificate"),
     ("web:public_certificate", None),

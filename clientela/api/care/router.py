@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
+from clientela.accounts.policy import Rule
 from clientela.accounts.scoping import scoped_get
 from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.care.schemas import (
@@ -39,18 +42,43 @@ from clientela.care.services.cases import CareError
 from clientela.care.services.messages import case_message_send
 from clientela.commerce.models import Order
 from clientela.customers.models import Customer
+from clientela.rewards.selectors import case_compensations
 
 router = Router(tags=["care"])
 
 
-def _case(request: HttpRequest, case_id: int) -> Case:
+def _case(request: HttpRequest, case_id: int, rule: Rule) -> Case:
+    """The case of the path, once the token's role passes `rule`; another workspace's is a 404."""
+    require(request, rule)
     return scoped_get(Case, workspace_of(request), case_id)
+
+
+@contextmanager
+def _refusals_as_422() -> Iterator[None]:
+    """A service's refusal (CareError) becomes a 422 naming the field."""
+    try:
+        yield
+    except CareError as exc:
+        raise unprocessable(exc.field, exc.message) from exc
 
 
 def _detail(case: Case) -> dict[str, Any]:
     data = {field: getattr(case, field) for field in CaseOut.model_fields if field != "id"}
     data["id"] = case.pk
     data["steps"] = list(case.steps.all())
+    # Rewards sits above care: the case's compensations are joined here, in the adapter.
+    data["compensations"] = [
+        {
+            "id": c.pk,
+            "item": c.item.name,
+            "kind": c.kind,
+            "cost": str(c.cost),
+            "currency": c.currency,
+            "status": c.status,
+            "created_at": c.created_at,
+        }
+        for c in case_compensations(case)
+    ]
     return data
 
 
@@ -77,7 +105,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
         order = Order.objects.for_workspace(workspace).filter(pk=payload.order_id).first()
         if order is None:
             raise unprocessable("order_id", "No such order in this workspace.")
-    try:
+    with _refusals_as_422():
         case = services.case_open(
             workspace=workspace,
             actor=actor_of(request),
@@ -89,15 +117,12 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
             severity=payload.severity,
             order=order,
         )
-    except CareError as exc:
-        raise unprocessable(exc.field, exc.message) from exc
     return Status(201, _detail(case))
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, **OBJECT_READ}, summary="A case")
 def case_read(request: HttpRequest, case_id: Path[QueryId]) -> dict[str, Any]:
-    require(request, CASE_VIEW)
-    return _detail(_case(request, case_id))
+    return _detail(_case(request, case_id, CASE_VIEW))
 
 
 @router.post(
@@ -108,14 +133,11 @@ def case_read(request: HttpRequest, case_id: Path[QueryId]) -> dict[str, Any]:
 def case_status(
     request: HttpRequest, case_id: Path[QueryId], payload: CaseStatusIn
 ) -> dict[str, Any]:
-    require(request, CASE_WORK)
-    case = _case(request, case_id)
-    try:
+    case = _case(request, case_id, CASE_WORK)
+    with _refusals_as_422():
         services.case_status_set(
             case=case, actor=actor_of(request), status=payload.status, solution=payload.solution
         )
-    except CareError as exc:
-        raise unprocessable(exc.field, exc.message) from exc
     case.refresh_from_db()
     return _detail(case)
 
@@ -128,12 +150,9 @@ def case_status(
 def case_message(
     request: HttpRequest, case_id: Path[QueryId], payload: CaseMessageIn
 ) -> dict[str, Any]:
-    require(request, CASE_WORK)
-    case = _case(request, case_id)
-    try:
+    case = _case(request, case_id, CASE_WORK)
+    with _refusals_as_422():
         case_message_send(case=case, actor=actor_of(request), key=payload.step, text=payload.text)
-    except CareError as exc:
-        raise unprocessable(exc.field, exc.message) from exc
     case.refresh_from_db()
     return _detail(case)
 
@@ -146,12 +165,9 @@ def case_message(
 def case_step(
     request: HttpRequest, case_id: Path[QueryId], step: str, payload: StepIn
 ) -> dict[str, Any]:
-    require(request, CASE_WORK)
-    case = _case(request, case_id)
-    try:
+    case = _case(request, case_id, CASE_WORK)
+    with _refusals_as_422():
         services.step_mark(case=case, actor=actor_of(request), key=step[:20], done=payload.done)
-    except CareError as exc:
-        raise unprocessable(exc.field, exc.message) from exc
     return _detail(case)
 
 
@@ -161,12 +177,9 @@ def case_step(
     summary="Review a closed case: what went wrong, the lesson, the change decided",
 )
 def case_review(request: HttpRequest, case_id: Path[QueryId], payload: ReviewIn) -> dict[str, Any]:
-    require(request, CASE_REVIEW)
-    case = _case(request, case_id)
-    try:
+    case = _case(request, case_id, CASE_REVIEW)
+    with _refusals_as_422():
         services.case_review(case=case, actor=actor_of(request), **payload.model_dump())
-    except CareError as exc:
-        raise unprocessable(exc.field, exc.message) from exc
     case.refresh_from_db()
     return _detail(case)
 
@@ -179,14 +192,11 @@ def case_review(request: HttpRequest, case_id: Path[QueryId], payload: ReviewIn)
 def case_handling(
     request: HttpRequest, case_id: Path[QueryId], payload: HandlingChangeIn
 ) -> dict[str, Any]:
-    require(request, HANDLING_OVERRIDE)
-    case = _case(request, case_id)
-    try:
+    case = _case(request, case_id, HANDLING_OVERRIDE)
+    with _refusals_as_422():
         services.case_handling_set(
             case=case, actor=actor_of(request), handling=payload.handling, reason=payload.reason
         )
-    except CareError as exc:
-        raise unprocessable(exc.field, exc.message) from exc
     return _detail(case)
 
 

@@ -61,8 +61,21 @@ class CaseOut(Schema):
     solution: str
 
 
+class CaseCompensationOut(Schema):
+    id: int
+    item: str
+    kind: str
+    cost: str = Field(description="A decimal string")
+    currency: str
+    status: str
+    created_at: datetime
+
+
 class CaseDetailOut(CaseOut):
     steps: list[StepOut]
+    compensations: list[CaseCompensationOut] = Field(
+        description="Compensations proposed on this case (rewards), oldest first"
+    )
 
 
 class CasePage(PageOut):

@@ -4,21 +4,26 @@ one). And the ledger's totals per month and kind."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from clientela.accounts.client import client_ip
 from clientela.accounts.models import Workspace
 from clientela.api.auth import actor_of, require, workspace_of
-from clientela.api.errors import OBJECT_WRITE, READ, ErrorOut, unprocessable
+from clientela.api.errors import OBJECT_WRITE, READ, WRITE, ErrorOut, unprocessable
 from clientela.api.openapi import keep_operation_ids
-from clientela.rewards.models import GiftCertificate, RedemptionChannel
-from clientela.rewards.policy import CERTIFICATE_REDEEM, COMPENSATION_VIEW
+from clientela.api.types import Id, Money, Text200
+from clientela.care.models import Case
+from clientela.care.policy import CARE_REPORT_VIEW
+from clientela.customers.models import Customer
+from clientela.rewards.models import CatalogueItem, GiftCertificate, RedemptionChannel
+from clientela.rewards.policy import CERTIFICATE_REDEEM, COMPENSATION_PROPOSE, COMPENSATION_VIEW
+from clientela.rewards.returns import DEFAULT_DAYS, ReturnRow, compensation_return
 from clientela.rewards.selectors import ledger_totals
 from clientela.rewards.services.certificates import (
     CertificateNotFound,
@@ -27,6 +32,7 @@ from clientela.rewards.services.certificates import (
     certificate_find,
     certificate_redeem,
 )
+from clientela.rewards.services.compensations import CompensationError, compensation_propose
 
 router = Router(tags=["rewards"])
 TOO_MANY = "Too many wrong codes from this address or for this shop: try again in an hour."
@@ -125,6 +131,146 @@ def certificate_redeem_endpoint(request: HttpRequest, payload: RedeemIn) -> Any:
 def totals(request: HttpRequest) -> Any:
     require(request, COMPENSATION_VIEW)
     return [t.__dict__ for t in ledger_totals(workspace_of(request))]
+
+
+class CompensationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: Id
+    cost: Money
+    case_id: Id | None = Field(
+        default=None, description="The complaint case it answers; its client is the customer."
+    )
+    customer_id: Id | None = Field(default=None, description="Needed when no case_id is given.")
+    note: Text200 = ""
+
+
+class CompensationOut(Schema):
+    id: int
+    customer_id: int
+    case_id: int | None
+    item_id: int
+    kind: str
+    cost: Decimal
+    currency: str
+    budget: Decimal
+    status: str
+    certificate: str | None = Field(description="The gift certificate's number, when one was given")
+    code: str | None = Field(description="Its code: shown this once, never stored")
+
+
+def _scoped(model: Any, request: HttpRequest, pk: int | None, field: str) -> Any:
+    found = model.objects.for_workspace(workspace_of(request)).filter(pk=pk).first()
+    if found is None:
+        raise unprocessable(field, "Not found in this workspace.")
+    return found
+
+
+@router.post(
+    "/compensations",
+    response={201: CompensationOut, **WRITE},
+    summary="Propose a compensation for a case or a customer; given at once within the budget",
+)
+def compensation_create(request: HttpRequest, payload: CompensationIn) -> Any:
+    require(request, COMPENSATION_PROPOSE)
+    case = _scoped(Case, request, payload.case_id, "case_id") if payload.case_id else None
+    if case is None and payload.customer_id is None:
+        raise unprocessable("customer_id", "Give the case_id or the customer_id.")
+    customer = _scoped(
+        Customer,
+        request,
+        payload.customer_id or (case.customer_id if case else None),
+        "customer_id",
+    )
+    item = _scoped(CatalogueItem, request, payload.item_id, "item_id")
+    try:
+        given = compensation_propose(
+            customer=customer,
+            actor=actor_of(request),
+            item=item,
+            cost=payload.cost,
+            case=case,
+            note=payload.note,
+        )
+    except CompensationError as exc:
+        raise unprocessable(exc.field, exc.message) from exc
+    c = given.compensation
+    out = {
+        **{k: getattr(c, k) for k in ("customer_id", "case_id", "item_id", "kind", "cost")},
+        **{k: getattr(c, k) for k in ("currency", "budget", "status")},
+        "id": c.pk,
+        "certificate": given.certificate.number if given.certificate else None,
+        "code": given.code,
+    }
+    return Status(201, out)
+
+
+class ReturnFilters(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    start: date
+    end: date
+    days: int = Field(default=DEFAULT_DAYS, ge=1, le=730)
+
+
+class GroupOut(Schema):
+    cases: int
+    cost: Decimal
+    returned: int = Field(description="Cases whose client ordered again within `days`")
+    value: Decimal = Field(description="The total of those orders")
+
+
+class ReturnRowOut(Schema):
+    key: str
+    label: str
+    compensated: GroupOut
+    uncompensated: GroupOut = Field(description="Given nothing, of the same category and severity")
+    enough: bool = Field(description="At least 20 cases in each group")
+    difference: float | None = Field(description="Percentage points; null unless enough")
+
+
+class ReturnOut(Schema):
+    start: date
+    end: date
+    days: int
+    too_recent: int = Field(description="Closed less than `days` ago: left out")
+    total: ReturnRowOut
+    by_category: list[ReturnRowOut]
+    by_agent: list[ReturnRowOut]
+
+
+def _row_out(row: ReturnRow) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "label": row.label,
+        "compensated": row.compensated.__dict__,
+        "uncompensated": row.uncompensated.__dict__,
+        "enough": row.enough,
+        "difference": row.difference,
+    }
+
+
+@router.get(
+    "/return",
+    response={200: ReturnOut, **READ},
+    summary="Compensation cost against the orders that followed, beside comparable cases",
+)
+def return_report(request: HttpRequest, filters: Query[ReturnFilters]) -> Any:
+    require(request, CARE_REPORT_VIEW)
+    if filters.start > filters.end:
+        raise unprocessable("end", "The end comes after the start.", source="query")
+    report = compensation_return(
+        workspace_of(request), start=filters.start, end=filters.end, days=filters.days
+    )
+    return {
+        "start": report.start,
+        "end": report.end,
+        "days": report.days,
+        "too_recent": report.too_recent,
+        "total": _row_out(report.total),
+        "by_category": [_row_out(r) for r in report.by_category],
+        "by_agent": [_row_out(r) for r in report.by_agent],
+    }
 
 
 keep_operation_ids(router, "clientela.api.routers.rewards")

@@ -69,14 +69,17 @@ def _case_url(case: Case) -> str:
     return reverse("web:care_case", kwargs={"ws": case.workspace.slug, "pk": case.pk})
 
 
-def _steps_create(case: Case) -> None:
+def _steps_create(case: Case, *, start: int = 0, skip: frozenset[str] = frozenset()) -> None:
+    """Add the steps of the case's playbook, with their reply drafts, from position `start`;
+    the keys in `skip` (steps already done) are left out."""
     name = case.customer.first_name or case.customer.display_name
+    steps = [s for s in playbook.steps_for(case.handling) if s.key not in skip]
     CaseStep.objects.bulk_create(
         CaseStep(
             workspace=case.workspace,
             case=case,
             key=step.key,
-            position=i,
+            position=start + i,
             draft=playbook.draft_text(
                 case.handling,
                 step.key,
@@ -88,7 +91,7 @@ def _steps_create(case: Case) -> None:
             if step.message
             else "",
         )
-        for i, step in enumerate(playbook.steps_for(case.handling))
+        for i, step in enumerate(steps)
     )
 
 
@@ -374,27 +377,7 @@ def case_handling_set(*, case: Case, actor: User | None, handling: str, reason: 
     case.handling = handling
     case.handling_reason = reason
     case.save(update_fields=["handling", "handling_reason"])
-    name = case.customer.first_name or case.customer.display_name
-    start = len(done)
-    CaseStep.objects.bulk_create(
-        CaseStep(
-            workspace=case.workspace,
-            case=case,
-            key=step.key,
-            position=start + i,
-            draft=playbook.draft_text(
-                handling,
-                step.key,
-                language=case.language,
-                name=name,
-                subject=case.subject,
-                shop=case.workspace.name,
-            )
-            if step.message
-            else "",
-        )
-        for i, step in enumerate(s for s in playbook.steps_for(handling) if s.key not in done)
-    )
+    _steps_create(case, start=len(done), skip=frozenset(done))
     event_record(
         workspace=case.workspace,
         actor=actor,

@@ -197,7 +197,7 @@ def certificate_send(
     customer = certificate.customer
     if customer is None or not code_matches(certificate, code):
         raise RedemptionRefused(_("The code does not belong to this certificate."))
-    verdict = contact_allowed(customer, ContactPurpose.SERVICE)
+    verdict = contact_allowed(customer, ContactPurpose.REPLY)
     if not verdict.allowed:
         raise ContactNotAllowed(verdict)
     with translation.override(certificate.language):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from clientela.accounts.models import Membership, User
 from clientela.accounts.policy import allows, permit
+from clientela.care.models import Case
 from clientela.customers.models import Customer
 from clientela.rewards.models import (
     CatalogueItem,
@@ -85,12 +86,18 @@ def compensation_propose(
     actor: User | None,
     item: CatalogueItem,
     cost: Decimal,
+    case: Case | None = None,
     case_ref: str = "",
     note: str = "",
     receipt: UploadedFile[bytes] | None = None,
 ) -> Given:
+    """Propose `item` at `cost` to the customer, for their complaint `case` if given."""
     workspace = customer.workspace
     permit(actor=actor, workspace=workspace, rule=COMPENSATION_PROPOSE)
+    if case is not None and case.workspace_id != workspace.pk:
+        raise CompensationError("case", _("No such case in this workspace."))
+    if case is not None and case.customer_id != customer.pk:
+        raise CompensationError("case", _("This case is another customer's complaint."))
     if item.workspace_id != workspace.pk or not item.active:
         raise CompensationError("item", _("Choose an item of the catalogue."))
     if cost < 0 or cost > MAX_COST:
@@ -110,6 +117,7 @@ def compensation_propose(
         value_basis=budget.basis,
         customer_value=budget.value,
         status=CompensationStatus.PENDING,
+        case=case,
         case_ref=case_ref[:60],
         note=note[:500],
         proposed_by=actor,
@@ -123,7 +131,13 @@ def compensation_propose(
         kind="compensation.proposed",
         subject=compensation,
         customer=customer,
-        new={"item": item.name, "cost": cost, "budget": budget.amount, "case_ref": case_ref},
+        new={
+            "item": item.name,
+            "cost": cost,
+            "budget": budget.amount,
+            "case": case.pk if case is not None else None,
+            "case_ref": case_ref,
+        },
     )
     if cost <= budget.amount or _is_manager(actor, customer):
         return _give(compensation, actor)

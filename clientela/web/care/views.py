@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ from clientela.commerce.models import Order
 from clientela.customers.selectors import customer_by_email
 from clientela.customers.services import CustomerError, customer_create
 from clientela.inbox.models import Conversation, Direction
+from clientela.web import nav
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.care.forms import (
     CaseFilterForm,
@@ -188,6 +190,11 @@ def case_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
         ),
         "members": members,
         "closed": case.status in case_services.CLOSED,
+        # What the apps above care add (rewards: the compensation offered on this case).
+        "panels": [
+            render_to_string(panel.template, panel.context, request=request)
+            for panel in nav.case_panels(request, case)
+        ],
     }
     return render(request, "web/care/case.html", context)
 

@@ -26,6 +26,38 @@ class ProposeForm(forms.Form):
         self.fields["item"].queryset = items  # type: ignore[attr-defined]
 
 
+class CaseProposeForm(forms.Form):
+    """A compensation proposed from a complaint case's page: the case is the reference."""
+
+    item = forms.ModelChoiceField(label=_("Compensation"), queryset=CatalogueItem.objects.none())
+    cost = forms.DecimalField(
+        label=_("Cost or amount"), min_value=Decimal(0), max_value=Decimal(100000), decimal_places=2
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    receipt = forms.FileField(
+        label=_("Receipt photo (reimbursements; JPEG, PNG or PDF, at most 5 MB)"), required=False
+    )
+
+    def __init__(self, *args: object, items: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["item"].queryset = items  # type: ignore[attr-defined]
+
+
+class ReturnForm(forms.Form):
+    start = forms.DateField(
+        label=_("Cases closed from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=_("Ordered again within (days)"), min_value=1, max_value=730)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end comes after the start."))
+        return data
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(label=_("Certificate code"), max_length=40)
 

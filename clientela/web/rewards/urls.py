@@ -5,7 +5,9 @@ from clientela.web.rewards import views
 urlpatterns = [
     path("rewards/", views.ledger, name="rewards"),
     path("rewards/counter/", views.counter, name="rewards_counter"),
+    path("rewards/return/", views.return_report, name="rewards_return"),
     path("rewards/<int:pk>/decide/", views.decide, name="rewards_decide"),
     path("rewards/certificates/<int:pk>/", views.certificate_print, name="rewards_certificate"),
     path("customers/<int:pk>/compensate/", views.propose, name="rewards_propose"),
+    path("care/<int:pk>/compensate/", views.propose_for_case, name="rewards_case_propose"),
 ]

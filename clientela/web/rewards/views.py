@@ -3,13 +3,20 @@ showing of its code (with its PDF and e-mail), and the counter's redemption."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.client import client_ip
 from clientela.accounts.scoping import scoped_get
+from clientela.care.models import Case
+from clientela.care.policy import CARE_REPORT_VIEW
 from clientela.customers.models import Customer
 from clientela.mail.contact import ContactNotAllowed
 from clientela.rewards import selectors
@@ -21,6 +28,7 @@ from clientela.rewards.policy import (
     COMPENSATION_PROPOSE,
     COMPENSATION_VIEW,
 )
+from clientela.rewards.returns import DEFAULT_DAYS, MIN_CASES, compensation_return
 from clientela.rewards.services.catalogue import catalogue_seed
 from clientela.rewards.services.certificates import (
     CertificateNotFound,
@@ -40,7 +48,8 @@ from clientela.rewards.services.compensations import (
     compensation_reject,
 )
 from clientela.web.access import WorkspaceRequest, workspace_view
-from clientela.web.rewards.forms import ProposeForm, RedeemForm
+from clientela.web.rewards.forms import CaseProposeForm, ProposeForm, RedeemForm, ReturnForm
+from clientela.web.rewards.panels import panel_context
 
 
 @workspace_view(COMPENSATION_VIEW)
@@ -90,6 +99,31 @@ def propose(request: WorkspaceRequest, pk: int) -> HttpResponse:
         "cap": selectors.BUDGET_CAP,
     }
     return render(request, "web/rewards/propose.html", context)
+
+
+@workspace_view(COMPENSATION_PROPOSE)
+def propose_for_case(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The case page's "offer a compensation": given, it leads back to the case (or to the
+    certificate's one showing of its code); refused, the form comes back with its errors."""
+    case = scoped_get(Case.objects.select_related("customer", "workspace"), request.workspace, pk)
+    catalogue_seed(workspace=request.workspace)
+    items = selectors.catalogue(request.workspace, active_only=True)
+    form = CaseProposeForm(request.POST or None, request.FILES or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            given = compensation_propose(
+                customer=case.customer, actor=request.user, case=case, **form.cleaned_data
+            )
+        except CompensationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            if given.code is not None:
+                return _issued(request, given)
+            messages.success(request, _("Saved."))
+            return redirect("web:care_case", ws=request.workspace.slug, pk=case.pk)
+    context = panel_context(case, form)
+    context["may_propose"] = True
+    return render(request, "web/rewards/propose_case.html", context)
 
 
 @workspace_view(COMPENSATION_APPROVE)
@@ -166,3 +200,21 @@ def counter(request: WorkspaceRequest) -> HttpResponse:
                 redemption=redemption, certificate=redemption.certificate, form=RedeemForm()
             )
     return render(request, "web/rewards/counter.html", context)
+
+
+@workspace_view(CARE_REPORT_VIEW)
+def return_report(request: WorkspaceRequest) -> HttpResponse:
+    """Did compensations bring clients back? The last year by default."""
+    today = timezone.now().astimezone(ZoneInfo(request.workspace.time_zone)).date()
+    initial: dict[str, Any] = {
+        "start": today - dt.timedelta(days=365),
+        "end": today,
+        "days": DEFAULT_DAYS,
+    }
+    form = ReturnForm(request.GET or initial)
+    data = form.cleaned_data if form.is_valid() else initial
+    report = compensation_return(
+        request.workspace, start=data["start"], end=data["end"], days=data["days"]
+    )
+    context = {"form": form, "report": report, "min_cases": MIN_CASES}
+    return render(request, "web/rewards/return.html", context)
