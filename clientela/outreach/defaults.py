@@ -57,6 +57,31 @@ DEFAULTS: dict[tuple[str, str], DefaultTemplate] = {
         "We hope to see you soon,\n{{ shop.name }}" + _FOOTER_TEXT,
         "",
     ),
+    # The letter copied by hand: on paper there is no link to follow and no reply button, so
+    # it says neither; the signature is the writer's (the printed page keeps room for it).
+    # Its subject is never shown: a template has one.
+    ("letter", "ro"): DefaultTemplate(
+        "Scrisoare scrisă de mână",
+        "Scrisoare de mulțumire",
+        "Dragă {{ customer.first_name|default:customer.display_name }},\n\n"
+        "Vă mulțumim că ați ales {{ shop.name }}{% if order.placed_at %} și pentru "
+        'cumpărătura din {{ order.placed_at|date:"j F Y" }}{% endif %}. Sperăm că vă bucurați '
+        "de alegerea făcută și că ne-am ridicat la înălțimea așteptărilor dumneavoastră.\n\n"
+        "Ne-ar face o deosebită plăcere să vă revedem; vă așteptăm oricând cu drag.\n\n"
+        "Cu stimă și recunoștință,",
+        "",
+    ),
+    ("letter", "en"): DefaultTemplate(
+        "Handwritten letter",
+        "Thank-you letter",
+        "Dear {{ customer.first_name|default:customer.display_name }},\n\n"
+        "Thank you for choosing {{ shop.name }}{% if order.placed_at %} and for your purchase "
+        'on {{ order.placed_at|date:"j F Y" }}{% endif %}. We hope you are enjoying your choice '
+        "and that we lived up to what you expected of us.\n\n"
+        "It would be a real pleasure to see you again; you are always welcome.\n\n"
+        "With warm regards and thanks,",
+        "",
+    ),
     ("confirmation", "ro"): DefaultTemplate(
         "Confirmarea abonării",
         "Confirmați abonarea la {{ list.name }}",
