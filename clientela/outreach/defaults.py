@@ -14,8 +14,6 @@ class DefaultTemplate:
     body_html: str
 
 
-_FOOTER_TEXT = "\n\n--\n{{ shop.name }}\n{{ unsubscribe_url }}\n"
-
 DEFAULTS: dict[tuple[str, str], DefaultTemplate] = {
     ("thank_you", "ro"): DefaultTemplate(
         "Scrisoare de mulțumire",
@@ -39,13 +37,14 @@ DEFAULTS: dict[tuple[str, str], DefaultTemplate] = {
         "Kind regards,\n{{ shop.name }}",
         "",
     ),
+    # No unsubscribe line of their own: the layout's footer carries it in both parts.
     ("win_back", "ro"): DefaultTemplate(
         "Ne este dor de dumneavoastră",
         "{{ customer.first_name|default:customer.display_name }}, ne-ar bucura să reveniți",
         "Dragă {{ customer.first_name|default:customer.display_name }},\n\n"
         "A trecut ceva timp de la ultima vizită la {{ shop.name }}. Dacă ceva nu a fost "
         "pe placul dumneavoastră, spuneți-ne: răspundeți la acest mesaj.\n\n"
-        "Vă așteptăm cu drag,\n{{ shop.name }}" + _FOOTER_TEXT,
+        "Vă așteptăm cu drag,\n{{ shop.name }}",
         "",
     ),
     ("win_back", "en"): DefaultTemplate(
@@ -54,7 +53,7 @@ DEFAULTS: dict[tuple[str, str], DefaultTemplate] = {
         "Dear {{ customer.first_name|default:customer.display_name }},\n\n"
         "It has been a while since your last visit to {{ shop.name }}. If something was "
         "not right, tell us: just reply to this message.\n\n"
-        "We hope to see you soon,\n{{ shop.name }}" + _FOOTER_TEXT,
+        "We hope to see you soon,\n{{ shop.name }}",
         "",
     ),
     # The letter copied by hand: on paper there is no link to follow and no reply button, so
