@@ -75,6 +75,7 @@ def outbox_claim(
             status=OutboxStatus.SENDING,
             lease_until=now + lease,
             leased_by=tag,
+            in_flight=False,
             attempts=F("attempts") + 1,
         )
     return list(

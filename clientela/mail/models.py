@@ -65,6 +65,10 @@ class Outbox(WorkspaceScoped):
     attempts = models.IntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
     leased_by = models.CharField(max_length=100, blank=True)
+    # Set by the sender, under its lease, just before it hands the row to the relay: from then
+    # on a pause or a cancel no longer takes the row back (it is leaving); until then they do,
+    # and the sender, finding the row no longer its own, skips it.
+    in_flight = models.BooleanField(default=False)
     # When the row may next be claimed: not_before at first, then the back-off after a 4xx.
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_smtp_code = models.IntegerField(null=True, blank=True)

@@ -6,6 +6,11 @@ theirs. A sender killed mid-batch leaves its unsent rows SENDING until the lease
 the only message it can send twice is the one whose reply it was writing down when it died
 (same Message-ID, which receivers use to drop duplicates): at most one per kill. Recording
 once per batch instead cost a whole batch of duplicates per kill.
+
+Before handing a row to the relay the sender marks it in flight, on the condition that it is
+still its own: a pause or a cancel that committed since the claim has taken back every row
+not yet in flight, and the sender skips those. So a claimed batch does not outlive a pause;
+only the message already in the relay's hands leaves. One UPDATE by primary key per message.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ class BatchReport:
     failed: int
     suppressed: int
     relay_down: bool
+    withdrawn: int = 0  # taken back (a paused or cancelled campaign) before their turn
 
 
 def _looks(rows: list[Outbox]) -> dict[int, Look]:
@@ -137,6 +143,7 @@ def envelope_for(
 def _changes(row: Outbox, outcome: Outcome, now: datetime) -> dict[str, object]:
     done = {
         "lease_until": None,
+        "in_flight": False,
         "last_smtp_code": outcome.code,
         "last_smtp_reply": outcome.reply,
         "last_attempt_at": now,
@@ -199,6 +206,7 @@ def _record(results: list[tuple[Outbox, Outcome]], untried: list[Outbox]) -> lis
             ).update(
                 status=OutboxStatus.QUEUED,
                 lease_until=None,
+                in_flight=False,
                 attempts=row.attempts - 1,
                 next_attempt_at=now + timedelta(minutes=1),
             )
@@ -214,7 +222,15 @@ def _note_last_sent(sent: list[Outbox]) -> None:
         transaction.on_commit(lambda: last_sent_note(last.pk, last.message_id))
 
 
-def _report(claimed: int, results: list[tuple[Outbox, Outcome]], relay_down: bool) -> BatchReport:
+def _take(row: Outbox) -> bool:
+    """Mark the row in flight if it is still ours; False when it was taken back meanwhile."""
+    mine = Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, leased_by=row.leased_by)
+    return bool(mine.update(in_flight=True))
+
+
+def _report(
+    claimed: int, results: list[tuple[Outbox, Outcome]], relay_down: bool, withdrawn: int
+) -> BatchReport:
     verdicts = [outcome for _, outcome in results]
     return BatchReport(
         claimed=claimed,
@@ -223,6 +239,7 @@ def _report(claimed: int, results: list[tuple[Outbox, Outcome]], relay_down: boo
         failed=sum(o.verdict is Verdict.FAILED and o is not SUPPRESSED for o in verdicts),
         suppressed=sum(o is SUPPRESSED for o in verdicts),
         relay_down=relay_down,
+        withdrawn=withdrawn,
     )
 
 
@@ -244,6 +261,7 @@ def outbox_send_batch(
     results: list[tuple[Outbox, Outcome]] = []
     recorded = 0  # results[:recorded] are committed
     relay_down = False
+    withdrawn: set[int] = set()
     try:
         for row in rows:
             if row.pk in blocked:
@@ -253,6 +271,9 @@ def outbox_send_batch(
             else:
                 if bucket is not None:
                     bucket.take()
+                if not _take(row):
+                    withdrawn.add(row.pk)
+                    continue
                 code, reply = relay.deliver(
                     envelope_for(row, *senders[row.workspace_id], looks[row.workspace_id])
                 )
@@ -270,7 +291,7 @@ def outbox_send_batch(
         # Also on SIGTERM/KeyboardInterrupt: what reached the relay must be recorded as sent,
         # and the rows not tried go back to the queue.
         tried = {row.pk for row, _ in results}
-        untried = [row for row in rows if row.pk not in tried]
+        untried = [row for row in rows if row.pk not in tried | withdrawn]
         if recorded < len(results) or untried:
             _note_last_sent(_record(results[recorded:], untried))
-    return _report(len(rows), results, relay_down)
+    return _report(len(rows), results, relay_down, len(withdrawn))

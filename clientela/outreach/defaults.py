@@ -14,8 +14,6 @@ class DefaultTemplate:
     body_html: str
 
 
-_FOOTER_TEXT = "\n\n--\n{{ shop.name }}\n{{ unsubscribe_url }}\n"
-
 DEFAULTS: dict[tuple[str, str], DefaultTemplate] = {
     ("thank_you", "ro"): DefaultTemplate(
         "Scrisoare de mulțumire",
@@ -39,13 +37,14 @@ DEFAULTS: dict[tuple[str, str], DefaultTemplate] = {
         "Kind regards,\n{{ shop.name }}",
         "",
     ),
+    # No unsubscribe line of their own: the layout's footer carries it in both parts.
     ("win_back", "ro"): DefaultTemplate(
         "Ne este dor de dumneavoastră",
         "{{ customer.first_name|default:customer.display_name }}, ne-ar bucura să reveniți",
         "Dragă {{ customer.first_name|default:customer.display_name }},\n\n"
         "A trecut ceva timp de la ultima vizită la {{ shop.name }}. Dacă ceva nu a fost "
         "pe placul dumneavoastră, spuneți-ne: răspundeți la acest mesaj.\n\n"
-        "Vă așteptăm cu drag,\n{{ shop.name }}" + _FOOTER_TEXT,
+        "Vă așteptăm cu drag,\n{{ shop.name }}",
         "",
     ),
     ("win_back", "en"): DefaultTemplate(
@@ -54,7 +53,32 @@ DEFAULTS: dict[tuple[str, str], DefaultTemplate] = {
         "Dear {{ customer.first_name|default:customer.display_name }},\n\n"
         "It has been a while since your last visit to {{ shop.name }}. If something was "
         "not right, tell us: just reply to this message.\n\n"
-        "We hope to see you soon,\n{{ shop.name }}" + _FOOTER_TEXT,
+        "We hope to see you soon,\n{{ shop.name }}",
+        "",
+    ),
+    # The letter copied by hand: on paper there is no link to follow and no reply button, so
+    # it says neither; the signature is the writer's (the printed page keeps room for it).
+    # Its subject is never shown: a template has one.
+    ("letter", "ro"): DefaultTemplate(
+        "Scrisoare scrisă de mână",
+        "Scrisoare de mulțumire",
+        "Dragă {{ customer.first_name|default:customer.display_name }},\n\n"
+        "Vă mulțumim că ați ales {{ shop.name }}{% if order.placed_at %} și pentru "
+        'cumpărătura din {{ order.placed_at|date:"j F Y" }}{% endif %}. Sperăm că vă bucurați '
+        "de alegerea făcută și că ne-am ridicat la înălțimea așteptărilor dumneavoastră.\n\n"
+        "Ne-ar face o deosebită plăcere să vă revedem; vă așteptăm oricând cu drag.\n\n"
+        "Cu stimă și recunoștință,",
+        "",
+    ),
+    ("letter", "en"): DefaultTemplate(
+        "Handwritten letter",
+        "Thank-you letter",
+        "Dear {{ customer.first_name|default:customer.display_name }},\n\n"
+        "Thank you for choosing {{ shop.name }}{% if order.placed_at %} and for your purchase "
+        'on {{ order.placed_at|date:"j F Y" }}{% endif %}. We hope you are enjoying your choice '
+        "and that we lived up to what you expected of us.\n\n"
+        "It would be a real pleasure to see you again; you are always welcome.\n\n"
+        "With warm regards and thanks,",
         "",
     ),
     ("confirmation", "ro"): DefaultTemplate(

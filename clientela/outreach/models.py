@@ -42,6 +42,7 @@ class TemplatePurpose(models.TextChoices):
     WIN_BACK = "win_back", _("Win-back")
     CAMPAIGN = "campaign", _("Campaign")
     CONFIRMATION = "confirmation", _("Subscription confirmation")
+    LETTER = "letter", _("Handwritten letter")
 
 
 class MessageTemplate(WorkspaceScoped):

@@ -54,7 +54,7 @@ def campaigns_sweep(*, now: datetime) -> dict[str, int]:
     for campaign in Campaign.objects.filter(status=CampaignStatus.SENDING):
         totals["campaigns_finished"] += int(campaign_finish_if_done(campaign=campaign))
     for campaign in Campaign.objects.filter(status=CampaignStatus.PAUSED):
-        campaign_hold_queued(campaign)
+        campaign_hold_queued(campaign, now=now)
     return totals
 
 

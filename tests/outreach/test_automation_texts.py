@@ -18,6 +18,7 @@ from clientela.mail.models import Outbox
 from clientela.mail.send import outbox_send_batch
 from clientela.mail.smtp import Relay
 from clientela.mail.verp import unsubscribe_url
+from clientela.outreach.letter_text import letter_text
 from clientela.outreach.models import MessageTemplate
 from clientela.outreach.rendering import TemplateInvalid
 from clientela.outreach.services.automation_texts import (
@@ -181,3 +182,33 @@ def test_an_order_a_week_old_gets_exactly_the_edited_text(cast: Any, sink: Any) 
     row = Outbox.objects.get()
     assert footer == f"Alice's Shop\nDezabonare: {unsubscribe_url(row.pk)}\n"
     assert row.status == "sent"
+
+
+def test_the_handwritten_letter_is_edited_per_language_with_a_preview(
+    cast: Any, client_for: Any
+) -> None:
+    anna, ana = _buyer(cast, "anna@example.com", "en", "Anna"), _buyer(cast)
+    anna_order, ana_order = _order(cast, anna, 2), _order(cast, ana, 2)
+    home = client_for(cast.viewer).get("/w/alice/outreach/").content.decode()
+    assert "Vă mulțumim că ați ales Alice" not in home  # the template, not a rendering
+    assert "Vă mulțumim că ați ales {{ shop.name }}" in home
+    assert "/w/alice/outreach/automations/letter/en/" in home
+    url = "/w/alice/outreach/automations/letter/en/"
+    text = "Dear {{ customer.first_name }},\n\nOrder {{ order.external_id }} made our week."
+
+    assert post(client_for(cast.teammate), url, {"body_text": text}).status_code == 403
+    assert post(client_for(cast.manager), url, {"body_text": text}).status_code == 302
+
+    saved = template_for(cast.shop, "letter", "en")
+    assert saved.pk is not None and saved.body_text == text
+    assert saved.subject == "Thank-you letter"  # kept: a letter has no subject line
+    assert letter_text(workspace=cast.shop, customer=anna, order=anna_order) == (
+        f"Dear Anna,\n\nOrder #{anna_order.pk} made our week."
+    )
+    # The other language keeps the built-in text.
+    assert letter_text(workspace=cast.shop, customer=ana, order=ana_order).startswith(
+        "Dragă Ana,\n\nVă mulțumim că ați ales Alice's Shop și pentru cumpărătura din "
+    )
+    page = client_for(cast.viewer).get(f"{url}?order={anna_order.pk}").content.decode()
+    assert f"Order #{anna_order.pk} made our week." in page
+    assert 'name="subject"' not in page and "Subject:" not in page

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from clientela.commerce.models import Order
 from clientela.customers.models import Customer
+from clientela.mail.branding import branding_set
 from clientela.outreach.letter_text import letter_text
 from clientela.outreach.models import HandwrittenLetter
 from clientela.outreach.services.letter_print import PrintForm, letters_print
@@ -106,6 +107,32 @@ def test_the_letter_has_letterhead_date_window_address_text_and_no_reply(cast, b
     closing = _at(runs, "Cu stimă și recunoștință,")[1]
     signed = [y for text, _x, y in runs if text == "Alice's Shop" and y > closing]
     assert signed and signed[0] - closing >= 20
+
+
+def test_the_letterhead_and_the_return_line_carry_the_shops_postal_address(cast, build) -> None:  # type: ignore[no-untyped-def]
+    branding_set(
+        workspace=cast.shop,
+        actor=cast.owner,
+        brand_color="#1d4ed8",
+        link_color="#1d4ed8",
+        postal_address="Str. Lungă 12\n500030 Brașov",
+    )
+
+    pdf = letters_print(workspace=cast.shop, letters=[_letter(cast, build, 1)], now=PRINTED)
+
+    runs = _runs(PdfReader(io.BytesIO(pdf)).pages[0])
+    # In the letterhead, above the window, and in the window's return line above the recipient.
+    head = [y for text, _x, y in runs if "Str. Lungă 12" in text and y < 45]
+    assert head and any("500030 Brașov" in text for text, _x, y in runs if y < 45)
+    back = [y for text, _x, y in runs if "Str. Lungă 12" in text and 45 <= y < 60]
+    assert back and back[0] < _at(runs, "Ștefăniță Test")[1]
+
+
+def test_a_letter_without_a_postal_address_prints_none(cast, build) -> None:  # type: ignore[no-untyped-def]
+    pdf = letters_print(workspace=cast.shop, letters=[_letter(cast, build, 1)], now=PRINTED)
+
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Alice's Shop" in text and " · ·" not in text and "None" not in text
 
 
 def test_a_sheet_holds_3_by_8_labels_in_reading_order(cast, build) -> None:  # type: ignore[no-untyped-def]

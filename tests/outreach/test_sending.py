@@ -3,10 +3,13 @@ that stops the sender, a schedule the clock keeps, and one set of counts on ever
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from clientela.clock.registry import registry
@@ -27,6 +30,7 @@ from clientela.outreach.services.campaigns import (
 )
 from clientela.outreach.services.recipients import AudienceChanged
 from clientela.outreach.tasks import CAMPAIGNS_CRON, campaigns_sweep
+from tests.mail.sink import RecordingHandler, Sink
 from tests.outreach.conftest import days_ago
 from tests.outreach.test_api import _api
 
@@ -206,6 +210,72 @@ def test_a_paused_campaign_sends_nothing_until_it_is_resumed(cast, build, sink) 
     assert received == [f"p{i}@example.ro" for i in range(4)]
     counts = message_counts(cast.shop, source_type="campaign", source_id=campaign.pk)
     assert (counts.queued, counts.paused, counts.sent, counts.delivered) == (0, 0, 4, 4)
+
+
+class HeldHandler(RecordingHandler):
+    """Records like the sink, but keeps the relay's reply to the `hold_at`-th message until
+    `release` is set: the sender is then mid-batch, with that message in flight."""
+
+    def __init__(self, hold_at: int) -> None:
+        super().__init__()
+        self.hold_at, self.arrived, self.release = hold_at, threading.Event(), threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        reply = await super().handle_DATA(server, session, envelope)
+        if len(self.received) == self.hold_at:
+            self.arrived.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
+        return reply
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pause_stops_the_batch_a_sender_has_already_claimed(cast, build, settings) -> None:  # type: ignore[no-untyped-def]
+    people = [build.customer(cast.shop, f"p{i}@example.ro", first=f"P{i}") for i in range(10)]
+    campaign = _campaign(cast, people, holdout=0)
+    campaign_act(campaign=campaign, action="send", actor=cast.owner, confirm_count=10)
+    held = HeldHandler(hold_at=3)
+    sink = Sink()
+    sink.handler = sink.controller.handler = held
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER = False, ""
+    settings.CLIENTELA_BOUNCE_DOMAIN, settings.SITE_URL = (
+        "bounces.alice.example",
+        "https://alice.example",
+    )
+    with sink:
+
+        def send() -> None:
+            try:
+                worker_run(WorkerOptions(batch=25, drain=True))
+            finally:
+                connection.close()
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        assert held.arrived.wait(20)  # the sender holds all ten; the third is leaving
+        assert Outbox.objects.filter(status=OutboxStatus.SENDING).count() == 8
+        campaign_pause(campaign=campaign, actor=cast.owner)
+        held.release.set()
+        sender.join(20)
+
+        assert not sender.is_alive()
+        assert len(held.received) == 3  # the two before the pause and the one in flight
+        counts = message_counts(cast.shop, source_type="campaign", source_id=campaign.pk)
+        assert (counts.queued, counts.paused, counts.sent) == (0, 7, 3)
+        assert not Outbox.objects.filter(status=OutboxStatus.SENDING).exists()
+        # The claim's attempt was never made: the held rows carry none.
+        assert set(
+            Outbox.objects.filter(status=OutboxStatus.CANCELLED).values_list("attempts", flat=True)
+        ) == {0}
+
+        campaign_resume(campaign=campaign, actor=cast.owner)
+        worker_run(WorkerOptions(drain=True))
+
+    received = sorted(rcpt for message in held.received for rcpt in message.recipients)
+    assert received == sorted(f"p{i}@example.ro" for i in range(10))
+    counts = message_counts(cast.shop, source_type="campaign", source_id=campaign.pk)
+    assert (counts.queued, counts.paused, counts.sent) == (0, 0, 10)
 
 
 def test_a_scheduled_campaign_leaves_when_due_and_not_before(cast, build) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
-"""What the automations say, per language: the thank-you and win-back letters are the
-workspace's templates of that purpose (the shipped default until the shop edits one), shown
-and edited from the Automations page, with a preview for a real recent order.
+"""What the automations say, per language: the thank-you and win-back letters, and the letter
+written by hand, are the workspace's templates of that purpose (the shipped default until the
+shop edits one), shown and edited from the Automations page, with a preview for a real recent
+order.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from clientela.outreach.services.templates import (
     template_save,
 )
 
-AUTOMATION_PURPOSES = (TemplatePurpose.THANK_YOU, TemplatePurpose.WIN_BACK)
+AUTOMATION_PURPOSES = (TemplatePurpose.THANK_YOU, TemplatePurpose.WIN_BACK, TemplatePurpose.LETTER)
 RECENT_ORDERS = 20
 
 
@@ -48,15 +49,16 @@ def automation_text_save(
     actor: User | None,
     purpose: str,
     language: str,
-    subject: str,
     body_text: str,
+    subject: str | None = None,
 ) -> MessageTemplate:
     """Change what the automation sends in `language`: the workspace's template of that
     purpose, created from the default the first time (template_save checks the role and
-    refuses a text that does not render)."""
+    refuses a text that does not render). A letter has no subject: None keeps the current."""
     if purpose not in AUTOMATION_PURPOSES or language not in Language.values:
         raise ValueError("not an automation's text")
     current = template_for(workspace, purpose, language)
+    subject = current.subject if subject is None else subject
     if current.pk is None:
         return template_save(
             workspace=workspace,

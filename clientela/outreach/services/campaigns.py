@@ -310,22 +310,36 @@ def campaign_send(
 
 @transaction.atomic
 def campaign_pause(*, campaign: Campaign, actor: User | None) -> Campaign:
-    """Sending -> paused: its queued messages wait (cancelled, marked) until a resume. A batch
-    a sender had already claimed (at most one, of its batch size) still goes out."""
+    """Sending -> paused: its queued messages wait (cancelled, marked) until a resume, and so do
+    those a sender has claimed but not yet handed to the relay: it re-checks each row before
+    it goes (`mail.send`), so only the message already in flight leaves after the pause."""
     campaign = _step(campaign, CampaignAction.PAUSE, actor)
     campaign_hold_queued(campaign)
     return campaign
 
 
-def campaign_hold_queued(campaign: Campaign) -> int:
-    """Hold the queued messages of a paused campaign; how many. The clock runs it again every
+def campaign_hold_queued(campaign: Campaign, now: datetime | None = None) -> int:
+    """Hold the waiting messages of a paused campaign; how many. The clock runs it again every
     minute: a sender that was stopped mid-batch puts the rows it did not try back in the
     queue, and those must not leave while the campaign is paused."""
-    return int(
-        campaign_rows(campaign)
-        .filter(status=OutboxStatus.QUEUED)
-        .update(status=OutboxStatus.CANCELLED, last_smtp_reply=PAUSED_REPLY)
-    )
+    return _take_back(campaign, status=OutboxStatus.CANCELLED, reply=PAUSED_REPLY, now=now)
+
+
+def _take_back(campaign: Campaign, *, status: str, reply: str | None, now: datetime | None) -> int:
+    """Move the campaign's queued rows, and the claimed ones not yet in flight, to `status`.
+    A claimed row's attempt was counted at the claim but never made: it is given back. A row
+    left in flight by a sender that died (its lease ran out) may or may not have left; it is
+    taken back too rather than sent by the next sender, as a queued row would be."""
+    rows = campaign_rows(campaign)
+    done: dict[str, Any] = {"status": status, "lease_until": None, "leased_by": ""}
+    if reply is not None:
+        done["last_smtp_reply"] = reply
+    taken = rows.filter(status=OutboxStatus.QUEUED).update(**done)
+    claimed = rows.filter(status=OutboxStatus.SENDING)
+    taken += claimed.filter(in_flight=False).update(**done, attempts=F("attempts") - 1)
+    lost = claimed.filter(in_flight=True, lease_until__lt=now or timezone.now())
+    taken += lost.update(**done, in_flight=False)
+    return int(taken)
 
 
 @transaction.atomic
@@ -340,7 +354,7 @@ def campaign_resume(*, campaign: Campaign, actor: User | None) -> Campaign:
 @transaction.atomic
 def campaign_cancel(*, campaign: Campaign, actor: User | None) -> Campaign:
     campaign = _step(campaign, CampaignAction.CANCEL, actor, finished_at=timezone.now())
-    campaign_rows(campaign).filter(status=OutboxStatus.QUEUED).update(status=OutboxStatus.CANCELLED)
+    _take_back(campaign, status=OutboxStatus.CANCELLED, reply=None, now=None)
     campaign_rows(campaign).filter(last_smtp_reply=PAUSED_REPLY).update(last_smtp_reply="")
     return campaign
 

@@ -21,6 +21,7 @@ from django.utils import formats, timezone, translation
 
 from clientela.accounts.models import Workspace
 from clientela.customers.models import Customer
+from clientela.mail.branding import branding_for
 from clientela.mail.selectors import delivery_settings_for
 from clientela.outreach.letter_text import letter_language
 from clientela.outreach.models import HandwrittenLetter
@@ -83,11 +84,14 @@ def letters_print(
         else []
     )
     sender = delivery_settings_for(workspace).from_email
+    # The postal address of the mail's look (Settings → Mail look): one source for both.
+    postal = branding_for(workspace).postal_address.splitlines()
     html = render_to_string(
         "outreach/pdf/letters.html",
         {
             "workspace": workspace,
             "sender": sender,
+            "postal": postal,
             "letters": printed if form == PrintForm.LETTERS else [],
             "envelopes": printed if form in (PrintForm.DL, PrintForm.C5) else [],
             "envelope": form.value,

@@ -57,7 +57,10 @@ class BrandingForm(forms.Form):
         label=gettext_lazy("Postal address"),
         max_length=ADDRESS_MAX,
         required=False,
-        help_text=gettext_lazy("Shown at the foot of every e-mail, as the law asks of shops."),
+        help_text=gettext_lazy(
+            "Shown at the foot of every e-mail, as the law asks of shops, and in the "
+            "letterhead of the letters written by hand."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -1,5 +1,5 @@
-"""The text of an automation (thank-you, win-back) in one language: shown, edited, and
-previewed for a real recent order."""
+"""The text of an automation (thank-you, win-back, the letter written by hand) in one
+language: shown, edited, and previewed for a real recent order."""
 
 from __future__ import annotations
 
@@ -56,6 +56,9 @@ def automation_text(request: WorkspaceRequest, purpose: str, language: str) -> H
         request.POST or None,
         initial={"subject": template.subject, "body_text": template.body_text},
     )
+    letter = purpose == TemplatePurpose.LETTER
+    if letter:
+        del form.fields["subject"]  # paper has no subject line
     if request.method == "POST" and form.is_valid():
         try:
             automation_text_save(
@@ -94,6 +97,7 @@ def automation_text(request: WorkspaceRequest, purpose: str, language: str) -> H
         {
             "purpose": purpose,
             "purpose_label": TemplatePurpose(purpose).label,
+            "letter": letter,
             "language": language,
             "language_label": Language(language).label,
             "template": template,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.outreach import reports
-from clientela.outreach.models import Automation, HandwrittenLetter, LetterStatus
+from clientela.outreach.models import Automation, HandwrittenLetter, LetterStatus, TemplatePurpose
 from clientela.outreach.policy import AUTOMATIONS_UPDATE
 from clientela.outreach.services import automations as automation_services
 from clientela.outreach.services.automation_texts import automation_texts
@@ -35,6 +35,7 @@ def outreach_home(request: WorkspaceRequest) -> HttpResponse:
         {
             "settings": current,
             "figures": figures,
+            "letter_texts": automation_texts(workspace, TemplatePurpose.LETTER),
             "letters_to_write": HandwrittenLetter.objects.for_workspace(workspace)
             .filter(status=LetterStatus.TO_WRITE)
             .count(),
