@@ -118,6 +118,9 @@ PUBLISHED = {
     ("GET", "/rewards/totals"): "rewards_totals",
     ("POST", "/rewards/certificates/check"): "rewards_certificate_check",
     ("POST", "/rewards/certificates/redeem"): "rewards_certificate_redeem_endpoint",
+    ("GET", "/rewards/catalogue"): "rewards_catalogue_list",
+    ("POST", "/rewards/catalogue"): "rewards_catalogue_item_create_endpoint",
+    ("PATCH", "/rewards/catalogue/{item_id}"): "rewards_catalogue_item_update_endpoint",
 }
 
 
