@@ -155,6 +155,8 @@ def decimal_string(max_digits: int, places: int, description: str) -> Any:
 
 
 Money = decimal_string(12, 2, "an amount with at most two decimals, as a string")
+# A column of 10 digits with two decimals (a catalogue's usual cost).
+Money10 = decimal_string(10, 2, "an amount with at most two decimals, as a string")
 Quantity = decimal_string(10, 3, "a quantity with at most three decimals, as a string")
 
 

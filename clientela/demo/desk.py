@@ -1,5 +1,6 @@
 """The demo's front desk: a support address, a few messages waiting in the inbox, a chronic
-complainer's history, and forwarding addresses for the most loyal customers.
+complainer's history, forwarding addresses for the most loyal customers, and a few
+compensations in the rewards ledger (demo.rewards).
 
 Written once, inside the demo load, so a new user finds something to answer: a question
 about a delivery, a complaint about a broken item (to open as a case from the message), a
@@ -20,6 +21,7 @@ from clientela.care.models import Case, CaseStatus
 from clientela.care.services.cases import case_open
 from clientela.commerce.models import Order
 from clientela.customers.models import Customer
+from clientela.demo.rewards import demo_rewards_seed
 from clientela.forwarding.models import ForwardingDomain
 from clientela.forwarding.services import alias_grant, forwarding_settings_update
 from clientela.inbox.models import InboxSettings
@@ -133,6 +135,7 @@ def demo_desk_seed(
         rate_per_hour=60,
         max_message_kb=10 * 1024,
     )
+    demo_rewards_seed(workspace=workspace, customers=regulars[-3:], actor=actor, now=now)
     for customer in regulars[:3]:
         alias_grant(
             workspace=workspace,

@@ -46,6 +46,7 @@ from clientela.mail.models import (
 from clientela.mail.ratelimit import Bucket
 from clientela.mail.retry import Outcome, Verdict, outcome_of, retry_delay
 from clientela.mail.selectors import outbox_blocked
+from clientela.mail.signals import outbox_settled
 from clientela.mail.smtp import Relay
 from clientela.mail.verp import bounce_address, unsubscribe_url
 from clientela.timeline.models import Event
@@ -190,6 +191,14 @@ def _record(results: list[tuple[Outbox, Outcome]], untried: list[Outbox]) -> lis
                 events.append(_event(row, str(changes["status"]), outcome))
                 if changes["status"] == OutboxStatus.SENT:
                     recorded.append(row)
+                outbox_settled.send(
+                    sender=Outbox,
+                    outbox_id=row.pk,
+                    workspace_id=row.workspace_id,
+                    source_type=row.source_type,
+                    source_id=row.source_id,
+                    status=str(changes["status"]),
+                )
             if outcome.hard_bounce:
                 SuppressedAddress.objects.get_or_create(
                     workspace_id=row.workspace_id,

@@ -20,6 +20,7 @@ from clientela.mail.models import (
     DeliverySettings,
     Outbox,
     OutboxKind,
+    OutboxStatus,
     PauseReason,
     SuppressedAddress,
     SuppressionReason,
@@ -112,6 +113,30 @@ def outbox_enqueue(*, workspace: Workspace, draft: OutboxDraft) -> Outbox | None
     except IntegrityError:
         return None
     return row
+
+
+def outbox_redact(*, outbox_id: int, replacements: dict[str, str]) -> bool:
+    """Replace each secret in a settled row's stored subject and bodies by what may stay (a
+    masked form): the copy kept for the sent-mail pages no longer holds it. The system's act,
+    after delivery; a row still queued or sending is left alone, since a retry must carry the
+    secret. True when the row changed."""
+    row = (
+        Outbox.objects.filter(pk=outbox_id)
+        .exclude(status__in=[OutboxStatus.QUEUED, OutboxStatus.SENDING])
+        .only("subject", "body_text", "body_html")
+        .first()
+    )
+    if row is None:
+        return False
+    values = {"subject": row.subject, "body_text": row.body_text, "body_html": row.body_html}
+    for name, text in values.items():
+        for secret, shown in replacements.items():
+            text = text.replace(secret, shown)
+        values[name] = text
+    changed = {k: v for k, v in values.items() if v != getattr(row, k)}
+    if changed:
+        Outbox.objects.filter(pk=outbox_id).update(**changed)
+    return bool(changed)
 
 
 def suppression_add(

@@ -19,3 +19,11 @@ unsubscribe_requested = Signal()
 # joined the suppression list (the mailbox does not exist).
 # Kwargs: outbox_id (int), workspace_id (int), address (str), suppressed (bool).
 bounce_recorded = Signal()
+
+# Outbox row `outbox_id` reached a final state (sent, failed or suppressed): nothing will
+# build its message again. Sent inside the transaction that recorded it, so an app that put
+# something secret in the row (a gift certificate's code) can take it out of the stored copy
+# with `services.outbox_redact` in the same commit.
+# Kwargs: outbox_id (int), workspace_id (int), source_type (str), source_id (int | None),
+# status (str).
+outbox_settled = Signal()

@@ -10,6 +10,7 @@ SHA-256(salt + secret)): rotating SECRET_KEY makes every issued code unfindable.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.utils.crypto import salted_hmac
@@ -36,6 +37,17 @@ def code_normalize(typed: str) -> str | None:
     if len(letters) != LENGTH or any(ch not in ALPHABET for ch in letters):
         return None
     return letters
+
+
+# A code as printed (four groups of five): what `code_mask` looks for in a stored text.
+_GROUP = f"[{ALPHABET}]{{{GROUP_SIZE}}}"
+PRINTED = re.compile(rf"\b{_GROUP}(?:-{_GROUP}){{{GROUPS - 1}}}\b")
+
+
+def code_mask(code: str) -> str:
+    """What may be kept of a code: its last four letters, enough to tell two apart."""
+    letters = code_normalize(code) or ""
+    return f"XXXXX-…-{letters[-4:]}"
 
 
 def code_digest(letters: str) -> str:

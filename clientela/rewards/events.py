@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 EVENT_LABELS: dict[str, Promise] = {
     "catalogue.seeded": _("Compensation catalogue created"),
     "catalogue.changed": _("Compensation catalogue changed"),
+    "catalogue.added": _("Compensation catalogue item added"),
     "compensation.proposed": _("Compensation proposed"),
     "compensation.approved": _("Compensation approved"),
     "compensation.rejected": _("Compensation rejected"),

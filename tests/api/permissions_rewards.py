@@ -1,7 +1,7 @@
 """Gift certificates in the API permission matrix (collected by test_permissions.py).
 
 The code sent matches no certificate: members who may redeem get a 404 (the outsider too,
-in their own shop), a viewer the 403 before any look-up."""
+in their own shop), a viewer the 403 before any look-up. Managers change the catalogue."""
 
 from __future__ import annotations
 
@@ -24,6 +24,19 @@ def _offer(s: Any) -> tuple[str, Any]:
 
 Call = Callable[[Any], tuple[str, Any]]
 CODE = "AAAAA-BBBBB-CCCCC-DDDDD"
+NEW_ITEM = {"name": "Cană", "kind": "small_gift", "default_cost": "15.00"}
+
+
+def _item(s: Any) -> tuple[str, Any]:
+    """An item of Alice's catalogue, to retire (managers do; the outsider cannot see it)."""
+    from clientela.rewards.models import CatalogueItem
+
+    item = CatalogueItem.objects.create(
+        workspace=s.cast.shop, kind="small_gift", name="Pix", default_cost=5
+    )
+    return f"/rewards/catalogue/{item.pk}", {"active": False}
+
+
 MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
     ("POST", "/rewards/certificates/check"): (
         lambda s: ("/rewards/certificates/check", {"code": CODE}),
@@ -40,4 +53,11 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
         lambda s: ("/rewards/return?start=2026-01-01&end=2026-06-30", None),
         allowed(200, 403, 200, 200, 200),
     ),
+    ("GET", "/rewards/catalogue"): (lambda s: ("/rewards/catalogue", None), READ_ALL),
+    # The outsider adds to their own shop's catalogue.
+    ("POST", "/rewards/catalogue"): (
+        lambda s: ("/rewards/catalogue", NEW_ITEM),
+        allowed(201, 403, 403, 201, 201),
+    ),
+    ("PATCH", "/rewards/catalogue/{item_id}"): (_item, allowed(404, 403, 403, 200, 200)),
 }

@@ -120,6 +120,9 @@ PUBLISHED = {
     ("POST", "/rewards/certificates/redeem"): "rewards_certificate_redeem_endpoint",
     ("POST", "/rewards/compensations"): "rewards_compensation_create",
     ("GET", "/rewards/return"): "rewards_return_report",
+    ("GET", "/rewards/catalogue"): "rewards_catalogue_list",
+    ("POST", "/rewards/catalogue"): "rewards_catalogue_item_create_endpoint",
+    ("PATCH", "/rewards/catalogue/{item_id}"): "rewards_catalogue_item_update_endpoint",
 }
 
 

@@ -56,3 +56,23 @@ def test_the_complainers_new_message_becomes_a_fact_based_case(cast: Any, loaded
         conversation=conversation,
     )
     assert case.handling == Handling.FACTS, case.complainer_reasons
+
+
+def test_the_rewards_ledger_is_filled(cast: Any, loaded: None) -> None:
+    from decimal import Decimal
+
+    from clientela.rewards.models import Compensation, GiftCertificate
+
+    rows = {c.kind: c for c in Compensation.objects.for_workspace(cast.shop)}
+    assert set(rows) == {"gift_certificate", "reimbursement", "small_gift"}
+    gift = rows["gift_certificate"]
+    case = Case.objects.for_workspace(cast.shop).get(pk=int(gift.case_ref.lstrip("#")))
+    assert (gift.status, case.status) == ("given", "resolved")
+    certificate = GiftCertificate.objects.get(compensation=gift)
+    assert (certificate.amount, certificate.balance) == (Decimal("50.00"), Decimal("31.50"))
+    refund = rows["reimbursement"]
+    assert refund.status == "given"
+    with refund.receipt.open("rb") as photo:
+        assert photo.read(8) == b"\x89PNG\r\n\x1a\n"
+    pending = rows["small_gift"]
+    assert pending.status == "pending" and pending.cost > pending.budget

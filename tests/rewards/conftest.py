@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 
 from clientela.customers.models import Customer
 from clientela.rewards.models import CatalogueItem, CompensationKind
@@ -33,3 +35,10 @@ def given(cast: Cast, ana: Customer) -> Given:
         cost=Decimal("20.00"),
         case_ref="CASE-7",
     )
+
+
+def picture(fmt: str = "PNG", size: tuple[int, int] = (24, 16)) -> bytes:
+    """A real, small image of the given format: a receipt's photo."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (240, 235, 220)).save(out, format=fmt)
+    return out.getvalue()

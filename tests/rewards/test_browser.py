@@ -65,3 +65,47 @@ def test_issue_print_and_redeem_a_certificate_once(cast, live_server, browser_pa
     page.screenshot(path=str(tmp_path / "public-1366.png"), full_page=True)
     assert Redemption.objects.count() == 1
     print("screenshots:", tmp_path)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_edits_the_catalogue_on_a_phone_and_sees_a_receipt(
+    cast, live_server, browser_page, settings, tmp_path: Path
+):
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from clientela.rewards.services.catalogue import catalogue_seed
+    from clientela.rewards.services.compensations import compensation_propose
+    from tests.rewards.conftest import picture
+
+    settings.MEDIA_ROOT = tmp_path
+    customer = Customer.objects.create(workspace=cast.shop, first_name="Ioana", email="i@e.ro")
+    catalogue_seed(workspace=cast.shop)
+    compensation_propose(
+        customer=customer,
+        actor=cast.teammate,
+        item=CatalogueItem.objects.get(workspace=cast.shop, kind=CompensationKind.REIMBURSEMENT),
+        cost=Decimal("12"),
+        receipt=SimpleUploadedFile("bon.png", picture(size=(60, 90)), content_type="image/png"),
+    )
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 900})
+    log_in(page, live_server, cast.manager)
+    page.goto(f"{live_server.url}/w/alice/rewards/")
+    thumb = page.locator("img.receipt-thumb")
+    expect(thumb).to_be_visible()
+    assert page.evaluate("document.querySelector('img.receipt-thumb').naturalWidth") == 60
+    page.get_by_role("link", name="Edit the compensation catalogue").click()
+    page.get_by_label("Name").fill("Cană")
+    page.get_by_label("Kind").select_option(value="small_gift")
+    page.get_by_label("Usual cost").fill("-3")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("A cost cannot be negative.")).to_be_visible()
+    page.get_by_label("Usual cost").fill("15")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Retire Cană").click()
+    expect(page.get_by_role("button", name="Offer Cană again")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not CatalogueItem.objects.get(workspace=cast.shop, name="Cană").active

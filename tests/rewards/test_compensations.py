@@ -26,11 +26,11 @@ from clientela.rewards.services.compensations import (
     compensation_reject,
 )
 from clientela.timeline.models import Event
-from tests.rewards.conftest import item
+from tests.rewards.conftest import item, picture
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = picture()
 
 
 def test_the_catalogue_starts_with_the_guides_five_gifts_once(cast):

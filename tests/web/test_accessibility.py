@@ -19,11 +19,12 @@ from clientela.care.models import Case
 from clientela.outreach.models import Campaign, CampaignVersion
 from tests.care.objects import care_case
 from tests.conftest import log_in
+from tests.rewards.objects import rewards_objects
 
 AXE = os.environ.get("CLIENTELA_AXE_JS", "")
 
 
-def _pages(shop: Any, campaign: Campaign, case: Case) -> list[str]:
+def _pages(shop: Any, campaign: Campaign, case: Case, rewards: dict[str, int]) -> list[str]:
     return [
         "/w/alice/",
         "/w/alice/customers/",
@@ -56,6 +57,10 @@ def _pages(shop: Any, campaign: Campaign, case: Case) -> list[str]:
         "/w/alice/rewards/",
         "/w/alice/rewards/counter/",
         f"/w/alice/customers/{shop.customer.pk}/compensate/",
+        "/w/alice/rewards/catalogue/",
+        f"/w/alice/rewards/catalogue/{rewards['catalogue_item']}/",
+        f"/w/alice/rewards/{rewards['receipt']}/",
+        f"/w/alice/rewards/{rewards['compensation']}/",
         "/g/alice/",
         "/account/password/",
         "/w/alice/care/",
@@ -87,6 +92,7 @@ def test_no_page_has_an_accessibility_violation(  # type: ignore[no-untyped-def]
         intro="Reduceri de toamnă",
     )
     case = care_case(cast, shop.customer)
+    rewards = rewards_objects(cast)
     # The block editor with one block of each kind.
     CampaignVersion.objects.create(
         campaign=campaign,
@@ -123,7 +129,7 @@ def test_no_page_has_an_accessibility_violation(  # type: ignore[no-untyped-def]
         [{"name": "django_language", "value": language, "url": live_server.url}]
     )
     found = {}
-    for path in _pages(shop, campaign, case):
+    for path in _pages(shop, campaign, case, rewards):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path
         assert page.locator("html").get_attribute("lang") == language

@@ -163,6 +163,12 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:rewards_propose": ("customer", AGENTS),
     "web:rewards_case_propose": ("care_case", AGENTS),
     "web:rewards_return": (None, AGENTS),
+    "web:rewards_catalogue": (None, MANAGERS),
+    "web:rewards_catalogue_item": ("catalogue_item", MANAGERS),
+    # POST only: a GET leads back to the catalogue.
+    "web:rewards_catalogue_offer": ("catalogue_item", (302, 404, 403, 403, 302, 302)),
+    "web:rewards_compensation": ("compensation", MEMBERS),
+    "web:rewards_receipt": ("receipt", MEMBERS),
     # POST only: the approve and reject buttons of the ledger (GET leads back to it).
     "web:rewards_decide": ("compensation", (302, 404, 403, 403, 302, 302)),
     # POST only, with the certificate's code: a GET carries no code (400).
@@ -431,6 +437,9 @@ POSTS = [
     ("web:rewards_counter", None),
     ("web:rewards_propose", "customer"),
     ("web:rewards_case_propose", "care_case"),
+    ("web:rewards_catalogue", None),
+    ("web:rewards_catalogue_item", "catalogue_item"),
+    ("web:rewards_catalogue_offer", "catalogue_item"),
     ("web:rewards_decide", "compensation"),
     ("web:rewards_certificate", "certificate"),
     ("web:public_certificate", None),
@@ -485,6 +494,8 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:retention_validation",
         "web:retention_validation_run",
         "web:rewards",
+        "web:rewards_compensation",
+        "web:rewards_receipt",
         "web:password_reset_sent",
         "web:inbox",
         "web:conversation",

@@ -1,30 +1,43 @@
 """Gift certificates through the API: staff check and redeem with their token, under the
 same guessing limits as the public page (which is where a customer checks a balance without
-one). And the ledger's totals per month and kind."""
+one). The ledger's totals per month and kind, and the compensation catalogue (managers
+change it)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from clientela.accounts.client import client_ip
 from clientela.accounts.models import Workspace
+from clientela.accounts.scoping import scoped_get
 from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import OBJECT_WRITE, READ, WRITE, ErrorOut, unprocessable
 from clientela.api.openapi import keep_operation_ids
-from clientela.api.types import Id, Money, Text200
+from clientela.api.schemas.base import drop_defaults
+from clientela.api.types import Id, Money, Money10, NonEmpty, QueryId, Text200
 from clientela.care.models import Case
 from clientela.care.policy import CARE_REPORT_VIEW
 from clientela.customers.models import Customer
 from clientela.rewards.models import CatalogueItem, GiftCertificate, RedemptionChannel
-from clientela.rewards.policy import CERTIFICATE_REDEEM, COMPENSATION_PROPOSE, COMPENSATION_VIEW
+from clientela.rewards.policy import (
+    CATALOGUE_UPDATE,
+    CERTIFICATE_REDEEM,
+    COMPENSATION_PROPOSE,
+    COMPENSATION_VIEW,
+)
 from clientela.rewards.returns import DEFAULT_DAYS, ReturnRow, compensation_return
-from clientela.rewards.selectors import ledger_totals
+from clientela.rewards.selectors import catalogue, ledger_totals
+from clientela.rewards.services.catalogue import (
+    CatalogueError,
+    catalogue_item_create,
+    catalogue_item_update,
+)
 from clientela.rewards.services.certificates import (
     CertificateNotFound,
     RedemptionRefused,
@@ -271,6 +284,80 @@ def return_report(request: HttpRequest, filters: Query[ReturnFilters]) -> Any:
         "by_category": [_row_out(r) for r in report.by_category],
         "by_agent": [_row_out(r) for r in report.by_agent],
     }
+Kind = Literal["gift_certificate", "free_delivery", "small_gift", "reimbursement", "apology_letter"]
+
+
+class CatalogueItemIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Text200, NonEmpty] = Field(description="At most 120 characters; unique")
+    kind: Kind
+    default_cost: Money10
+
+
+class CatalogueItemPatch(Schema):
+    """Only the fields sent are changed; `active: false` retires the item, `true` offers it
+    again."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=drop_defaults)
+
+    name: Annotated[Text200, NonEmpty] = None  # type: ignore[assignment]
+    kind: Kind = None  # type: ignore[assignment]
+    default_cost: Money10 = None
+    active: bool = None  # type: ignore[assignment]
+
+
+class CatalogueItemOut(Schema):
+    id: int
+    name: str
+    kind: str
+    default_cost: Decimal
+    active: bool
+
+
+@router.get(
+    "/catalogue",
+    response={200: list[CatalogueItemOut], **READ},
+    summary="The compensation catalogue, retired items included",
+)
+def catalogue_list(request: HttpRequest) -> Any:
+    require(request, COMPENSATION_VIEW)
+    return list(catalogue(workspace_of(request)))
+
+
+@router.post(
+    "/catalogue",
+    response={201: CatalogueItemOut, **WRITE},
+    summary="Add an item to the catalogue (managers)",
+)
+def catalogue_item_create_endpoint(request: HttpRequest, payload: CatalogueItemIn) -> Any:
+    require(request, CATALOGUE_UPDATE)
+    try:
+        item = catalogue_item_create(
+            workspace=workspace_of(request), actor=actor_of(request), **payload.model_dump()
+        )
+    except CatalogueError as exc:
+        raise unprocessable(exc.field, exc.message) from exc
+    return Status(201, item)
+
+
+@router.patch(
+    "/catalogue/{item_id}",
+    response={200: CatalogueItemOut, **OBJECT_WRITE},
+    summary="Change, retire or offer again an item of the catalogue (managers)",
+)
+def catalogue_item_update_endpoint(
+    request: HttpRequest, item_id: Path[QueryId], payload: CatalogueItemPatch
+) -> Any:
+    require(request, CATALOGUE_UPDATE)
+    item = scoped_get(CatalogueItem, workspace_of(request), item_id)
+    try:
+        catalogue_item_update(
+            item=item, actor=actor_of(request), **payload.model_dump(exclude_unset=True)
+        )
+    except CatalogueError as exc:
+        raise unprocessable(exc.field, exc.message) from exc
+    return item
 
 
 keep_operation_ids(router, "clientela.api.routers.rewards")

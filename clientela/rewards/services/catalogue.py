@@ -60,20 +60,93 @@ class CatalogueError(ValueError):
         self.field, self.message = field, message
 
 
+MAX_COST = Decimal("100000")
+
+
+def _clean(workspace: Workspace, *, name: str, kind: str, cost: Decimal, pk: int | None) -> str:
+    """The name, stripped; a CatalogueError for a value the manager must correct."""
+    name = name.strip()
+    if not name:
+        raise CatalogueError("name", _("Give the item a name."))
+    if len(name) > 120:
+        raise CatalogueError("name", _("A name may be at most 120 characters."))
+    if kind not in CompensationKind.values:
+        raise CatalogueError("kind", _("Choose one of the kinds."))
+    if cost < 0:
+        raise CatalogueError("default_cost", _("A cost cannot be negative."))
+    if cost > MAX_COST or cost != cost.quantize(Decimal("0.01")):
+        raise CatalogueError(
+            "default_cost", _("The cost must be at most 100,000, in cents at most.")
+        )
+    # Case-insensitive, so "Cană" and "CANĂ" do not both appear in the choices. Compared in
+    # Python: SQLite's NOCASE folds ASCII letters only. A catalogue holds a few dozen items.
+    others = CatalogueItem.objects.for_workspace(workspace).exclude(pk=pk or 0)
+    if name.casefold() in {other.casefold() for other in others.values_list("name", flat=True)}:
+        raise CatalogueError("name", _("The catalogue already has an item with this name."))
+    return name
+
+
+def _saved(item: CatalogueItem, update_fields: list[str] | None = None) -> None:
+    # The unique constraint still guards a name saved by two managers at the same moment.
+    try:
+        with transaction.atomic():
+            item.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        raise CatalogueError(
+            "name", _("The catalogue already has an item with this name.")
+        ) from exc
+
+
+@transaction.atomic
+def catalogue_item_create(
+    *, workspace: Workspace, actor: User | None, kind: str, name: str, default_cost: Decimal
+) -> CatalogueItem:
+    permit(actor=actor, workspace=workspace, rule=CATALOGUE_UPDATE)
+    name = _clean(workspace, name=name, kind=kind, cost=default_cost, pk=None)
+    item = CatalogueItem(workspace=workspace, kind=kind, name=name, default_cost=default_cost)
+    _saved(item)
+    event_record(
+        workspace=workspace,
+        actor=actor,
+        kind="catalogue.added",
+        subject=item,
+        new={"name": name, "kind": kind, "default_cost": default_cost},
+    )
+    return item
+
+
 @transaction.atomic
 def catalogue_item_update(
-    *, item: CatalogueItem, actor: User | None, name: str, default_cost: Decimal, active: bool
+    *,
+    item: CatalogueItem,
+    actor: User | None,
+    name: str | None = None,
+    kind: str | None = None,
+    default_cost: Decimal | None = None,
+    active: bool | None = None,
 ) -> CatalogueItem:
+    """Change what is given; None leaves a field as it is. Retiring an item (active False)
+    takes it out of the choices of new compensations; the ledger keeps its past ones."""
     permit(actor=actor, workspace=item.workspace, rule=CATALOGUE_UPDATE)
-    if default_cost < 0:
-        raise CatalogueError("default_cost", _("A cost cannot be negative."))
-    values = {"name": name, "default_cost": default_cost, "active": active}
-    old, new = changed_fields(item, values)
+    new_name = _clean(
+        item.workspace,
+        name=item.name if name is None else name,
+        kind=item.kind if kind is None else kind,
+        cost=item.default_cost if default_cost is None else default_cost,
+        pk=item.pk,
+    )
+    wanted = {
+        "name": new_name,
+        "kind": item.kind if kind is None else kind,
+        "default_cost": item.default_cost if default_cost is None else default_cost,
+        "active": item.active if active is None else active,
+    }
+    old, new = changed_fields(item, wanted)
     if not new:
         return item
     for field, value in new.items():
         setattr(item, field, value)
-    item.save(update_fields=list(new))
+    _saved(item, update_fields=list(new))
     event_record(
         workspace=item.workspace,
         actor=actor,

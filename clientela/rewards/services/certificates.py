@@ -8,6 +8,7 @@ should anything else try. Each successful use writes one Redemption row.
 
 from __future__ import annotations
 
+import base64
 import hmac
 from datetime import timedelta
 from decimal import Decimal
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from clientela.accounts.models import User, Workspace
 from clientela.accounts.policy import permit
 from clientela.mail import contact_allowed
+from clientela.mail.branding import branding_for, text_on
 from clientela.mail.contact import ContactNotAllowed, ContactPurpose
 from clientela.mail.models import Outbox, OutboxKind
 from clientela.mail.services import OutboxDraft, outbox_enqueue
@@ -36,6 +38,8 @@ from clientela.rewards.policy import CERTIFICATE_REDEEM, CERTIFICATE_SEND
 from clientela.timeline.services import event_record
 
 VALIDITY = timedelta(days=365)
+# The outbox rows of certificates: after delivery their stored copy is masked (receivers).
+SOURCE_TYPE = "gift_certificate"
 GUESS_LIMIT = 10  # bad codes per hour, per IP address and per workspace
 GUESS_WINDOW = timedelta(hours=1)
 
@@ -177,12 +181,28 @@ def _context(certificate: GiftCertificate, code: str) -> dict[str, object]:
     return {"certificate": certificate, "code": code, "shop": certificate.workspace}
 
 
+def _look(workspace: Workspace) -> dict[str, object]:
+    """The shop's look from its mail branding (the "look" page): the logo as a data: URL
+    (WeasyPrint fetches nothing), the two colours and the postal address."""
+    branding = branding_for(workspace)
+    logo = bytes(branding.logo)
+    return {
+        "logo": f"data:image/png;base64,{base64.b64encode(logo).decode()}" if logo else "",
+        "brand_color": branding.brand_color,
+        "brand_text": text_on(branding.brand_color),
+        "link_color": branding.link_color,
+        "address_lines": branding.postal_address.splitlines(),
+    }
+
+
 def certificate_pdf(*, certificate: GiftCertificate, code: str) -> bytes:
-    """The printable certificate, in the customer's language, carrying the code."""
+    """The printable certificate, in the customer's language and the shop's look, carrying
+    the code."""
     from weasyprint import HTML  # imported late: loading Pango costs ~0.5 s
 
+    context = {**_context(certificate, code), **_look(certificate.workspace)}
     with translation.override(certificate.language):
-        html = render_to_string("rewards/certificate_pdf.html", _context(certificate, code))
+        html = render_to_string("rewards/certificate_pdf.html", context)
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
 
@@ -209,7 +229,7 @@ def certificate_send(
             body_text=render_to_string("rewards/mail/body.txt", context),
             body_html=render_to_string("rewards/mail/body.html", context),
             kind=OutboxKind.TRANSACTIONAL,
-            source_type="gift_certificate",
+            source_type=SOURCE_TYPE,
             source_id=certificate.pk,
             dedup_key=f"gift_certificate:{certificate.pk}",
             customer=customer,

@@ -7,6 +7,7 @@ when its compensation is given, and its code handed back once to whoever caused 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from clientela.accounts.models import Membership, User
 from clientela.accounts.policy import allows, permit
@@ -40,6 +42,31 @@ RECEIPT_SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": "png",
     b"%PDF-": "pdf",
 }
+RECEIPT_CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
+# A phone's photo is ~12 megapixels; far more is a decompression bomb, not a receipt.
+RECEIPT_MAX_PIXELS = 50_000_000
+
+
+def receipt_type(head: bytes) -> str | None:
+    """ "jpg", "png" or "pdf" from a file's first bytes; None for anything else."""
+    return next((ext for sig, ext in RECEIPT_SIGNATURES.items() if head.startswith(sig)), None)
+
+
+def _image_whole(receipt: UploadedFile[bytes]) -> bool:
+    """Whether Pillow reads the photo as the image its first bytes announce: a file that
+    only starts like a PNG (a page or a script behind eight bytes) is refused."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(receipt) as picture:
+                if picture.width * picture.height > RECEIPT_MAX_PIXELS:
+                    return False
+                picture.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning):
+        return False
+    finally:
+        receipt.seek(0)
+    return True
 
 
 class CompensationError(ValueError):
@@ -66,9 +93,9 @@ def _receipt_check(receipt: UploadedFile[bytes] | None, kind: str) -> None:
         raise CompensationError("receipt", _("The receipt may be at most 5 MB."))
     head = receipt.read(8)
     receipt.seek(0)
-    if not any(head.startswith(sig) for sig in RECEIPT_SIGNATURES):
+    ext = receipt_type(head)
+    if ext is None or (ext != "pdf" and not _image_whole(receipt)):
         raise CompensationError("receipt", _("The receipt must be a JPEG, PNG or PDF file."))
-    ext = next(v for sig, v in RECEIPT_SIGNATURES.items() if head.startswith(sig))
     receipt.name = f"receipt.{ext}"
 
 

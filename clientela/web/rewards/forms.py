@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clientela.rewards.models import CatalogueItem
+from clientela.rewards.models import CatalogueItem, CompensationKind
 
 
 class ProposeForm(forms.Form):
@@ -80,4 +80,14 @@ class StaffCheckForm(CodeForm):
         max_value=Decimal(100000),
         decimal_places=2,
         required=False,
+    )
+
+
+class CatalogueItemForm(forms.Form):
+    """An item of the catalogue; the service checks the name is free and the cost valid."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CompensationKind.choices)
+    default_cost = forms.DecimalField(
+        label=_("Usual cost"), max_digits=10, decimal_places=2, localize=True
     )

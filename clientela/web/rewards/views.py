@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,11 +41,14 @@ from clientela.rewards.services.certificates import (
     code_matches,
 )
 from clientela.rewards.services.compensations import (
+    RECEIPT_CONTENT_TYPES,
+    RECEIPT_MAX_BYTES,
     CompensationError,
     Given,
     compensation_approve,
     compensation_propose,
     compensation_reject,
+    receipt_type,
 )
 from clientela.web.access import WorkspaceRequest, workspace_view
 from clientela.web.rewards.forms import CaseProposeForm, ProposeForm, RedeemForm, ReturnForm
@@ -62,6 +65,37 @@ def ledger(request: WorkspaceRequest) -> HttpResponse:
         "cap": selectors.BUDGET_CAP,
     }
     return render(request, "web/rewards/ledger.html", context)
+
+
+@workspace_view(COMPENSATION_VIEW)
+def compensation(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    row = scoped_get(Compensation, request.workspace, pk)
+    certificate = GiftCertificate.objects.filter(compensation=row).first()
+    redemptions = certificate.redemptions.order_by("at") if certificate else []
+    context = {"row": row, "certificate": certificate, "redemptions": redemptions}
+    return render(request, "web/rewards/compensation.html", context)
+
+
+@workspace_view(COMPENSATION_VIEW)
+def receipt(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The receipt's photo, to members of its workspace only. Its type is read from the stored
+    bytes (checked at upload); the headers keep it from running as anything else in our
+    origin: nosniff, a sandbox, and a PDF as a download (browsers refuse to show a PDF in
+    a sandboxed document)."""
+    row = scoped_get(Compensation, request.workspace, pk)
+    if not row.receipt:
+        raise Http404
+    with row.receipt.open("rb") as stored:
+        data = stored.read(RECEIPT_MAX_BYTES + 1)
+    ext = receipt_type(data[:8])
+    content_type = RECEIPT_CONTENT_TYPES.get(ext or "", "application/octet-stream")
+    inline = ext in ("jpg", "png")
+    response = HttpResponse(data, content_type=content_type)
+    name = f"receipt-{row.pk}.{ext or 'bin'}"
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def _issued(request: WorkspaceRequest, given: Given) -> HttpResponse:
