@@ -185,6 +185,7 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "web:conversation_customer": ("conversation", AGENTS),
     "web:inbox_attachment": ("inbox_attachment", MEMBERS),
     "web:forwarding_opt_out": (None, (404, 404, 404, 404, 404, 404)),
+    "web:forwarding_notice_opt_out": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_content_image": (None, (404, 404, 404, 404, 404, 404)),
 }
 
@@ -429,6 +430,7 @@ POSTS = [
     ("web:alias_revoke", "alias"),
     ("web:forwarding_settings", None),
     ("web:forwarding_opt_out", None),
+    ("web:forwarding_notice_opt_out", None),
     ("web:rewards_counter", None),
     ("web:rewards_propose", "customer"),
     ("web:rewards_decide", "compensation"),
