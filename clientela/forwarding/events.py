@@ -10,5 +10,6 @@ EVENT_LABELS: dict[str, Promise] = {
     "alias.revoked": _("Forwarding address revoked"),
     "alias.opted_out": _("Forwarding address turned off by the customer"),
     "alias.forwarded": _("Mail forwarded to the customer"),
+    "alias.notice_sent": _("Forwarding address announced to the customer"),
     "forwarding.settings_changed": _("Forwarding settings changed"),
 }

@@ -28,6 +28,7 @@ from clientela.forwarding.models import (
     ForwardingSettings,
     GrantedBy,
 )
+from clientela.forwarding.notice import alias_notice_send
 from clientela.forwarding.policy import ALIAS_GRANT, ALIAS_REVOKE, FORWARDING_SETTINGS_UPDATE
 from clientela.mail.inbound.address import relay_refusal
 from clientela.timeline.services import event_record
@@ -155,9 +156,12 @@ def alias_grant(
     local_part: str = "",
     reason: str = "",
     by_rule: bool = False,
+    notify: bool = True,
 ) -> Alias:
     """Give the customer their alias, or turn their revoked one on again (the same address:
-    it is for life). A customer who opted out gets it back only by hand."""
+    it is for life). A customer who opted out gets it back only by hand. The customer is
+    told by mail (`notice.alias_notice_send`) unless `notify` is off (history loaded by the
+    demo, where nobody should be written to)."""
     permit(actor=actor, workspace=workspace, rule=ALIAS_GRANT)
     if customer.workspace_id != workspace.pk:
         raise ForwardingError("customer", _("No such customer."))
@@ -212,6 +216,9 @@ def alias_grant(
             old=old,
             new={"status": alias.status, "granted_by": granted_by, "reason": alias.reason},
         )
+        # The customer learns of it, with a way to say no (unless we may not write to them).
+        if notify:
+            alias_notice_send(alias)
     return alias
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from clientela.accounts.models import User, Workspace
 from clientela.inbox.models import Wait, WaitResponse, WaitState
@@ -126,4 +126,68 @@ def response_report(workspace: Workspace, *, today: date, weeks: int = 12) -> Re
         by_agent=grouped(0, names),
         by_channel=grouped(1),
         by_week=grouped(2),
+    )
+
+
+# Pages for the API --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingSlice:
+    rows: list[WaitingRow]
+    # (start_key, id) of the last row when more follow; None on the last page.
+    last: tuple[int, int] | None
+
+
+def waiting_after(
+    workspace: Workspace, *, now: datetime, after: tuple[int, int] | None, limit: int
+) -> WaitingSlice:
+    """The running waits in `waiting_list`'s order (longest business wait first, then id),
+    those after the (start_key, id) `after`: a keyset page, so a client walking the pages
+    sees every wait once, none twice, while no wait starts or moves meanwhile."""
+    limit = max(1, min(limit, PAGE_MAX))
+    calendar = calendar_for(workspace)
+    now_key = ordinal(calendar, now)
+    waits = Wait.objects.for_workspace(workspace).filter(state=WaitState.WAITING)
+    if after is not None:
+        key, pk = after
+        waits = waits.filter(Q(start_key__gt=key) | Q(start_key=key, pk__gt=pk))
+    found = list(
+        waits.select_related("customer", "assignee").order_by("start_key", "pk")[: limit + 1]
+    )
+    rows = [
+        WaitingRow(
+            wait=wait,
+            waited_seconds=max(now_key - wait.start_key, 0),
+            due_at=instant_at(calendar, wait.due_key),
+            overdue=wait.due_key <= now_key,
+        )
+        for wait in found[:limit]
+    ]
+    last = rows[-1].wait if len(found) > limit else None
+    return WaitingSlice(rows=rows, last=(last.start_key, last.pk) if last else None)
+
+
+@dataclass(frozen=True)
+class WaitingCounts:
+    waiting: int
+    paused: int
+    overdue: int
+
+
+def waiting_counts(workspace: Workspace, *, now: datetime) -> WaitingCounts:
+    """How many waits run, stand paused and are past due now (the figures of `waiting_list`)."""
+    now_key = ordinal(calendar_for(workspace), now)
+    waits = Wait.objects.for_workspace(workspace)
+    counts = dict(
+        waits.filter(state__in=[WaitState.WAITING, WaitState.PAUSED])
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    overdue = waits.filter(state=WaitState.WAITING, due_key__lte=now_key).count()
+    return WaitingCounts(
+        waiting=counts.get(WaitState.WAITING, 0),
+        paused=counts.get(WaitState.PAUSED, 0),
+        overdue=overdue,
     )

@@ -12,6 +12,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "conversation.assigned": _("Conversation assigned"),
     "conversation.status": _("Conversation status changed"),
     "conversation.linked": _("Conversation linked to a customer"),
+    "conversation.unlinked": _("Conversation unlinked from a customer"),
     "inbox.settings_changed": _("Inbox settings changed"),
     # The waiting clock.
     "wait.started": _("Client started waiting"),

@@ -33,6 +33,18 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
         lambda s: (f"/inbox/conversations/{_conversation(s)}/reply", {"body": "Ajunge mâine."}),
         allowed(404, 403, 201, 201, 201),
     ),
+    # Alice's customer is unknown to the outsider, as is her conversation.
+    ("PUT", "/inbox/conversations/{conversation_id}/customer"): (
+        lambda s: (
+            f"/inbox/conversations/{_conversation(s)}/customer",
+            {"customer_id": s.customer.pk},
+        ),
+        allowed(404, 403, 200, 200, 200),
+    ),
+    ("DELETE", "/inbox/conversations/{conversation_id}/customer"): (
+        lambda s: (f"/inbox/conversations/{_conversation(s)}/customer", None),
+        allowed(404, 403, 200, 200, 200),
+    ),
     ("POST", "/inbox/conversations/{conversation_id}/status"): (
         lambda s: (f"/inbox/conversations/{_conversation(s)}/status", {"status": "closed"}),
         allowed(404, 403, 200, 200, 200),

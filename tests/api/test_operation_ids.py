@@ -95,6 +95,11 @@ PUBLISHED = {
     ("POST", "/inbox/messages"): "inbox_message_create",
     ("POST", "/inbox/conversations/{conversation_id}/reply"): "inbox_conversation_reply_endpoint",
     ("POST", "/inbox/conversations/{conversation_id}/status"): "inbox_conversation_status_endpoint",
+    ("PUT", "/inbox/conversations/{conversation_id}/customer"): "inbox_conversation_link_endpoint",
+    (
+        "DELETE",
+        "/inbox/conversations/{conversation_id}/customer",
+    ): "inbox_conversation_unlink_endpoint",
     ("GET", "/forwarding/aliases"): "forwarding_alias_list",
     ("POST", "/forwarding/aliases"): "forwarding_alias_grant_endpoint",
     ("POST", "/forwarding/aliases/{alias_id}/revoke"): "forwarding_alias_revoke_endpoint",

@@ -19,8 +19,13 @@ def forwarding_domain(workspace: Any, domain: str = DOMAIN) -> ForwardingDomain:
 def alias_for(customer: Customer, local_part: str = "") -> Alias:
     if not ForwardingDomain.objects.filter(workspace=customer.workspace).exists():
         forwarding_domain(customer.workspace)
+    # No notice: these aliases serve tests of forwarding, whose outbox holds forwarded mail.
     return alias_grant(
-        workspace=customer.workspace, actor=None, customer=customer, local_part=local_part
+        workspace=customer.workspace,
+        actor=None,
+        customer=customer,
+        local_part=local_part,
+        notify=False,
     )
 
 

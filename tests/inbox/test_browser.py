@@ -92,6 +92,7 @@ def test_the_inbox_pages_have_no_accessibility_violation(  # type: ignore[no-unt
     for path in [
         "/w/alice/inbox/",
         f"/w/alice/inbox/{conversation.pk}/",
+        f"/w/alice/inbox/{conversation.pk}/customer/?q=i",
         "/w/alice/inbox/settings/",
         f"/contact/{token}/",
     ]:
@@ -106,3 +107,46 @@ def test_the_inbox_pages_have_no_accessibility_violation(  # type: ignore[no-unt
         if violations:
             found[path] = violations
     assert found == {}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_link_a_conversation_to_a_customer_on_a_phone(cast, live_server, browser_page) -> None:  # type: ignore[no-untyped-def]
+    from clientela.customers.services import customer_create
+    from clientela.timeline.models import Event
+
+    raw = reply_to(
+        "<older@x.example>",
+        subject="Colet",
+        body="Unde e?",
+        message_id="<tl-1@x.ro>",
+        sender="Ana Pop <ana@example.ro>",
+    )
+    conversation = message_receive(workspace=cast.shop, raw=raw, channel="email").conversation
+    ioana = customer_create(
+        workspace=cast.shop,
+        actor=None,
+        email="ioana.stan@example.ro",
+        first_name="Ioana",
+        last_name="Stănescu-Constantinescu",
+    )
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 900})
+    log_in(page, live_server, cast.teammate)
+    page.goto(f"{live_server.url}/w/alice/inbox/{conversation.pk}/")
+    page.get_by_label("Link to another customer").fill("ioana")  # htmx asks as one types
+    link = page.get_by_role("button", name="Link to Ioana Stănescu-Constantinescu")
+    expect(link).to_be_visible()
+    _no_horizontal_scroll(page)
+    link.click()
+    expect(page.locator("ul.messages")).to_contain_text("Linked to Ioana Stănescu-Constantinescu.")
+    expect(page.locator("dl.details")).to_contain_text("Ioana Stănescu-Constantinescu")
+    _no_horizontal_scroll(page)
+    page.get_by_role("button", name="Unlink from the customer").click()
+    expect(page.locator("ul.messages")).to_contain_text("no longer linked")
+    conversation.refresh_from_db()
+    assert conversation.customer_id is None
+    kinds = Event.objects.filter(customer=ioana, kind__startswith="conversation.").values_list(
+        "kind", flat=True
+    )
+    assert sorted(kinds) == ["conversation.linked", "conversation.unlinked"]

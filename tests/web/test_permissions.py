@@ -189,8 +189,11 @@ MATRIX: dict[str, tuple[str | None, tuple[int, ...]]] = {
     # POST only: the reply box and the status/assignee controls of the conversation page.
     "web:conversation_answer": ("conversation", (302, 404, 403, 405, 405, 405)),
     "web:conversation_update": ("conversation", (302, 404, 403, 405, 405, 405)),
+    # GET: the customer search of the conversation page; POST: link or unlink.
+    "web:conversation_customer": ("conversation", AGENTS),
     "web:inbox_attachment": ("inbox_attachment", MEMBERS),
     "web:forwarding_opt_out": (None, (404, 404, 404, 404, 404, 404)),
+    "web:forwarding_notice_opt_out": (None, (404, 404, 404, 404, 404, 404)),
     "web:public_content_image": (None, (404, 404, 404, 404, 404, 404)),
 }
 
@@ -430,10 +433,12 @@ POSTS = [
     ("web:inbox_settings", None),
     ("web:conversation_answer", "conversation"),
     ("web:conversation_update", "conversation"),
+    ("web:conversation_customer", "conversation"),
     ("web:alias_grant", None),
     ("web:alias_revoke", "alias"),
     ("web:forwarding_settings", None),
     ("web:forwarding_opt_out", None),
+    ("web:forwarding_notice_opt_out", None),
     ("web:rewards_counter", None),
     ("web:rewards_propose", "customer"),
     ("web:rewards_case_propose", "care_case"),

@@ -7,19 +7,29 @@ with the pauses while it waited for the client left out.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from django.core import signing
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StringConstraints
 
 from clientela.accounts.scoping import scoped_get, settings_for
 from clientela.api.auth import actor_of, require, workspace_of
 from clientela.api.errors import OBJECT_WRITE, READ, WRITE, unprocessable
 from clientela.api.openapi import keep_operation_ids
+from clientela.api.pagination import PageParams
 from clientela.api.types import QueryId
-from clientela.inbox.clock_selectors import PAGE_MAX, WEEKS_MAX, response_report, waiting_list
+from clientela.inbox.clock_selectors import (
+    PAGE_MAX,
+    WEEKS_MAX,
+    WaitingRow,
+    response_report,
+    waiting_after,
+    waiting_counts,
+)
 from clientela.inbox.models import ClockSettings, ClockTarget
 from clientela.inbox.policy import CLOCK_SETTINGS_UPDATE, CLOCK_VIEW, SLA_TARGET_UPDATE
 from clientela.inbox.services.clock_settings import (
@@ -54,39 +64,91 @@ class WaitingOut(Schema):
     waiting: int
     paused: int
     overdue: int
-    items: list[WaitOut] = Field(description="The longest business waits first.")
+    items: list[WaitOut] = Field(
+        description="The longest business waits first; waits that waited as long, by id."
+    )
+    next: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
 
 
-class WaitingQuery(Schema):
-    limit: int = Field(50, ge=1, le=PAGE_MAX)
+# Opaque to clients: the (start_key, id) of a page's last wait, signed so that a cursor
+# that was not ours is refused rather than read.
+_CURSOR = signing.Signer(salt="clientela.api.inbox.waiting", sep=".", algorithm="sha256")
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,100}\.[A-Za-z0-9_-]{1,100}$"
 
 
-@router.get("/waiting", response={200: WaitingOut, **READ}, summary="Who is waiting for us")
-def clock_waiting(request: HttpRequest, query: Query[WaitingQuery]) -> dict[str, Any]:
-    require(request, CLOCK_VIEW)
-    page = waiting_list(workspace_of(request), now=timezone.now(), limit=query.limit)
+def cursor_of(last: tuple[int, int]) -> str:
+    return _CURSOR.sign_object(list(last))
+
+
+def _after(cursor: str | None) -> tuple[int, int] | None:
+    if cursor is None:
+        return None
+    try:
+        key, pk = _CURSOR.unsign_object(cursor)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise unprocessable("cursor", _("Unknown cursor."), source="query") from exc
+    if not (isinstance(key, int) and isinstance(pk, int)):
+        raise unprocessable("cursor", _("Unknown cursor."), source="query")
+    return key, pk
+
+
+class WaitingQuery(PageParams):
+    limit: Annotated[
+        int, Field(ge=1, le=PAGE_MAX, description=f"Waits per page, 1 to {PAGE_MAX}.")
+    ] = 50
+    cursor: (
+        Annotated[
+            str,
+            StringConstraints(pattern=CURSOR_PATTERN, max_length=201),
+            Field(
+                description="The `next` value of the previous page (opaque); omit it for "
+                "the first page."
+            ),
+        ]
+        | None
+    ) = None
+
+
+def _wait_out(row: WaitingRow) -> dict[str, Any]:
+    wait = row.wait
     return {
-        "waiting": page.waiting,
-        "paused": page.paused,
-        "overdue": page.overdue,
-        "items": [
-            {
-                "id": row.wait.pk,
-                "subject": row.wait.subject,
-                "subject_id": row.wait.subject_id,
-                "customer_id": row.wait.customer_id,
-                "channel": row.wait.channel,
-                "title": row.wait.title,
-                "url": row.wait.url,
-                "assignee_id": row.wait.assignee_id,
-                "started_at": row.wait.started_at,
-                "waited_seconds": row.waited_seconds,
-                "due_at": row.due_at,
-                "overdue": row.overdue,
-                "escalation_level": row.wait.escalation_level,
-            }
-            for row in page.rows
-        ],
+        "id": wait.pk,
+        "subject": wait.subject,
+        "subject_id": wait.subject_id,
+        "customer_id": wait.customer_id,
+        "channel": wait.channel,
+        "title": wait.title,
+        "url": wait.url,
+        "assignee_id": wait.assignee_id,
+        "started_at": wait.started_at,
+        "waited_seconds": row.waited_seconds,
+        "due_at": row.due_at,
+        "overdue": row.overdue,
+        "escalation_level": wait.escalation_level,
+    }
+
+
+@router.get(
+    "/waiting",
+    response={200: WaitingOut, **READ},
+    summary="Who is waiting for us, longest business wait first, a page at a time",
+)
+def clock_waiting(request: HttpRequest, query: Query[WaitingQuery]) -> dict[str, Any]:
+    """Keyset pages in a stable order: the business time waited (longest first), then the
+    wait's id. Walking the pages with `next` gives every wait once; a wait answered, paused
+    or started meanwhile may move out of or into pages not read yet."""
+    require(request, CLOCK_VIEW)
+    workspace, now = workspace_of(request), timezone.now()
+    page = waiting_after(workspace, now=now, after=_after(query.cursor), limit=query.limit)
+    counts = waiting_counts(workspace, now=now)
+    return {
+        "waiting": counts.waiting,
+        "paused": counts.paused,
+        "overdue": counts.overdue,
+        "items": [_wait_out(row) for row in page.rows],
+        "next": cursor_of(page.last) if page.last else None,
     }
 
 

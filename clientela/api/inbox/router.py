@@ -14,6 +14,7 @@ from clientela.api.inbox.schemas import (
     ConversationDetail,
     ConversationFilters,
     ConversationPage,
+    LinkIn,
     MessageIn,
     MessageOut,
     ReplyIn,
@@ -22,13 +23,21 @@ from clientela.api.inbox.schemas import (
 from clientela.api.openapi import keep_operation_ids
 from clientela.api.pagination import page_of
 from clientela.api.types import QueryId
+from clientela.customers.models import Customer
 from clientela.inbox.models import Channel, Conversation, Message
-from clientela.inbox.policy import CONVERSATION_REPLY, CONVERSATION_STATUS, MESSAGE_RECORD
+from clientela.inbox.policy import (
+    CONVERSATION_LINK,
+    CONVERSATION_REPLY,
+    CONVERSATION_STATUS,
+    MESSAGE_RECORD,
+)
 from clientela.inbox.selectors import conversation_messages, conversations_filtered
 from clientela.inbox.services.conversations import (
+    conversation_link,
     conversation_note,
     conversation_reply,
     conversation_status_set,
+    conversation_unlink,
 )
 from clientela.inbox.services.errors import InboxError
 from clientela.inbox.services.receive import message_build, message_receive
@@ -125,6 +134,36 @@ def conversation_status_endpoint(
     conversation_status_set(
         conversation=conversation, actor=actor_of(request), status=payload.status
     )
+    return _detail(conversation)
+
+
+@router.put(
+    "/conversations/{conversation_id}/customer",
+    response={200: ConversationDetail, **OBJECT_WRITE},
+    summary="Link the conversation to a customer of the workspace",
+)
+def conversation_link_endpoint(
+    request: HttpRequest, conversation_id: Path[QueryId], payload: LinkIn
+) -> dict[str, Any]:
+    require(request, CONVERSATION_LINK)
+    workspace = workspace_of(request)
+    conversation = _conversation(request, conversation_id)
+    customer = scoped_get(Customer, workspace, payload.customer_id)
+    conversation_link(conversation=conversation, actor=actor_of(request), customer=customer)
+    return _detail(conversation)
+
+
+@router.delete(
+    "/conversations/{conversation_id}/customer",
+    response={200: ConversationDetail, **OBJECT_WRITE},
+    summary="Unlink the conversation from its customer",
+)
+def conversation_unlink_endpoint(
+    request: HttpRequest, conversation_id: Path[QueryId]
+) -> dict[str, Any]:
+    require(request, CONVERSATION_LINK)
+    conversation = _conversation(request, conversation_id)
+    conversation_unlink(conversation=conversation, actor=actor_of(request))
     return _detail(conversation)
 
 

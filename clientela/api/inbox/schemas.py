@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import ConfigDict, EmailStr, Field
 
 from clientela.api.pagination import PageOut, PageParams
-from clientela.api.types import NonEmpty, Text200
+from clientela.api.types import Id, NonEmpty, Text200
 
 Status = Literal["open", "waiting", "closed"]
 
@@ -85,3 +85,9 @@ class StatusIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     status: Status
+
+
+class LinkIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: Id = Field(description="A customer of the workspace.")

@@ -214,6 +214,8 @@ def conversation_link(
     if customer.workspace_id != conversation.workspace_id:
         raise InboxError(_("No such customer."), "customer")
     old = conversation.customer_id
+    if old == customer.pk:
+        return conversation
     conversation.customer = customer
     conversation.save(update_fields=["customer"])
     _record(
@@ -222,6 +224,29 @@ def conversation_link(
         "conversation.linked",
         old={"customer": old},
         new={"customer": customer.pk},
+    )
+    return conversation
+
+
+@transaction.atomic
+def conversation_unlink(*, conversation: Conversation, actor: User | None) -> Conversation:
+    """Undo a wrong link: the conversation belongs to no customer again. The row lands on
+    the timeline of the customer it leaves, where the link was seen."""
+    permit(actor=actor, workspace=conversation.workspace, rule=CONVERSATION_LINK)
+    old = conversation.customer_id
+    if old is None:
+        return conversation
+    conversation.customer = None
+    conversation.save(update_fields=["customer"])
+    event_record(
+        workspace=conversation.workspace,
+        actor=actor,
+        kind="conversation.unlinked",
+        subject=conversation,
+        customer_id=old,
+        summary=conversation.subject[:200],
+        old={"customer": old},
+        new={"customer": None},
     )
     return conversation
 

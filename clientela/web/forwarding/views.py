@@ -12,6 +12,7 @@ from clientela.accounts.scoping import scoped_get, settings_for
 from clientela.customers.models import Customer
 from clientela.customers.normalize import InvalidEmail, normalize_email
 from clientela.forwarding.models import Alias, ForwardingDomain, ForwardingSettings
+from clientela.forwarding.notice import alias_from_notice_token, alias_notice_opt_out
 from clientela.forwarding.policy import (
     ALIAS_GRANT,
     ALIAS_REVOKE,
@@ -141,3 +142,20 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
         "web/forwarding/opt_out.html",
         {"alias": alias, "shop": alias.workspace, "done": done},
     )
+
+
+def notice_opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """The grant notice's link: GET asks (link scanners follow GETs), POST turns forwarding
+    off; once used, or once the alias changed since, the link says so plainly."""
+    found = alias_from_notice_token(token)
+    if found is None:
+        raise Http404
+    alias, fresh = found
+    done = False
+    if request.method == "POST" and fresh:
+        result = alias_notice_opt_out(token=token)
+        assert result is not None  # the token was just read
+        alias, done = result
+        fresh = False
+    context = {"alias": alias, "shop": alias.workspace, "done": done, "fresh": fresh}
+    return render(request, "web/forwarding/notice_opt_out.html", context)
