@@ -42,6 +42,41 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["CLIENTELA_DATA_DIR"] = str(data_dir)
 
 
+# The tests of pure code (pyproject.toml's "pure" import contract: statistics, text checks,
+# parsing; and the retention engine's numerics): arrays and strings in, frozen dataclasses
+# out, no database. What they prove is the same on SQLite and PostgreSQL, so `make test` runs
+# them in the SQLite leg only (`-m "not pure"` on PostgreSQL; CONTRIBUTING.md, "Test budget").
+PURE = (
+    "tests/retention/",
+    "tests/textcheck/",
+    "tests/care/test_complainer.py",
+    "tests/inbox/test_parsing.py",
+    "tests/forwarding/test_srs.py",
+)
+# The fixtures through which a test reaches the database.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "django_db_setup",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of `PURE` as `pure`; a pure test that asks for the database is an
+    error, since skipping it on PostgreSQL would then lose what it proves there."""
+    root = Path(str(config.rootpath))
+    for item in items:
+        if Path(str(item.path)).relative_to(root).as_posix().startswith(PURE):
+            item.add_marker(pytest.mark.pure)
+        if item.get_closest_marker("pure") and (
+            item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        ):
+            raise pytest.UsageError(f"{item.nodeid} is marked pure but uses the database")
+
+
 @dataclass(frozen=True)
 class Cast:
     owner: User
