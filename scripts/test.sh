@@ -61,11 +61,12 @@ uv run pytest "${pytest_opts[@]}" "$@"
 
 pg_url="${CLIENTELA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if uv run python scripts/pg_answers.py "$pg_url"; then
-  # The browser tests drive the pages through chromium: what they prove does not depend on the
+  # The browser tests drive the pages through chromium, and the pure tests (tests/conftest.py,
+  # PURE) check code that never touches the database: what they prove does not depend on the
   # database, and they ran on SQLite above. Everything else runs again on PostgreSQL, where
   # locking, constraints and concurrency differ (CONTRIBUTING.md, "Test budget").
-  echo "== pytest on PostgreSQL (browser tests ran on SQLite)"
-  CLIENTELA_DATABASE_URL="$pg_url" uv run pytest "${pytest_opts[@]}" -m "not browser" "$@"
+  echo "== pytest on PostgreSQL (browser and pure tests ran on SQLite)"
+  CLIENTELA_DATABASE_URL="$pg_url" uv run pytest "${pytest_opts[@]}" -m "not browser and not pure" "$@"
 elif [ "${CLIENTELA_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "PostgreSQL is required (CLIENTELA_REQUIRE_POSTGRES=1) but $pg_url does not answer" >&2
   exit 1

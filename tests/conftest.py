@@ -3,6 +3,7 @@ and the browser of the browser tests."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,8 +12,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.test import Client
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from clientela.accounts.models import Membership, Role, User, Workspace
 from clientela.accounts.services import workspace_create
@@ -38,6 +40,41 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.MEDIA_ROOT = data_dir / "media"
     settings.STATIC_ROOT = data_dir / "static"
     os.environ["CLIENTELA_DATA_DIR"] = str(data_dir)
+
+
+# The tests of pure code (pyproject.toml's "pure" import contract: statistics, text checks,
+# parsing; and the retention engine's numerics): arrays and strings in, frozen dataclasses
+# out, no database. What they prove is the same on SQLite and PostgreSQL, so `make test` runs
+# them in the SQLite leg only (`-m "not pure"` on PostgreSQL; CONTRIBUTING.md, "Test budget").
+PURE = (
+    "tests/retention/",
+    "tests/textcheck/",
+    "tests/care/test_complainer.py",
+    "tests/inbox/test_parsing.py",
+    "tests/forwarding/test_srs.py",
+)
+# The fixtures through which a test reaches the database.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "django_db_setup",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of `PURE` as `pure`; a pure test that asks for the database is an
+    error, since skipping it on PostgreSQL would then lose what it proves there."""
+    root = Path(str(config.rootpath))
+    for item in items:
+        if Path(str(item.path)).relative_to(root).as_posix().startswith(PURE):
+            item.add_marker(pytest.mark.pure)
+        if item.get_closest_marker("pure") and (
+            item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        ):
+            raise pytest.UsageError(f"{item.nodeid} is marked pure but uses the database")
 
 
 @dataclass(frozen=True)
@@ -132,35 +169,101 @@ ARGS = [
 ]
 
 
-@pytest.fixture
-def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    """A fresh page of a headless chromium, closed after the test; the test fails if the
-    Content-Security-Policy refused anything on any page it opened."""
+class Chromium:
+    """One headless chromium for the whole test process, and Playwright's event loop.
+
+    Playwright's sync API leaves its event loop marked as running in this thread for as long
+    as it is started. Django refuses ORM calls while a loop runs (they would block it), so
+    between browser tests the mark is lifted (`asleep`), and put back while a test drives the
+    browser (`awake`): every other test runs in a thread without a loop, as it always did.
+    """
+
+    def __init__(self) -> None:
+        self._playwright = sync_playwright().start()
+        self._loop = asyncio.get_running_loop()  # the loop sync_playwright() marked as running
+        self._browser: Browser | None = None
+        self.asleep()
+
+    def awake(self) -> Browser:
+        asyncio._set_running_loop(self._loop)
+        # A test that crashed chromium does not take the next tests down with it.
+        if self._browser is None or not self._browser.is_connected():
+            self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        return self._browser
+
+    def asleep(self) -> None:
+        asyncio._set_running_loop(None)
+
+    def stop(self) -> None:
+        self.awake()
+        if self._browser is not None:
+            self._browser.close()
+        self._playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Chromium]:
+    """The test process's chromium, started by its first browser test: launching one costs
+    seconds of CPU, a fresh context per test (`browser_page`) a few milliseconds."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+    browser = Chromium()
+    yield browser
+    browser.stop()
+
+
+@pytest.fixture
+def browser_page(
+    live_server: Any, chromium: Chromium, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Page]:
+    """A fresh page of a headless chromium, closed after the test; the test fails if the
+    Content-Security-Policy refused anything on any page it opened.
+
+    The page is in a browser context of its own (cookies, storage, cache and downloads of its
+    own, as in a newly launched browser); the browser process is shared (`chromium`)."""
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
     # plain synchronous code all the same.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        refused: list[str] = []
-        try:
-            page = browser.new_page()
-            page.on(
-                "console",
-                lambda message: (
-                    refused.append(message.text)
-                    if "Content Security Policy" in message.text
-                    else None
-                ),
-            )
-            yield page
-        finally:
-            browser.close()
-        assert refused == [], "the Content-Security-Policy refused something"
+    context = chromium.awake().new_context()
+    refused: list[str] = []
+    try:
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        yield page
+    finally:
+        context.close()
+        chromium.asleep()
+    assert refused == [], "the Content-Security-Policy refused something"
 
 
 def log_in(page: Page, live_server: Any, user: User) -> None:
+    """Sign `user` in and open the page the login form leads to (the dashboard).
+
+    What the form leaves in the browser, without the form: a session of the user's and the
+    cookie of their language (`LoginView.form_valid`). Logging in through the form is
+    proven by the tests that use `log_in_through_the_form`; the others are about the pages
+    behind it and spare themselves its two requests."""
+    client = Client()
+    client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": user.language, "url": live_server.url},
+        ]
+    )
+    page.goto(live_server.url + resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+def log_in_through_the_form(page: Page, live_server: Any, user: User) -> None:
     """Sign `user` in through the login page, as a person would."""
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("E-mail").fill(user.email)

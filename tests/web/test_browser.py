@@ -1,4 +1,4 @@
-"""A real browser: log in, import a CSV of customers, open one of them.
+"""A real browser: log in through the form, import a CSV of customers, open one of them.
 
 The import runs when the test sees the job appear: the test calls `import_execute(job.pk)`,
 exactly what the worker's task does, while the browser keeps polling the job page.
@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from clientela.customers.models import Customer
 from clientela.imports.models import ImportJob
 from clientela.imports.services import import_execute
-from tests.conftest import log_in
+from tests.conftest import log_in_through_the_form
 
 
 @pytest.mark.browser
@@ -28,7 +28,8 @@ def test_import_customers_in_the_browser_then_open_one(
         "email,prenume,nume,oraș\nioana@example.com,Ioana,Mureșan,Cluj\nradu@example.com,Radu,Stoica,Iași\n",
         encoding="utf-8",
     )
-    log_in(page, live_server, cast.manager)
+    # The one browser test that signs in through the form; the others use `log_in`.
+    log_in_through_the_form(page, live_server, cast.manager)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
     page.get_by_role("link", name="Imports").click()
