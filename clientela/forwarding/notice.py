@@ -55,7 +55,7 @@ def alias_notice_send(alias: Alias) -> Outbox | None:
     """Queue the notice in the customer's language, unless `contact_allowed` refuses a
     service message (then the alias works all the same, and nobody is written to)."""
     customer = alias.customer
-    if not contact_allowed(customer, ContactPurpose.SERVICE).allowed:
+    if not contact_allowed(customer, ContactPurpose.REPLY).allowed:
         return None
     context = {
         "alias": alias,

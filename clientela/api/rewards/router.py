@@ -284,6 +284,8 @@ def return_report(request: HttpRequest, filters: Query[ReturnFilters]) -> Any:
         "by_category": [_row_out(r) for r in report.by_category],
         "by_agent": [_row_out(r) for r in report.by_agent],
     }
+
+
 Kind = Literal["gift_certificate", "free_delivery", "small_gift", "reimbursement", "apology_letter"]
 
 
