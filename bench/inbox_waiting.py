@@ -35,8 +35,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("CLIENTELA_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "clientela_bench_inbox"
-SQLITE_PATH = Path(tempfile.gettempdir()) / "clientela_bench_inbox.sqlite3"
+PG_DB = os.environ.get("CLIENTELA_BENCH_PG_DB", "clientela_bench_inbox")
+SQLITE_PATH = Path(
+    os.environ.get(
+        "CLIENTELA_BENCH_SQLITE", Path(tempfile.gettempdir()) / "clientela_bench_inbox.sqlite3"
+    )
+)
 MONTH = 30 * 24 * 3600
 
 

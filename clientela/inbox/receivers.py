@@ -20,6 +20,7 @@ def on_client_wrote(
     sender: object,
     *,
     workspace_id: int,
+    workspace: Workspace | None = None,
     subject: str,
     subject_id: int,
     at: datetime,
@@ -30,8 +31,10 @@ def on_client_wrote(
     assignee_id: int | None = None,
     **kwargs: object,
 ) -> None:
+    if workspace is None or workspace.pk != workspace_id:
+        workspace = _workspace(workspace_id)
     wait_start(
-        workspace=_workspace(workspace_id),
+        workspace=workspace,
         subject=subject,
         subject_id=subject_id,
         at=at,

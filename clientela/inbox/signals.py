@@ -14,7 +14,8 @@ from django.dispatch import Signal
 # A client wrote and now waits for our answer.
 # Kwargs: workspace_id (int), subject (str), subject_id (int), customer_id (int | None),
 # channel (str: "email", "form", "api", ...), at (aware datetime), title (str: what a member
-# sees in the "who is waiting" list), url (str: where a member answers it).
+# sees in the "who is waiting" list), url (str: where a member answers it); optionally
+# workspace (the Workspace of workspace_id, which spares the clock reading it again).
 client_wrote = Signal()
 
 # We answered the client (a reply left, not an internal note).

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -300,6 +300,16 @@ class ScoreQuerySet(WorkspaceQuerySet["CustomerScore"]):
         """The scores of the workspace's current run (none before the first refresh)."""
         run = RetentionRun.objects.current(workspace)
         return self.for_workspace(workspace).filter(run=run) if run else self.none()
+
+    def of_current_run(self, workspace: Workspace) -> ScoreQuerySet:
+        """`current` in one query: the current run is found by a subquery, not read first."""
+        run = (
+            RetentionRun.objects.for_workspace(workspace)
+            .filter(published=True)
+            .order_by("-finished_at", "-pk")
+            .values("pk")[:1]
+        )
+        return self.for_workspace(workspace).filter(run=Subquery(run))
 
 
 class CustomerScore(WorkspaceScoped):

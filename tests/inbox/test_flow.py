@@ -105,6 +105,7 @@ def test_an_unknown_sender_becomes_a_customer_and_the_clock_hears_of_it(cast, he
     assert name == "wrote"
     assert kwargs == {
         "workspace_id": cast.shop.pk,
+        "workspace": cast.shop,
         "subject": "conversation",
         "subject_id": conversation.pk,
         "customer_id": customer.pk,
@@ -270,3 +271,29 @@ def test_a_reply_is_refused_to_a_bounced_address_but_not_to_an_unsubscribed_one(
         conversation_reply(conversation=conversation, actor=cast.teammate, body="Da.")
     assert refused.value.message == "The address bounced"
     assert conversation.messages.filter(direction="out").count() == 1
+
+
+def test_receiving_an_ordinary_message_takes_a_fixed_number_of_queries(
+    cast, django_assert_num_queries
+):
+    # Receiving is the hot path of the SMTP service and IMAP polling (bench/inbox.py): each
+    # query more is a few per cent of its rate. A message from an unknown sender: look up
+    # its ids and the sender, make the customer (savepoint, address check, two inserts), the
+    # conversation and the message, then the clock (settings, its wait, the segment and the
+    # targets, the wait), the three timeline rows in one insert, and the test's savepoint.
+    with django_assert_num_queries(17):
+        first = message_receive(workspace=cast.shop, raw=GMAIL_RO, channel="email")
+    # Their answer in the thread: ids and sender, the message, the conversation, one timeline
+    # row, and the clock, which already runs (settings and its wait).
+    answer = reply_to(
+        "<CAF=gmail-1@mail.gmail.com>",
+        subject="Re: Întrebare despre comanda 12",
+        body="Mulțumesc!",
+        message_id="<tb-2@gmail.com>",
+        sender="ana.popa@gmail.com",
+    )
+    with django_assert_num_queries(9):
+        second = message_receive(workspace=cast.shop, raw=answer, channel="email")
+    assert second.conversation == first.conversation
+    assert Event.objects.filter(kind="conversation.received").count() == 2
+    assert Event.objects.filter(kind__in=["customer.created", "wait.started"]).count() == 2

@@ -8,16 +8,40 @@ from datetime import UTC, datetime
 from email import policy
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
 
 from clientela.inbox.parsing.html import html_to_text, sanitize_html
 
 _MSGID = re.compile(r"<[^<>\s]{1,245}>")
 _FILENAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 MAX_REFERENCES = 20
+# Header values this long or longer are parsed on each read, not kept (they are rare).
+_CACHED_HEADER_CHARS = 300
+
+
+@lru_cache(maxsize=2048)
+def _header(name: str, value: str) -> BaseHeader:
+    return policy.default.header_fetch_parse(name, value)  # type: ignore[no-any-return]
+
+
+class _ParsedOnce(EmailPolicy):
+    """`policy.default`, with each short header value parsed once. The default policy parses
+    a header again on every read (building a new header class each time), and walking the
+    parts reads Content-Type and Content-Disposition about twenty times per message: that
+    was most of the parse. The parsed headers are immutable, so sharing them is safe."""
+
+    def header_fetch_parse(self, name: str, value: str) -> BaseHeader:
+        if len(value) >= _CACHED_HEADER_CHARS or hasattr(value, "name"):
+            return super().header_fetch_parse(name, value)  # type: ignore[no-any-return]
+        return _header(name, value)
+
+
+_POLICY = _ParsedOnce()
 
 
 class MessageTooLarge(ValueError):
@@ -66,7 +90,7 @@ def parse_message(raw: bytes, limits: Limits | None = None) -> ParsedMessage:
     limits = limits or Limits()
     if len(raw) > limits.raw_bytes:
         raise MessageTooLarge(len(raw))
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    message = BytesParser(policy=_POLICY).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     # The top-level headers as sent: the default policy parses a header on every read,
     # which costs more than the rest of the message; ids and dates need no parsing.

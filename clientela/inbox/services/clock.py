@@ -50,7 +50,7 @@ def segment_of(workspace: Workspace, customer_id: int | None) -> str:
     if customer_id is None:
         return ""
     segment = (
-        CustomerScore.objects.current(workspace)
+        CustomerScore.objects.of_current_run(workspace)
         .filter(customer_id=customer_id)
         .values_list("segment", flat=True)
         .first()
@@ -101,7 +101,9 @@ def _open_round(wait: Wait, calendar: BusinessCalendar, at: datetime, clock: Clo
     wait.escalation_level = 0
 
 
-@transaction.atomic
+# No savepoint of its own: it runs inside the sender's transaction, which fails whole when it
+# fails (nothing catches its errors to carry on), and a savepoint is two queries per message.
+@transaction.atomic(savepoint=False)
 def wait_start(
     *,
     workspace: Workspace,

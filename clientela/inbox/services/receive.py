@@ -38,7 +38,7 @@ from clientela.inbox.parsing import (
 )
 from clientela.inbox.services.errors import InboxError
 from clientela.inbox.signals import client_wrote
-from clientela.timeline.services import event_record
+from clientela.timeline.services import event_record, events_deferred
 
 # The subject fallback joins a message to the same customer's conversation with the same
 # subject only if that one saw a message this recently (an old "Order" thread stays closed).
@@ -73,14 +73,9 @@ def message_receive(
         parsed = parse_message(raw)
     except MessageTooLarge as error:
         raise InboxError(_("The message is too large.")) from error
-    if parsed.message_id:
-        seen = _seen(workspace, parsed.message_id)
-        if seen is not None:
-            return seen
-    sender = _sender(parsed, envelope_from)
     try:
-        with transaction.atomic():
-            return _store(workspace, parsed, sender, Channel(channel), remote_ip)
+        with transaction.atomic(), events_deferred():
+            return _store(workspace, parsed, envelope_from, Channel(channel), remote_ip)
     except IntegrityError:
         # The same message from two doors at once: the first one stored it.
         seen = _seen(workspace, parsed.message_id) if parsed.message_id else None
@@ -91,6 +86,23 @@ def message_receive(
 
 def _seen(workspace: Workspace, message_id: str) -> Message | None:
     return Message.objects.for_workspace(workspace).filter(message_id=message_id).first()
+
+
+def _known(workspace: Workspace, parsed: ParsedMessage) -> tuple[Message | None, Message | None]:
+    """In one query: this message if it was stored before, and the newest stored message it
+    answers (by In-Reply-To and References)."""
+    answered = {*parsed.in_reply_to, *parsed.references}
+    ids = answered | {parsed.message_id} if parsed.message_id else answered
+    if not ids:
+        return None, None
+    rows = list(
+        Message.objects.for_workspace(workspace)
+        .filter(message_id__in=ids)
+        .select_related("conversation")
+        .order_by("-created_at")
+    )
+    seen = next((row for row in rows if row.message_id == parsed.message_id), None)
+    return seen, next((row for row in rows if row.message_id in answered), None)
 
 
 def _sender(parsed: ParsedMessage, envelope_from: str | None) -> str:
@@ -105,13 +117,20 @@ def _sender(parsed: ParsedMessage, envelope_from: str | None) -> str:
 def _store(
     workspace: Workspace,
     parsed: ParsedMessage,
-    sender: str,
+    envelope_from: str | None,
     channel: Channel,
     remote_ip: str | None,
 ) -> Message | None:
     now = timezone.now()
-    customer = _customer(workspace, sender, parsed.from_name, channel)
-    conversation = _thread(workspace, parsed, customer)
+    seen, answered = _known(workspace, parsed)
+    if seen is not None:
+        return seen
+    sender = _sender(parsed, envelope_from)
+    customer, new_customer = _customer(workspace, sender, parsed.from_name, channel)
+    if answered is not None:
+        conversation: Conversation | None = answered.conversation
+    else:  # a customer made just now has no conversation to fall back on
+        conversation = None if new_customer else _thread(workspace, parsed, customer)
     if conversation is None and parsed.auto_submitted:
         return None  # an out-of-office to nothing of ours starts no conversation
     created = conversation is None
@@ -181,6 +200,7 @@ def _store(
         client_wrote.send(
             sender=Conversation,
             workspace_id=workspace.pk,
+            workspace=workspace,
             subject="conversation",
             subject_id=conversation.pk,
             customer_id=customer.pk,
@@ -198,12 +218,15 @@ def conversation_path(workspace: Workspace, conversation: Conversation) -> str:
     return f"/w/{workspace.slug}/inbox/{conversation.pk}/"
 
 
-def _customer(workspace: Workspace, sender: str, name: str, channel: Channel) -> Customer:
+def _customer(
+    workspace: Workspace, sender: str, name: str, channel: Channel
+) -> tuple[Customer, bool]:
+    """The sender's customer, and whether it was made now (an unknown sender becomes one)."""
     known = customer_by_email(workspace=workspace, address=sender)
     if known is not None:
-        return known
+        return known, False
     first, _space, last = name.strip().partition(" ")
-    return customer_create(
+    made = customer_create(
         workspace=workspace,
         actor=None,
         actor_label=f"inbox ({channel.value})",  # the source of a customer made from a message
@@ -211,20 +234,12 @@ def _customer(workspace: Workspace, sender: str, name: str, channel: Channel) ->
         first_name=first[:100],
         last_name=last[:100],
     )
+    return made, True
 
 
 def _thread(workspace: Workspace, parsed: ParsedMessage, customer: Customer) -> Conversation | None:
-    ids = [*parsed.in_reply_to, *reversed(parsed.references)]
-    if ids:
-        row = (
-            Message.objects.for_workspace(workspace)
-            .filter(message_id__in=ids)
-            .select_related("conversation")
-            .order_by("-created_at")
-            .first()
-        )
-        if row is not None:
-            return row.conversation
+    """The conversation a message that answers nothing we know belongs to: the same
+    customer's recent one with the same subject."""
     key = subject_key(parsed.subject)
     if not key:
         return None
