@@ -98,13 +98,19 @@ def test_a_slice_loads_with_shifted_dates_and_the_rows_an_import_leaves(cast):
     sent = campaign.recipients.filter(group="sent").count()
     assert sent > 0
     # With the front desk (clientela/demo/desk.py): settings, aliases, the complainer's
-    # earlier cases, messages and their waits.
+    # earlier cases, messages and their waits; and the rewards ledger (clientela/demo/rewards.py):
+    # the catalogue, a certificate partly spent, a reimbursement, one waiting for a manager.
     assert sorted(set(events.values_list("kind", flat=True))) == [
         "alias.granted",
         "campaign.created",
         "campaign.finish",
         "campaign.send",
         "care.case_opened",
+        "catalogue.seeded",
+        "certificate.issued",
+        "certificate.redeemed",
+        "compensation.approved",
+        "compensation.proposed",
         "conversation.received",
         "customer.created",
         "demo.loaded",

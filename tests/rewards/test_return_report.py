@@ -173,3 +173,22 @@ def test_the_page_and_the_api_say_it_in_plain_words(cast, client):
     assert "the same category and severity" in text and "fewer than 20" in text
     assert "within 60 days" in text
     assert "/w/alice/rewards/return/" in client.get("/w/alice/care/report/").content.decode()
+
+
+def test_dates_a_shop_never_has_are_refused_not_an_error_page(cast, client):
+    # Found by the schema fuzz: year 1 made the report's date arithmetic overflow (500).
+    from django.test import Client
+
+    from clientela.accounts.models import Membership
+    from clientela.accounts.services import token_create
+    from tests.api.conftest import Api
+
+    membership = Membership.objects.get(workspace=cast.shop, user=cast.teammate)
+    api = Api(Client(), token_create(membership=membership, name="t").plaintext)
+    answer = api.get("/rewards/return", start="0001-01-01", end="0001-01-21")
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"][-1] == "start"
+    client.force_login(cast.teammate)
+    page = client.get("/w/alice/rewards/return/?start=0001-01-01&end=0001-01-21&days=90")
+    assert page.status_code == 200
+    assert page.context["form"].errors.keys() == {"start", "end"}

@@ -499,6 +499,7 @@ def test_the_post_list_covers_every_form_page(cast):
         "web:retention_validation",
         "web:retention_validation_run",
         "web:rewards",
+        "web:rewards_return",
         "web:rewards_compensation",
         "web:rewards_receipt",
         "web:password_reset_sent",

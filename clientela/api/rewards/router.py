@@ -218,11 +218,16 @@ def compensation_create(request: HttpRequest, payload: CompensationIn) -> Any:
     return Status(201, out)
 
 
+# The report counts whole days and adds `days` to a closing date: dates far from ours would
+# step outside what a date can hold, and no shop's cases are there.
+EARLIEST, LATEST = date(1970, 1, 1), date(9000, 12, 31)
+
+
 class ReturnFilters(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    start: date
-    end: date
+    start: date = Field(ge=EARLIEST, le=LATEST)
+    end: date = Field(ge=EARLIEST, le=LATEST)
     days: int = Field(default=DEFAULT_DAYS, ge=1, le=730)
 
 

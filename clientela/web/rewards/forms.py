@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from clientela.rewards.models import CatalogueItem, CompensationKind
@@ -44,10 +46,17 @@ class CaseProposeForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    # Dates a shop's cases can have; far outside them the report's arithmetic would overflow.
     start = forms.DateField(
-        label=_("Cases closed from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Cases closed from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(date(1970, 1, 1)), MaxValueValidator(date(9000, 12, 31))],
     )
-    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=_("to"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(date(1970, 1, 1)), MaxValueValidator(date(9000, 12, 31))],
+    )
     days = forms.IntegerField(label=_("Ordered again within (days)"), min_value=1, max_value=730)
 
     def clean(self) -> dict[str, object]:
