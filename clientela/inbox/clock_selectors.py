@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from clientela.accounts.models import User, Workspace
 from clientela.inbox.models import Wait, WaitResponse, WaitState
 from clientela.inbox.services.clock import calendar_for
-from clientela.inbox.stats.business import instant_at, ordinal
+from clientela.inbox.stats.business import BusinessCalendar, instant_at, ordinal
 from clientela.inbox.stats.percentiles import ResponseSummary, summarize
 
 PAGE_MAX = 200
@@ -44,32 +44,40 @@ def waiting_list(workspace: Workspace, *, now: datetime, limit: int = 50) -> Wai
     limit = max(1, min(limit, PAGE_MAX))
     calendar = calendar_for(workspace)
     now_key = ordinal(calendar, now)
-    waits = Wait.objects.for_workspace(workspace)
-    rows = [
+    rows = _waiting_rows(workspace, calendar, now_key, after=None, count=limit)
+    counts = _counts(workspace, now_key)
+    return WaitingPage(
+        rows=rows,
+        waiting=counts.waiting,
+        paused=counts.paused,
+        overdue=counts.overdue,
+        now=now,
+    )
+
+
+def _waiting_rows(
+    workspace: Workspace,
+    calendar: BusinessCalendar,
+    now_key: int,
+    *,
+    after: tuple[int, int] | None,
+    count: int,
+) -> list[WaitingRow]:
+    """Up to `count` running waits in the list's order (start_key, then id), those after the
+    (start_key, id) `after` when given."""
+    waits = Wait.objects.for_workspace(workspace).filter(state=WaitState.WAITING)
+    if after is not None:
+        key, pk = after
+        waits = waits.filter(Q(start_key__gt=key) | Q(start_key=key, pk__gt=pk))
+    return [
         WaitingRow(
             wait=wait,
             waited_seconds=max(now_key - wait.start_key, 0),
             due_at=instant_at(calendar, wait.due_key),
             overdue=wait.due_key <= now_key,
         )
-        for wait in waits.filter(state=WaitState.WAITING)
-        .select_related("customer", "assignee")
-        .order_by("start_key", "pk")[:limit]
+        for wait in waits.select_related("customer", "assignee").order_by("start_key", "pk")[:count]
     ]
-    counts = dict(
-        waits.filter(state__in=[WaitState.WAITING, WaitState.PAUSED])
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
-    overdue = waits.filter(state=WaitState.WAITING, due_key__lte=now_key).count()
-    return WaitingPage(
-        rows=rows,
-        waiting=counts.get(WaitState.WAITING, 0),
-        paused=counts.get(WaitState.PAUSED, 0),
-        overdue=overdue,
-        now=now,
-    )
 
 
 @dataclass(frozen=True)
@@ -148,22 +156,8 @@ def waiting_after(
     limit = max(1, min(limit, PAGE_MAX))
     calendar = calendar_for(workspace)
     now_key = ordinal(calendar, now)
-    waits = Wait.objects.for_workspace(workspace).filter(state=WaitState.WAITING)
-    if after is not None:
-        key, pk = after
-        waits = waits.filter(Q(start_key__gt=key) | Q(start_key=key, pk__gt=pk))
-    found = list(
-        waits.select_related("customer", "assignee").order_by("start_key", "pk")[: limit + 1]
-    )
-    rows = [
-        WaitingRow(
-            wait=wait,
-            waited_seconds=max(now_key - wait.start_key, 0),
-            due_at=instant_at(calendar, wait.due_key),
-            overdue=wait.due_key <= now_key,
-        )
-        for wait in found[:limit]
-    ]
+    found = _waiting_rows(workspace, calendar, now_key, after=after, count=limit + 1)
+    rows = found[:limit]
     last = rows[-1].wait if len(found) > limit else None
     return WaitingSlice(rows=rows, last=(last.start_key, last.pk) if last else None)
 
@@ -177,7 +171,10 @@ class WaitingCounts:
 
 def waiting_counts(workspace: Workspace, *, now: datetime) -> WaitingCounts:
     """How many waits run, stand paused and are past due now (the figures of `waiting_list`)."""
-    now_key = ordinal(calendar_for(workspace), now)
+    return _counts(workspace, ordinal(calendar_for(workspace), now))
+
+
+def _counts(workspace: Workspace, now_key: int) -> WaitingCounts:
     waits = Wait.objects.for_workspace(workspace)
     counts = dict(
         waits.filter(state__in=[WaitState.WAITING, WaitState.PAUSED])
