@@ -33,6 +33,9 @@ from clientela.commerce.models import Order, OrderStatus
 from clientela.rewards.models import Compensation, CompensationStatus
 
 DEFAULT_DAYS = 90
+# The period a report may ask for: it adds `days` to closing dates and counts whole days, and
+# dates far from ours would step outside what a date can hold (no shop's cases are there).
+EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(9000, 12, 31)
 MIN_CASES = 20
 ZERO = Decimal("0.00")
 

@@ -31,7 +31,13 @@ from clientela.rewards.policy import (
     COMPENSATION_PROPOSE,
     COMPENSATION_VIEW,
 )
-from clientela.rewards.returns import DEFAULT_DAYS, ReturnRow, compensation_return
+from clientela.rewards.returns import (
+    DEFAULT_DAYS,
+    EARLIEST,
+    LATEST,
+    ReturnRow,
+    compensation_return,
+)
 from clientela.rewards.selectors import catalogue, ledger_totals
 from clientela.rewards.services.catalogue import (
     CatalogueError,
@@ -216,11 +222,6 @@ def compensation_create(request: HttpRequest, payload: CompensationIn) -> Any:
         "code": given.code,
     }
     return Status(201, out)
-
-
-# The report counts whole days and adds `days` to a closing date: dates far from ours would
-# step outside what a date can hold, and no shop's cases are there.
-EARLIEST, LATEST = date(1970, 1, 1), date(9000, 12, 31)
 
 
 class ReturnFilters(Schema):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -10,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from clientela.rewards.models import CatalogueItem, CompensationKind
+from clientela.rewards.returns import EARLIEST, LATEST
 
 
 class ProposeForm(forms.Form):
@@ -45,17 +45,20 @@ class CaseProposeForm(forms.Form):
         self.fields["item"].queryset = items  # type: ignore[attr-defined]
 
 
+# The dates the report accepts (rewards.returns says why).
+PERIOD = [MinValueValidator(EARLIEST), MaxValueValidator(LATEST)]
+
+
 class ReturnForm(forms.Form):
-    # Dates a shop's cases can have; far outside them the report's arithmetic would overflow.
     start = forms.DateField(
         label=_("Cases closed from"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[MinValueValidator(date(1970, 1, 1)), MaxValueValidator(date(9000, 12, 31))],
+        validators=PERIOD,
     )
     end = forms.DateField(
         label=_("to"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[MinValueValidator(date(1970, 1, 1)), MaxValueValidator(date(9000, 12, 31))],
+        validators=PERIOD,
     )
     days = forms.IntegerField(label=_("Ordered again within (days)"), min_value=1, max_value=730)
 
