@@ -90,7 +90,7 @@ def events_deferred() -> Iterator[None]:
     finally:
         _pending.reset(token)
     if pending:
-        Event.objects.bulk_create(pending)
+        events_record_many(pending)
 
 
 def events_record_many(events: Iterable[Event], *, batch_size: int = 2000) -> int:
