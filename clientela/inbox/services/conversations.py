@@ -236,18 +236,12 @@ def conversation_unlink(*, conversation: Conversation, actor: User | None) -> Co
     old = conversation.customer_id
     if old is None:
         return conversation
+    # Recorded while the conversation still names the customer it leaves.
+    _record(
+        conversation, actor, "conversation.unlinked", old={"customer": old}, new={"customer": None}
+    )
     conversation.customer = None
     conversation.save(update_fields=["customer"])
-    event_record(
-        workspace=conversation.workspace,
-        actor=actor,
-        kind="conversation.unlinked",
-        subject=conversation,
-        customer_id=old,
-        summary=conversation.subject[:200],
-        old={"customer": old},
-        new={"customer": None},
-    )
     return conversation
 
 
